@@ -1,0 +1,84 @@
+/**
+ * Writes initializer bytes into one external-data file, each tensor starting at a multiple of `alignment`
+ * (64 KiB by default, so ORT can memory-map every tensor on Windows too). The gaps are left as holes.
+ */
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { FileRange } from '../weights';
+
+const COPY_CHUNK = 8 << 20;
+
+export class ExternalDataWriter {
+  private end = 0;
+  private written = 0;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly alignment: number,
+  ) {}
+
+  static async create(path: string, alignment = 65536): Promise<ExternalDataWriter> {
+    return new ExternalDataWriter(await open(path, 'w'), alignment);
+  }
+
+  private allocate(length: number): number {
+    const offset = Math.ceil(this.end / this.alignment) * this.alignment;
+    this.end = offset + length;
+    return offset;
+  }
+
+  /** Appends bytes; returns where they went. */
+  async append(bytes: Uint8Array): Promise<{ offset: number; length: number }> {
+    const offset = this.allocate(bytes.length);
+    let done = 0;
+    while (done < bytes.length) {
+      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, offset + done);
+      done += bytesWritten;
+    }
+    this.written += bytes.length;
+    return { offset, length: bytes.length };
+  }
+
+  /** Appends a byte range of another file, in chunks, without holding it in memory. */
+  async appendFromFile(range: FileRange): Promise<{ offset: number; length: number }> {
+    const offset = this.allocate(range.length);
+    const source = await open(range.path, 'r');
+    try {
+      const buffer = new Uint8Array(Math.min(COPY_CHUNK, Math.max(range.length, 1)));
+      let done = 0;
+      while (done < range.length) {
+        const want = Math.min(buffer.length, range.length - done);
+        const { bytesRead } = await source.read(buffer, 0, want, range.offset + done);
+        if (bytesRead === 0) {
+          throw new Error(`${range.path}: ends before byte ${range.offset + range.length} (truncated file?)`);
+        }
+        let out = 0;
+        while (out < bytesRead) {
+          const { bytesWritten } = await this.handle.write(buffer, out, bytesRead - out, offset + done + out);
+          out += bytesWritten;
+        }
+        done += bytesRead;
+      }
+    } finally {
+      await source.close();
+    }
+    this.written += range.length;
+    return { offset, length: range.length };
+  }
+
+  /** Payload bytes written (without alignment gaps). */
+  get bytesWritten(): number {
+    return this.written;
+  }
+
+  /** File size. */
+  get size(): number {
+    return this.end;
+  }
+
+  async close(): Promise<void> {
+    // A trailing hole must still count as file length so the last tensor's range is inside the file.
+    await this.handle.truncate(this.end);
+    await this.handle.close();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Building blocks shared by the graph builders, written against checkpoint names: Linear (MatMul + Add with a
+ * pre-transposed [K, N] weight, or MatMulNBits when quantised), RMSNorm, LayerNorm, SiLU, GELU, casts.
+ */
+import type { GraphBuilder } from './graph-builder';
+import { MS_DOMAIN } from './graph-builder';
+import type { TensorDType } from './dtypes';
+import { TENSOR_TYPE_CODES, encodeFloats } from './dtypes';
+import { quantizeBlockwise } from './quantize';
+import type { QuantizedWeight } from './quantize';
+import { weightInitializer } from './weights';
+import type { WeightSource } from '../weights';
+
+/** 'transformer_blocks.0.attn.to_out.0' → 'transformer_blocks.0/attn/to_out.0' (numeric parts stay attached). */
+export function modulePath(prefix: string): string {
+  const parts = prefix.split('.');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (/^\d+$/.test(p) && out.length > 0) out[out.length - 1] += `.${p}`;
+    else out.push(p);
+  }
+  return out.join('/');
+}
+
+export type LinearOptions = Readonly<{
+  /** Use MatMulNBits when the builder's precision is int8/int4 (default false: only big layers opt in). */
+  quantize?: boolean;
+}>;
+
+/**
+ * `y = x·Wᵀ + b` for the PyTorch Linear at `prefix` (`<prefix>.weight` [N, K], optional `<prefix>.bias` [N]).
+ * Node names: `/<module path>/MatMul` (or `/MatMulNBits`) and `/<module path>/Add`.
+ */
+export function linear(
+  b: GraphBuilder,
+  src: WeightSource,
+  x: string,
+  prefix: string,
+  options: LinearOptions = {},
+): string {
+  const weightName = `${prefix}.weight`;
+  const shape = src.info(weightName).shape;
+  if (shape.length !== 2)
+    throw new Error(`weight '${weightName}' has shape [${shape.join(', ')}]; a Linear needs 2-D`);
+  const [n, k] = [shape[0]!, shape[1]!];
+  const path = `/${modulePath(prefix)}`;
+  let y: string;
+  const bits = b.plan.bits;
+  if (options.quantize && bits !== 0) {
+    const blockSize = b.plan.blockSize;
+    const kBlocks = Math.ceil(k / blockSize);
+    const blobSize = (blockSize * bits) / 8;
+    // Both initializers come from one quantisation, done when save() reaches the first and dropped after the second.
+    let pending: Promise<QuantizedWeight> | undefined;
+    const quantized = () =>
+      (pending ??= src.readF32(weightName).then((w) => quantizeBlockwise(w, n, k, bits, blockSize)));
+    const packed = b.initializer(`${weightName}.q${bits}`, {
+      dtype: 'uint8',
+      dims: [n, kBlocks, blobSize],
+      load: async () => (await quantized()).packed,
+    });
+    const scales = b.initializer(`${weightName}.scales`, {
+      dtype: b.plan.dense,
+      dims: [n, kBlocks],
+      load: async () => {
+        const q = await quantized();
+        pending = undefined;
+        return encodeFloats(q.scales, b.plan.dense);
+      },
+    });
+    y = b.op(
+      'MatMulNBits',
+      [x, packed, scales],
+      { K: k, N: n, bits, block_size: blockSize },
+      { domain: MS_DOMAIN, name: `${path}/MatMulNBits` },
+    );
+  } else {
+    const w = weightInitializer(b, src, weightName, { transpose: true });
+    y = b.op('MatMul', [x, w], {}, { name: `${path}/MatMul` });
+  }
+  const biasName = `${prefix}.bias`;
+  if (src.has(biasName))
+    y = b.op('Add', [y, weightInitializer(b, src, biasName)], {}, { name: `${path}/Add` });
+  return y;
+}
+
+/** RMSNorm with learned weight (opset-23 RMSNormalization, statistics in float32). */
+export function rmsNorm(
+  b: GraphBuilder,
+  src: WeightSource,
+  x: string,
+  weightName: string,
+  epsilon: number,
+): string {
+  const path = `/${modulePath(weightName.replace(/\.weight$/, ''))}`;
+  const w = weightInitializer(b, src, weightName);
+  return b.op(
+    'RMSNormalization',
+    [x, w],
+    { axis: -1, epsilon: { type: 'float', value: epsilon }, stash_type: 1 },
+    { name: `${path}/RMSNormalization` },
+  );
+}
+
+/** LayerNorm over the last axis of width `dim`, without affine parameters (weight 1, bias 0). */
+export function layerNormNoAffine(
+  b: GraphBuilder,
+  x: string,
+  dim: number,
+  epsilon: number,
+  name = 'LayerNormalization',
+): string {
+  const ones = b.filled(1, [dim]);
+  return b.op(
+    'LayerNormalization',
+    [x, ones],
+    { axis: -1, epsilon: { type: 'float', value: epsilon }, stash_type: 1 },
+    { name },
+  );
+}
+
+/** SiLU: x·sigmoid(x). */
+export function silu(b: GraphBuilder, x: string, name = 'SiLU'): string {
+  return b.scope(name, () => b.op('Mul', [x, b.op('Sigmoid', [x])]));
+}
+
+/** GELU with the tanh approximation (opset-20 Gelu). */
+export function geluTanh(b: GraphBuilder, x: string, name = 'Gelu'): string {
+  return b.op('Gelu', [x], { approximate: 'tanh' }, { name });
+}
+
+/** Cast unless `from` already is `to`. */
+export function castIfNeeded(
+  b: GraphBuilder,
+  x: string,
+  from: TensorDType,
+  to: TensorDType,
+  name = 'Cast',
+): string {
+  if (from === to) return x;
+  return b.op('Cast', [x], { to: { type: 'int', value: TENSOR_TYPE_CODES[to] } }, { name });
+}
