@@ -1,0 +1,26 @@
+/**
+ * The contract's handlers on the UI-facing side. Cheap requests are answered here; model work is forwarded to
+ * the engine process. Shared by Electron main and the web server so both serve exactly the same contract.
+ */
+import type { Handlers } from '../shared/dispatcher';
+import type { ParamsOf, RequestName, ResultOf } from '../shared/contract';
+import { CodedError } from '../shared/result';
+import type { EngineSupervisor } from './engine/EngineSupervisor';
+import { inspectImage } from './images/inspectImage';
+
+export function createAppHandlers(supervisor: EngineSupervisor): Handlers {
+  const forward =
+    <N extends RequestName>(method: N) =>
+    async (params: ParamsOf<N>): Promise<ResultOf<N>> => {
+      const result = await supervisor.request(method, params);
+      if (!result.ok) throw new CodedError(result.error.code, result.error.message);
+      return result.value as ResultOf<N>;
+    };
+  return {
+    'app:ping': async () => ({ at: Date.now() }),
+    'engine:info': async () => supervisor.info(),
+    'engine:selftest': forward('engine:selftest'),
+    'job:cancel': async ({ jobId }) => ({ cancelled: supervisor.cancel(jobId) }),
+    'image:inspect': async ({ name, bytes }) => inspectImage(name, bytes),
+  };
+}

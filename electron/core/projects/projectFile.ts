@@ -1,0 +1,255 @@
+/**
+ * Reading and writing `project.json` so that no crash can lose a completed save.
+ *
+ * Save (single writer, see projectLock.ts):
+ *   1. write the new document to `project.json.tmp-<random>` and fsync it;
+ *   2. hard-link the current `project.json` to `project.json.bak` (via a temp name and a rename; a copy where
+ *      the file system has no hard links), so the previous generation survives;
+ *   3. rename the temp file over `project.json` and fsync the directory.
+ * `project.json` therefore always exists and is always a complete document (rename is atomic); `.bak` holds
+ * the generation before it. Blobs are written before step 1, so a saved document never names a missing blob.
+ *
+ * Load: `project.json` is used when it parses, validates and forms a sound tree. Otherwise (hand edits,
+ * a torn write on a file system that reorders data after a power cut) the newest intact candidate among
+ * `.bak` and leftover temp files is used, merged with whatever versions can still be read individually
+ * from the damaged file; when no candidate is intact, versions are salvaged one by one from all of them.
+ * Every repair is reported as an issue; nothing read from disk is dropped silently.
+ */
+import { join } from 'node:path';
+
+import { listTempFiles, tempPathFor, writeFileAtomic } from './atomicWrite';
+import { hasErrno, ProjectError, toWriteError } from './errors';
+import { declaredSchemaVersion, migrateToCurrent } from './migrations';
+import type { ProjectFs } from './projectFs';
+import { repairTree } from './repairTree';
+import { CURRENT_SCHEMA_VERSION, projectFileSchema, versionNodeSchema } from './schemas';
+import type { ProjectFile, VersionNode } from './schemas';
+
+export const PROJECT_FILE = 'project.json';
+export const BACKUP_FILE = 'project.json.bak';
+
+export type LoadSource = 'primary' | 'backup' | 'temp' | 'salvaged';
+
+export type LoadedProjectFile = {
+  file: ProjectFile;
+  source: LoadSource;
+  /** Format version the primary document was in (before migration), when it could be read. */
+  migratedFrom: number | null;
+  /** Human-readable descriptions of every problem found and repaired. Empty when the project is intact. */
+  issues: string[];
+  /** Highest generation seen in any candidate; the next save must go above it. */
+  maxGeneration: number;
+};
+
+type Candidate = {
+  name: string;
+  /** The document when it is fully valid (migrated, schema, sound tree). */
+  valid?: ProjectFile;
+  /** Versions that parse one by one, for salvage. */
+  nodes: VersionNode[];
+  head?: string;
+  meta?: Partial<Pick<ProjectFile, 'id' | 'name' | 'createdAt' | 'updatedAt'>>;
+  generation: number;
+  fromVersion: number | null;
+  /** Version records present in the document that could not be read. */
+  unreadable: number;
+  problem?: string;
+};
+
+export async function loadProjectFile(fs: ProjectFs, dir: string): Promise<LoadedProjectFile> {
+  const primary = await readCandidate(fs, dir, PROJECT_FILE);
+  if (primary.valid) {
+    return {
+      file: primary.valid,
+      source: 'primary',
+      migratedFrom: primary.fromVersion,
+      issues: [],
+      maxGeneration: primary.generation,
+    };
+  }
+  if (primary.problem === 'missing' && !(await fs.exists(join(dir, BACKUP_FILE)))) {
+    throw new ProjectError('PROJECT_NOT_FOUND', `No project at ${dir} (project.json is missing).`);
+  }
+  const others = [await readCandidate(fs, dir, BACKUP_FILE)];
+  for (const name of await listTempFiles(fs, dir, PROJECT_FILE))
+    others.push(await readCandidate(fs, dir, name));
+  const all = [primary, ...others];
+  const maxGeneration = Math.max(...all.map((c) => c.generation));
+  const issues = [`project.json is damaged (${primary.problem}).`];
+
+  const best = others.filter((c) => c.valid).sort((a, b) => b.generation - a.generation)[0];
+  if (best?.valid) {
+    issues.push(`Recovered the last good save (${best.name}, save #${best.generation}).`);
+    const extra = primary.nodes.filter((n) => !best.valid!.versions.some((v) => v.id === n.id));
+    if (extra.length === 0) {
+      return {
+        file: best.valid,
+        source: best.name === BACKUP_FILE ? 'backup' : 'temp',
+        migratedFrom: best.fromVersion,
+        issues,
+        maxGeneration,
+      };
+    }
+    issues.push(`Also recovered ${extra.length} newer version(s) readable in the damaged file.`);
+    return salvage([best, { ...primary, nodes: extra }], best, issues, maxGeneration);
+  }
+  const readable = all.filter((c) => c.nodes.length > 0);
+  if (readable.length === 0) {
+    throw new ProjectError(
+      'PROJECT_CORRUPT',
+      `project.json is damaged (${primary.problem}) and no backup copy is readable; no version could be recovered.`,
+    );
+  }
+  issues.push('No intact copy was found; versions were recovered one by one.');
+  return salvage(readable, readable[0]!, issues, maxGeneration);
+}
+
+/** Builds a project from individually readable versions; earlier candidates win for duplicate ids. */
+function salvage(
+  candidates: Candidate[],
+  metaFrom: Candidate,
+  issues: string[],
+  maxGeneration: number,
+): LoadedProjectFile {
+  const nodes: VersionNode[] = [];
+  const seen = new Set<string>();
+  const dropped = candidates.find((c) => !c.valid)?.unreadable ?? 0;
+  for (const c of candidates) {
+    for (const n of c.nodes) {
+      if (!seen.has(n.id)) {
+        seen.add(n.id);
+        nodes.push(n);
+      }
+    }
+  }
+  nodes.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  const head = candidates.map((c) => c.head).find((h) => h !== undefined && seen.has(h));
+  const tree = repairTree(nodes, head);
+  issues.push(...tree.issues);
+  const now = new Date().toISOString();
+  const meta = { ...candidates.find((c) => c.meta?.id)?.meta, ...metaFrom.meta };
+  const file: ProjectFile = {
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    generation: maxGeneration,
+    id: meta.id ?? 'recovered',
+    name: meta.name ?? 'Recovered project',
+    createdAt: meta.createdAt ?? nodes[0]?.createdAt ?? now,
+    updatedAt: meta.updatedAt ?? now,
+    head: tree.head,
+    versions: tree.versions,
+  };
+  if (dropped > 0) issues.push(`${dropped} unreadable version record(s) could not be recovered.`);
+  return { file, source: 'salvaged', migratedFrom: null, issues, maxGeneration };
+}
+
+async function readCandidate(fs: ProjectFs, dir: string, name: string): Promise<Candidate> {
+  const empty: Candidate = { name, nodes: [], generation: -1, fromVersion: null, unreadable: 0 };
+  let text: string;
+  try {
+    text = (await fs.readFile(join(dir, name))).toString('utf8');
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT')) return { ...empty, problem: 'missing' };
+    return { ...empty, problem: `unreadable: ${(error as Error).message}` };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ...empty, problem: text.length === 0 ? 'empty file' : 'not valid JSON, probably cut short' };
+  }
+  let doc: unknown;
+  let fromVersion: number;
+  try {
+    ({ doc, fromVersion } = migrateToCurrent(raw));
+  } catch (error) {
+    if (error instanceof ProjectError && error.code === 'PROJECT_TOO_NEW') throw error;
+    // A document without a usable version may still carry readable current-format versions.
+    return { ...salvageFields(raw, name), problem: (error as Error).message };
+  }
+  const parsed = projectFileSchema.safeParse(doc);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first ? `${first.path.join('.')}: ${first.message}` : 'invalid';
+    return { ...salvageFields(doc, name), fromVersion, problem: `wrong content at ${where}` };
+  }
+  const tree = repairTree(parsed.data.versions, parsed.data.head);
+  if (tree.issues.length > 0) {
+    return { ...salvageFields(doc, name), fromVersion, problem: tree.issues.join(' ') };
+  }
+  return {
+    name,
+    valid: parsed.data,
+    nodes: parsed.data.versions,
+    head: parsed.data.head,
+    generation: parsed.data.generation,
+    fromVersion,
+    unreadable: 0,
+  };
+}
+
+/** Whatever can be read from a document that fails validation as a whole. */
+function salvageFields(doc: unknown, name: string): Candidate {
+  const record = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : {};
+  const nodes: VersionNode[] = [];
+  let unreadable = 0;
+  if (Array.isArray(record.versions)) {
+    for (const v of record.versions) {
+      const parsed = versionNodeSchema.safeParse(v);
+      if (parsed.success) nodes.push(parsed.data);
+      else unreadable++;
+    }
+  }
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    name,
+    nodes,
+    head: str(record.head),
+    meta: {
+      id: str(record.id),
+      name: str(record.name),
+      createdAt: str(record.createdAt),
+      updatedAt: str(record.updatedAt),
+    },
+    generation: typeof record.generation === 'number' ? record.generation : -1,
+    fromVersion: declaredSchemaVersion(doc) ?? null,
+    unreadable,
+  };
+}
+
+/** Saves `file` as the new `project.json`, keeping the previous one as `project.json.bak` (see top). */
+export async function saveProjectFile(fs: ProjectFs, dir: string, file: ProjectFile): Promise<void> {
+  const data = Buffer.from(JSON.stringify(file) + '\n', 'utf8');
+  const path = join(dir, PROJECT_FILE);
+  const temp = tempPathFor(path);
+  try {
+    await fs.writeNewFileSynced(temp, data);
+    await keepBackup(fs, dir);
+    await fs.rename(temp, path);
+    await fs.fsyncDir(dir);
+  } catch (error) {
+    await fs.unlink(temp).catch(() => undefined);
+    throw toWriteError(error, 'the project');
+  }
+}
+
+/** Writes the very first `project.json` of a new project. */
+export async function createProjectFile(fs: ProjectFs, dir: string, file: ProjectFile): Promise<void> {
+  try {
+    await writeFileAtomic(fs, join(dir, PROJECT_FILE), Buffer.from(JSON.stringify(file) + '\n', 'utf8'));
+  } catch (error) {
+    throw toWriteError(error, 'the project');
+  }
+}
+
+async function keepBackup(fs: ProjectFs, dir: string): Promise<void> {
+  const current = join(dir, PROJECT_FILE);
+  const tempBackup = tempPathFor(join(dir, BACKUP_FILE));
+  try {
+    await fs.link(current, tempBackup);
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT')) return;
+    if (!hasErrno(error, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK', 'ENOSYS')) throw error;
+    await fs.copyFileExclusive(current, tempBackup);
+  }
+  await fs.rename(tempBackup, join(dir, BACKUP_FILE));
+}

@@ -1,0 +1,63 @@
+/**
+ * Errors cross process boundaries as values, never as thrown exceptions: Electron's IPC keeps only an
+ * Error's message, and a WebSocket keeps nothing. Every response is a `Result`.
+ */
+import { z } from 'zod';
+
+/** Every error code any request can answer with. SCREAMING_SNAKE string literals (house style). */
+export const errorCodes = [
+  'BAD_REQUEST',
+  'UNKNOWN_REQUEST',
+  'FORBIDDEN_SENDER',
+  'ENGINE_UNAVAILABLE',
+  'ENGINE_CRASHED',
+  'ENGINE_BUSY',
+  'CANCELLED',
+  'INVALID_IMAGE',
+  'IMAGE_TOO_LARGE',
+  'MODEL_MISSING',
+  'MODEL_INVALID',
+  'PROJECT_CORRUPT',
+  'PROJECT_LOCKED',
+  'NOT_FOUND',
+  'DISK_FULL',
+  'INTERNAL',
+] as const;
+
+export const errorCodeSchema = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+export const appErrorSchema = z.object({ code: errorCodeSchema, message: z.string() });
+/** A typed error value: `code` for programs, `message` for people. */
+export type AppError = z.infer<typeof appErrorSchema>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function err(code: ErrorCode, message: string): { ok: false; error: AppError } {
+  return { ok: false, error: { code, message } };
+}
+
+/** An exception that carries an error code, for code inside one process; routers turn it into a value. */
+export class CodedError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CodedError';
+  }
+}
+
+/** The value form of anything thrown: coded errors keep their code, the rest become INTERNAL. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof CodedError) return { code: error.code, message: error.message };
+  if (error && typeof error === 'object' && 'code' in error && 'message' in error) {
+    const parsed = appErrorSchema.safeParse({ code: error.code, message: error.message });
+    if (parsed.success) return parsed.data;
+  }
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}

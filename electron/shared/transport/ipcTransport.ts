@@ -1,0 +1,68 @@
+/**
+ * The Electron IPC transport. Three halves, none importing electron (they take its objects as arguments, so
+ * the contract tests run them in plain Node):
+ * - `registerIpcServer` in main: one `ipcMain.handle` channel, every sender checked;
+ * - `createIpcBridge` in the preload: the named functions `contextBridge` exposes, never raw ipcRenderer;
+ * - `createIpcTransport` in the renderer: the bridge seen as a RawTransport.
+ */
+import type { RawTransport } from '../client';
+import type { Dispatch } from '../dispatcher';
+import { err } from '../result';
+
+export const IPC_REQUEST = 'qe:request';
+export const IPC_EVENT = 'qe:event';
+export const IPC_PREVIEW = 'qe:preview';
+
+/** What the preload exposes on `window.qwenEdit`. Functions only (Electron security checklist #20). */
+export type QwenEditBridge = {
+  request(method: string, params: unknown): Promise<unknown>;
+  onEvent(listener: (name: string, payload: unknown) => void): () => void;
+  onPreview(listener: (bytes: Uint8Array) => void): () => void;
+};
+
+type IpcRendererLike = {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+};
+
+export function createIpcBridge(ipc: IpcRendererLike): QwenEditBridge {
+  const listen = <A extends unknown[]>(channel: string, listener: (...args: A) => void) => {
+    // The page never sees Electron's event object, only the payload.
+    const wrapped = (_event: unknown, ...args: unknown[]) => listener(...(args as A));
+    ipc.on(channel, wrapped);
+    return () => void ipc.removeListener(channel, wrapped);
+  };
+  return {
+    request: (method, params) => ipc.invoke(IPC_REQUEST, method, params),
+    onEvent: (listener) => listen(IPC_EVENT, listener),
+    onPreview: (listener) => listen(IPC_PREVIEW, listener),
+  };
+}
+
+export function createIpcTransport(bridge: QwenEditBridge): RawTransport {
+  return {
+    send: (method, params) => bridge.request(method, params),
+    subscribe: (listener) => bridge.onEvent(listener),
+    subscribePreview: (listener) => bridge.onPreview(listener),
+  };
+}
+
+type IpcMainLike<Event> = {
+  handle(channel: string, handler: (event: Event, ...args: unknown[]) => Promise<unknown>): void;
+};
+
+/**
+ * Serves the contract on `ipcMain`. `isTrustedSender` decides from the event whether the message comes from
+ * our own window's top frame (Electron security checklist #17); anything else gets FORBIDDEN_SENDER.
+ */
+export function registerIpcServer<Event>(
+  ipcMain: IpcMainLike<Event>,
+  dispatch: Dispatch,
+  isTrustedSender: (event: Event) => boolean,
+): void {
+  ipcMain.handle(IPC_REQUEST, async (event, method, params) => {
+    if (!isTrustedSender(event)) return err('FORBIDDEN_SENDER', 'request from an untrusted frame');
+    return dispatch(method, params);
+  });
+}

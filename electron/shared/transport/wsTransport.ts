@@ -1,0 +1,103 @@
+/**
+ * The WebSocket transport's client half (web mode). Text frames carry JSON envelopes; binary frames carry
+ * preview frames. Works with the browser's WebSocket and with the `ws` package in Node tests.
+ */
+import type { RawTransport } from '../client';
+import { fromWireJson, toWireJson } from '../wireJson';
+
+/** Client → server. */
+export type WsRequestEnvelope = { kind: 'request'; id: number; method: string; params: unknown };
+/** Server → client. */
+export type WsServerEnvelope =
+  { kind: 'response'; id: number; result: unknown } | { kind: 'event'; name: string; payload: unknown };
+
+type MinimalSocket = {
+  readyState: number;
+  binaryType: string;
+  send(data: string): void;
+  close(): void;
+  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+};
+export type SocketFactory = (url: string) => MinimalSocket;
+
+const OPEN = 1;
+/** How long a request may wait for its answer before it is reported as a transport failure. */
+const REQUEST_TIMEOUT_MS = 10 * 60_000;
+
+export type WsTransport = RawTransport & { close(): void; ready: Promise<void> };
+
+export function createWsTransport(url: string, factory: SocketFactory): WsTransport {
+  const socket = factory(url);
+  socket.binaryType = 'arraybuffer';
+  let nextId = 1;
+  const pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
+  >();
+  const eventListeners = new Set<(name: string, payload: unknown) => void>();
+  const previewListeners = new Set<(bytes: Uint8Array) => void>();
+
+  const ready = new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () => resolve());
+    socket.addEventListener('error', () => reject(new Error(`cannot connect to ${url}`)));
+  });
+  ready.catch(() => undefined);
+
+  socket.addEventListener('close', () => {
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer);
+      p.reject(new Error('connection to the app closed'));
+      pending.delete(id);
+    }
+  });
+  socket.addEventListener('message', ({ data }) => {
+    if (data instanceof ArrayBuffer) {
+      const bytes = new Uint8Array(data);
+      for (const l of previewListeners) l(bytes);
+      return;
+    }
+    if (typeof data !== 'string') return;
+    let message: WsServerEnvelope;
+    try {
+      message = fromWireJson(data) as WsServerEnvelope;
+    } catch {
+      return;
+    }
+    if (message.kind === 'response') {
+      const p = pending.get(message.id);
+      if (!p) return;
+      pending.delete(message.id);
+      clearTimeout(p.timer);
+      p.resolve(message.result);
+    } else if (message.kind === 'event') {
+      for (const l of eventListeners) l(message.name, message.payload);
+    }
+  });
+
+  return {
+    ready,
+    close: () => socket.close(),
+    async send(method, params) {
+      await ready;
+      if (socket.readyState !== OPEN) throw new Error('connection to the app is closed');
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`${method} timed out`));
+        }, REQUEST_TIMEOUT_MS);
+        pending.set(id, { resolve, reject, timer });
+        socket.send(toWireJson({ kind: 'request', id, method, params } satisfies WsRequestEnvelope));
+      });
+    },
+    subscribe(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    subscribePreview(listener) {
+      previewListeners.add(listener);
+      return () => previewListeners.delete(listener);
+    },
+  };
+}

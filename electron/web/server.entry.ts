@@ -1,0 +1,30 @@
+/**
+ * `npm run web`: starts web mode and prints the URL. Options via environment: QWEN_EDIT_HOST (127.0.0.1),
+ * QWEN_EDIT_PORT (5317; 0 picks a free one), QWEN_EDIT_TOKEN (required for non-loopback hosts).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defaultUserDataDir, modelDir } from '../core/appPaths';
+import { startWebServer } from './WebServer';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
+
+try {
+  const server = await startWebServer({
+    host: process.env.QWEN_EDIT_HOST ?? '127.0.0.1',
+    port: Number(process.env.QWEN_EDIT_PORT ?? 5317),
+    token: process.env.QWEN_EDIT_TOKEN || undefined,
+    rendererDir: `${root}renderer/dist`,
+    modelDir: modelDir(defaultUserDataDir()),
+    appVersion: version,
+    log: (line) => console.log(`[engine] ${line}`),
+  });
+  console.log(`Qwen Edit Studio (web mode) is running at ${server.url}`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  console.error(`qwen-edit web: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
