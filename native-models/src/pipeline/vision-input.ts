@@ -1,0 +1,77 @@
+/**
+ * The Qwen2-VL image processor (spec §3.3, §4.1): smart-resize, CLIP normalisation and the patch layout
+ * `[grid_t·grid_h·grid_w, 3·2·14·14]` with 2×2 merge blocks in raster order.
+ */
+import { smartResize } from './image-size';
+import type { RgbImage } from './load-image';
+import { resizeRgb } from './load-image';
+
+export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
+export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
+
+export type VisionInput = Readonly<{
+  /** `[patches, channels·temporal·patch·patch]` float32. */
+  pixelValues: Float32Array;
+  patches: number;
+  /** `[grid_t, grid_h, grid_w]` in 14-px patches. */
+  gridThw: readonly [number, number, number];
+  /** Image tokens after the 2×2 merge: `grid_t·grid_h·grid_w / 4`. */
+  mergedTokens: number;
+}>;
+
+export type VisionLayout = Readonly<{ patchSize: number; temporalPatchSize: number; mergeSize: number }>;
+export const QWEN2_VL_LAYOUT: VisionLayout = { patchSize: 14, temporalPatchSize: 2, mergeSize: 2 };
+
+/** Resizes (bicubic) and patchifies the already working-size image for the vision encoder. */
+export async function visionInput(image: RgbImage, layout: VisionLayout = QWEN2_VL_LAYOUT): Promise<VisionInput> {
+  const factor = layout.patchSize * layout.mergeSize;
+  const size = smartResize(image.height, image.width, {
+    factor,
+    minPixels: 56 * 56,
+    maxPixels: 28 * 28 * 16384,
+  });
+  const resized = await resizeRgb(image, size.width, size.height, 'cubic');
+  return patchify(resized, layout);
+}
+
+const f = Math.fround;
+
+/** Normalises and lays out an image whose sides are multiples of `patchSize·mergeSize`. */
+export function patchify(image: RgbImage, layout: VisionLayout = QWEN2_VL_LAYOUT): VisionInput {
+  const { patchSize: p, temporalPatchSize: tp, mergeSize: m } = layout;
+  const gridH = image.height / p;
+  const gridW = image.width / p;
+  if (!Number.isInteger(gridH / m) || !Number.isInteger(gridW / m)) {
+    throw new Error(`vision input ${image.width}x${image.height} is not a multiple of ${p * m}`);
+  }
+  const rowLength = 3 * tp * p * p;
+  const patches = gridH * gridW;
+  const out = new Float32Array(patches * rowLength);
+  const norm = new Float32Array(image.width * image.height * 3);
+  for (let i = 0; i < image.width * image.height; i++) {
+    for (let c = 0; c < 3; c++) norm[i * 3 + c] = f(f(f(image.rgb[i * 3 + c]! / 255) - CLIP_MEAN[c]!) / CLIP_STD[c]!);
+  }
+  let index = 0;
+  for (let bh = 0; bh < gridH / m; bh++) {
+    for (let bw = 0; bw < gridW / m; bw++) {
+      for (let mh = 0; mh < m; mh++) {
+        for (let mw = 0; mw < m; mw++) {
+          const row = bh * m + mh;
+          const col = bw * m + mw;
+          let k = index * rowLength;
+          for (let c = 0; c < 3; c++) {
+            for (let t = 0; t < tp; t++) {
+              // A still image fills the temporal patch with copies of itself.
+              for (let py = 0; py < p; py++) {
+                const src = ((row * p + py) * image.width + col * p) * 3 + c;
+                for (let px = 0; px < p; px++) out[k++] = norm[src + px * 3]!;
+              }
+            }
+          }
+          index++;
+        }
+      }
+    }
+  }
+  return { pixelValues: out, patches, gridThw: [1, gridH, gridW], mergedTokens: patches / (m * m) };
+}
