@@ -3,6 +3,7 @@
  * before decoding it: the header is read first, so a 20000×20000 PNG is refused without allocating it.
  */
 import sharp from 'sharp';
+import type { Metadata } from 'sharp';
 
 /** An image as interleaved 8-bit RGB. */
 export type RgbImage = Readonly<{ width: number; height: number; rgb: Uint8Array }>;
@@ -26,7 +27,7 @@ export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
  */
 export async function loadRgbImage(input: string | Uint8Array, options: LoadImageOptions = {}): Promise<RgbImage> {
   const maxPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (error) {
