@@ -8,6 +8,7 @@ type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 /** One line per sub-command. */
 const commands: Record<string, () => Promise<Command>> = {
   info: () => import('./commands/info'),
+  'make-tiny': () => import('./commands/make-tiny'),
 };
 
 export async function main(argv: string[]): Promise<number> {
