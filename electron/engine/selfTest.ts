@@ -8,8 +8,8 @@ import { buildSelfTestModel, SELF_TEST_INPUT } from '../../native-models/src/sel
 import type { ParamsOf, ResultOf } from '../shared/contract';
 import type { JobContext } from './EngineHost';
 
-const SIZE = 384;
-const DEPTH = 24;
+const SIZE = 768;
+const DEPTH = 48;
 
 let session: Promise<ort.InferenceSession> | null = null;
 

@@ -7,7 +7,7 @@
  */
 import type { RawTransport } from '../client';
 import type { Dispatch } from '../dispatcher';
-import { err } from '../result';
+import type { AppError } from '../result';
 
 export const IPC_REQUEST = 'qe:request';
 export const IPC_EVENT = 'qe:event';
@@ -62,7 +62,10 @@ export function registerIpcServer<Event>(
   isTrustedSender: (event: Event) => boolean,
 ): void {
   ipcMain.handle(IPC_REQUEST, async (event, method, params) => {
-    if (!isTrustedSender(event)) return err('FORBIDDEN_SENDER', 'request from an untrusted frame');
+    if (!isTrustedSender(event)) {
+      const error: AppError = { code: 'FORBIDDEN_SENDER', message: 'request from an untrusted frame' };
+      return { ok: false, error };
+    }
     return dispatch(method, params);
   });
 }

@@ -1,0 +1,55 @@
+/**
+ * Electron main: windows, the app:// protocol, the IPC router and the engine supervisor. It never runs ORT
+ * itself (design.md §1): model work goes to the engine utilityProcess, so this thread stays responsive.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserWindow} from 'electron';
+import { app, ipcMain } from 'electron';
+import { createAppHandlers } from '../core/appHandlers';
+import { modelDir } from '../core/appPaths';
+import { EngineSupervisor } from '../core/engine/EngineSupervisor';
+import { createDispatcher } from '../shared/dispatcher';
+import { IPC_EVENT, IPC_PREVIEW, registerIpcServer } from '../shared/transport/ipcTransport';
+import { registerAppScheme, serveRenderer } from './appProtocol';
+import { createMainWindow, isTrustedFrame } from './mainWindow';
+import { utilityEngine } from './utilityEngine';
+
+/** Bundled layout: out/main/main.cjs, out/preload/preload.cjs, out/engine/engine.cjs, renderer/dist/. */
+const appRoot = join(__dirname, '..', '..');
+const { version } = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string };
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let window: BrowserWindow | null = null;
+
+app.on('second-instance', () => {
+  if (window?.isMinimized()) window.restore();
+  window?.focus();
+});
+
+app.whenReady().then(() => {
+  serveRenderer(join(appRoot, 'renderer', 'dist'));
+  const supervisor = new EngineSupervisor(
+    // The engine must live outside the asar: native modules and their .so files cannot load from inside it.
+    utilityEngine(join(appRoot, 'out', 'engine', 'engine.cjs').replace('app.asar', 'app.asar.unpacked'), {
+      QWEN_EDIT_MODEL_DIR: modelDir(app.getPath('userData')),
+    }),
+    {
+      appVersion: version,
+      log: (line) => console.log(`[engine] ${line}`),
+      onEvent: (name, payload) => window?.webContents.send(IPC_EVENT, name, payload),
+      onPreview: (frame) => window?.webContents.send(IPC_PREVIEW, frame),
+    },
+  );
+  registerIpcServer(ipcMain, createDispatcher(createAppHandlers(supervisor)), (event: Electron.IpcMainInvokeEvent) =>
+    isTrustedFrame(window, event.senderFrame),
+  );
+  supervisor.start();
+  window = createMainWindow(join(appRoot, 'out', 'preload', 'preload.cjs'));
+  window.on('closed', () => (window = null));
+  app.on('before-quit', () => supervisor.stop());
+});
+
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,42 @@
+/**
+ * The one window, locked down per Electron's security checklist: isolated, sandboxed, no Node in the page,
+ * no navigation away from the app, no new windows, no permissions.
+ */
+import { BrowserWindow, session } from 'electron';
+import { RENDERER_ORIGIN } from './appProtocol';
+
+export function createMainWindow(preloadPath: string): BrowserWindow {
+  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    backgroundColor: '#1e1f22',
+    title: 'Qwen Edit Studio',
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+      enableWebSQL: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${RENDERER_ORIGIN}/`)) event.preventDefault();
+  });
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  void window.loadURL(`${RENDERER_ORIGIN}/index.html`);
+  return window;
+}
+
+/** Only our own window's top frame, showing our own page, may talk to main (checklist #17). */
+export function isTrustedFrame(window: BrowserWindow | null, frame: Electron.WebFrameMain | null): boolean {
+  if (!window || window.isDestroyed() || !frame) return false;
+  return frame === window.webContents.mainFrame && frame.url.startsWith(`${RENDERER_ORIGIN}/`);
+}
