@@ -3,6 +3,7 @@
  * Decoding is capped so a hostile header cannot allocate gigabytes.
  */
 import sharp from 'sharp';
+import type { Metadata } from 'sharp';
 
 import type { BlobExtension } from './blobStore';
 import { ProjectError } from './errors';
@@ -29,7 +30,7 @@ const open = (bytes: Uint8Array) => sharp(bytes, { limitInputPixels: MAX_PIXELS,
  * since a truncated file often has a valid header). Throws INVALID_IMAGE with the reason otherwise.
  */
 export async function inspectImage(bytes: Uint8Array, what = 'The file'): Promise<ImageInfo> {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await open(bytes).metadata();
   } catch (error) {
@@ -110,6 +111,7 @@ export async function diffImages(a: Uint8Array, b: Uint8Array, threshold = 0): P
     }
   }
   const maskPng = await sharp(mask, { raw: { width: x.width, height: x.height, channels: 1 } })
+    .toColourspace('b-w')
     .png()
     .toBuffer();
   return {
