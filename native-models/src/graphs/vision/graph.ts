@@ -1,0 +1,178 @@
+import { GraphBuilder, castIfNeeded, encodeFloats, linear, rmsNorm, silu } from '../../onnx';
+import type { Precision, SavedModel } from '../../onnx';
+import type { WeightSource } from '../../weights';
+import { maskedSoftmax, rotateHalfRope, sameSegment } from '../text/graph-ops';
+import { detectPrefixes } from '../text/parameters';
+import type { Qwen25VLVisionConfig } from './config';
+import { patchDim } from './config';
+
+export type VisionGraphOptions = Readonly<{ precision?: Precision }>;
+
+/** Graph input and output names of the vision graph (see {@link buildVisionGraph}). */
+export const VISION_IO = {
+  pixelValues: 'pixel_values',
+  windowIndex: 'window_index',
+  rotaryCos: 'rotary_cos',
+  rotarySin: 'rotary_sin',
+  windowSegmentIds: 'window_segment_ids',
+  frameSegmentIds: 'frame_segment_ids',
+  imageEmbeds: 'image_embeds',
+} as const;
+
+/** Patch-embed Conv3d weight `[hidden, C, T, P, P]` as the `[C·T·P·P, hidden]` matrix of an equivalent MatMul. */
+function patchEmbedWeight(
+  b: GraphBuilder,
+  src: WeightSource,
+  name: string,
+  hidden: number,
+  k: number,
+): string {
+  return b.initializer(`${name}.flat.T`, {
+    dtype: b.plan.dense,
+    dims: [k, hidden],
+    load: async () => {
+      const w = await src.readF32(name);
+      const t = new Float32Array(k * hidden);
+      for (let o = 0; o < hidden; o++) for (let i = 0; i < k; i++) t[i * hidden + o] = w[o * k + i]!;
+      return encodeFloats(t, b.plan.dense);
+    },
+  });
+}
+
+/**
+ * Builds the Qwen2.5-VL vision tower (patch embed, `depth` blocks with window / full attention, patch merger).
+ *
+ * Inputs (host side: `visionLayout()` in ./layout):
+ * - `pixel_values [patches, C·T·P·P]` float32, rows in the processor's patch order;
+ * - `window_index [patches/4]` int64, merged-token permutation into window order;
+ * - `rotary_cos`, `rotary_sin [patches, head_dim]` float32, processor order;
+ * - `window_segment_ids`, `frame_segment_ids [patches]` int64, in window order: blocks listed in
+ *   `fullatt_block_indexes` attend within a frame, all others within a window.
+ *
+ * Output: `image_embeds [patches/4, out_hidden_size]` float32, merged tokens in raster order (processor order).
+ */
+export async function buildVisionGraph(
+  config: Qwen25VLVisionConfig,
+  weights: WeightSource,
+  options: VisionGraphOptions,
+  outDir: string,
+): Promise<SavedModel> {
+  // Only the language model's linears are quantised; the ViT keeps dense weights at int8/int4.
+  const precision = options.precision === 'bf16' ? 'bf16' : 'fp32';
+  const b = new GraphBuilder({ name: 'vision', precision });
+  const p = detectPrefixes(weights, 'visual');
+  const h = config.hiddenSize;
+  const hd = config.headDim;
+  const heads = config.numHeads;
+  const unit = config.spatialMergeSize ** 2;
+  const pd = patchDim(config);
+  const pixels = b.input(VISION_IO.pixelValues, 'float32', ['patches', pd]);
+  const windowIndex = b.input(VISION_IO.windowIndex, 'int64', ['merged_tokens']);
+  const cosIn = b.input(VISION_IO.rotaryCos, 'float32', ['patches', hd]);
+  const sinIn = b.input(VISION_IO.rotarySin, 'float32', ['patches', hd]);
+  const windowIds = b.input(VISION_IO.windowSegmentIds, 'int64', ['patches']);
+  const frameIds = b.input(VISION_IO.frameSegmentIds, 'int64', ['patches']);
+
+  const x0 = b.scope('patch_embed', () =>
+    b.op('MatMul', [
+      castIfNeeded(b, pixels, 'float32', b.compute),
+      patchEmbedWeight(b, weights, `${p}patch_embed.proj.weight`, h, pd),
+    ]),
+  );
+  // Reorder merge groups (4 consecutive patch rows) into window order, and the rotary rows with them.
+  const toWindows = (x: string, width: number, name: string) =>
+    b.scope(name, () => {
+      const groups = b.op('Reshape', [x, b.constant([-1, unit * width], 'int64')]);
+      return b.op(
+        'Reshape',
+        [b.op('Gather', [groups, windowIndex], { axis: 0 }), b.constant([-1, width], 'int64')],
+        {},
+        { name: 'Flatten' },
+      );
+    });
+  let x = toWindows(x0, h, 'window_order');
+  // Rotary tables [patches, head_dim] broadcast over [1, heads, patches, head_dim]; float32 as upstream upcasts q, k.
+  const cos = toWindows(cosIn, hd, 'rotary_cos');
+  const sin = toWindows(sinIn, hd, 'rotary_sin');
+  const windowMask = sameSegment(b, windowIds, 'window_mask');
+  const frameMask = sameSegment(b, frameIds, 'frame_mask');
+
+  for (let i = 0; i < config.depth; i++) {
+    const bp = `${p}blocks.${i}`;
+    const mask = config.fullattBlockIndexes.includes(i) ? frameMask : windowMask;
+    x = b.scope(`blocks.${i}`, () => {
+      const normed = rmsNorm(b, weights, x, `${bp}.norm1.weight`, 1e-6);
+      const attn = b.scope('attn', () => {
+        const qkv = linear(b, weights, normed, `${bp}.attn.qkv`);
+        // [N, 3h] → [N, 3, heads, hd] → [3, heads, N, hd]
+        const split = b.op('Transpose', [b.op('Reshape', [qkv, b.constant([0, 3, heads, hd], 'int64')])], {
+          perm: [1, 2, 0, 3],
+        });
+        const [q, k, v] = b.node(
+          'Split',
+          [split, b.constant([1, 1, 1], 'int64')],
+          { axis: 0 },
+          { outputs: 3 },
+        ) as [string, string, string];
+        const rope = (t: string, name: string) => {
+          const r = rotateHalfRope(
+            b,
+            castIfNeeded(b, t, b.compute, 'float32', `Cast${name}`),
+            cos,
+            sin,
+            hd,
+            `rope_${name}`,
+          );
+          return castIfNeeded(b, r, 'float32', b.compute, `CastBack${name}`);
+        };
+        const qr = rope(q, 'q');
+        const kr = rope(k, 'k');
+        const scores = b.op('Mul', [
+          b.op(
+            'MatMul',
+            [qr, b.op('Transpose', [kr], { perm: [0, 1, 3, 2] }, { name: 'TransposeK' })],
+            {},
+            { name: 'MatMulQK' },
+          ),
+          b.constant(1 / Math.sqrt(hd)),
+        ]);
+        const probs = maskedSoftmax(b, scores, mask);
+        const o = b.op('MatMul', [probs, v], {}, { name: 'MatMulV' });
+        const merged = b.op(
+          'Reshape',
+          [
+            b.op('Transpose', [o], { perm: [0, 2, 1, 3] }, { name: 'TransposeO' }),
+            b.constant([-1, h], 'int64'),
+          ],
+          {},
+          { name: 'ReshapeO' },
+        );
+        return linear(b, weights, merged, `${bp}.attn.proj`);
+      });
+      const x1 = b.op('Add', [x, attn], {}, { name: 'AddAttn' });
+      const m = rmsNorm(b, weights, x1, `${bp}.norm2.weight`, 1e-6);
+      const mlp = b.scope('mlp', () => {
+        const gate = silu(b, linear(b, weights, m, `${bp}.mlp.gate_proj`));
+        const up = linear(b, weights, m, `${bp}.mlp.up_proj`);
+        return linear(b, weights, b.op('Mul', [gate, up]), `${bp}.mlp.down_proj`);
+      });
+      return b.op('Add', [x1, mlp], {}, { name: 'AddMlp' });
+    });
+  }
+
+  const out = b.scope('merger', () => {
+    const normed = rmsNorm(b, weights, x, `${p}merger.ln_q.weight`, 1e-6);
+    const grouped = b.op('Reshape', [normed, b.constant([-1, unit * h], 'int64')]);
+    const hidden = b.op('Gelu', [linear(b, weights, grouped, `${p}merger.mlp.0`)]);
+    const y = castIfNeeded(b, linear(b, weights, hidden, `${p}merger.mlp.2`), b.compute, 'float32');
+    // Undo the window permutation: out[window_index[i]] = y[i] (window_index is a permutation, so y is fully overwritten).
+    return b.op(
+      'ScatterND',
+      [y, b.op('Unsqueeze', [windowIndex, b.constant([1], 'int64')]), y],
+      {},
+      { name: 'RasterOrder' },
+    );
+  });
+  b.output(out, VISION_IO.imageEmbeds, 'float32', ['merged_tokens', config.outHiddenSize]);
+  return b.save(outDir, { metadata: { component: 'vision' } });
+}
