@@ -68,9 +68,9 @@ function fromSlowFiles(
       const space = line.indexOf(' ', 1);
       return [line.slice(0, space), line.slice(space + 1)];
     });
-  const decoder = (config.added_tokens_decoder ?? {}) as Record<string, Omit<AddedTokenJson, 'id'>>;
+  const decoder = (config.added_tokens_decoder ?? {}) as Record<string, { content: string } & Record<string, unknown>>;
   const added = Object.entries(decoder)
-    .map(([id, t]) => ({
+    .map(([id, t]): AddedTokenJson => ({
       single_word: false,
       lstrip: false,
       rstrip: false,
