@@ -237,8 +237,12 @@ describe('diff, export, thumbnails, recipe embedding, replay', () => {
     const { data, info } = await sharp(await p.readImage(a.id))
       .raw()
       .toBuffer({ resolveWithObject: true });
-    for (let y = 5; y < 8; y++)
-      for (let x = 10; x < 14; x++) data[(y * info.width + x) * info.channels] ^= 0x80;
+    for (let y = 5; y < 8; y++) {
+      for (let x = 10; x < 14; x++) {
+        const i = (y * info.width + x) * info.channels;
+        data[i] = data[i]! ^ 0x80;
+      }
+    }
     const edited = await sharp(data, {
       raw: { width: info.width, height: info.height, channels: info.channels },
     })

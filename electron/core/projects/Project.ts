@@ -176,6 +176,16 @@ export class Project {
       const report: OpenReport = { source: loaded.source, migratedFrom, issues: [...loaded.issues] };
       const project = new Project(dir, fs, blobs, loaded.file, lock, readOnlyReason, report);
       report.issues.push(...(await project.checkBlobs(options.verifyBlobs ?? 'exists')));
+      if (loaded.source !== 'primary') {
+        // After a recovery, images whose records were lost are still on disk: say so (they are kept).
+        const used = new Set(project.versions.flatMap(blobsOf));
+        const orphans = [...(await blobs.list())].filter((b) => !used.has(b) && !b.endsWith('.webp'));
+        if (orphans.length > 0) {
+          report.issues.push(
+            `${orphans.length} image file(s) in blobs/ belong to versions that could not be recovered; they are kept.`,
+          );
+        }
+      }
       if (lock && (loaded.source !== 'primary' || migratedFrom !== null)) {
         await project.persistRecovered(loaded.source, migratedFrom, loaded.maxGeneration);
       }

@@ -155,7 +155,8 @@ async function readCandidate(fs: ProjectFs, dir: string, name: string): Promise<
   try {
     raw = JSON.parse(text);
   } catch {
-    return { ...empty, problem: text.length === 0 ? 'empty file' : 'not valid JSON, probably cut short' };
+    const problem = text.length === 0 ? 'empty file' : 'not valid JSON, probably cut short';
+    return { ...salvageFields(scanTruncated(text), name), problem };
   }
   let doc: unknown;
   let fromVersion: number;
@@ -252,4 +253,55 @@ async function keepBackup(fs: ProjectFs, dir: string): Promise<void> {
     await fs.copyFileExclusive(current, tempBackup);
   }
   await fs.rename(tempBackup, join(dir, BACKUP_FILE));
+}
+
+/**
+ * Reads what it can from a cut-short or garbled `project.json` text: the top-level string and number fields
+ * written before `versions`, and each complete `{...}` object of the `versions` array up to the damage.
+ * (The writer puts `versions` last, so a truncated file keeps its header and its older versions.)
+ */
+export function scanTruncated(text: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const listAt = text.indexOf('"versions":[');
+  const head = listAt < 0 ? text : text.slice(0, listAt);
+  for (const m of head.matchAll(/"(\w+)":("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/g)) {
+    try {
+      out[m[1]!] = JSON.parse(m[2]!);
+    } catch {
+      // an unreadable field is simply not recovered
+    }
+  }
+  if (listAt < 0) return out;
+  const versions: unknown[] = [];
+  let i = listAt + '"versions":['.length;
+  while (text[i] === '{') {
+    const end = matchingBrace(text, i);
+    if (end < 0) break;
+    try {
+      versions.push(JSON.parse(text.slice(i, end + 1)));
+    } catch {
+      break;
+    }
+    i = end + 1;
+    if (text[i] !== ',') break;
+    i++;
+  }
+  out.versions = versions;
+  return out;
+}
+
+/** Index of the `}` closing the object that opens at `start`, skipping strings; -1 if it is cut off. */
+function matchingBrace(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return -1;
 }
