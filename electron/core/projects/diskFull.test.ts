@@ -1,0 +1,81 @@
+/** A full disk at every point of a save: a clear DISK_FULL error and the previous state intact. */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { makeThumbnail } from './imageOps';
+import { Project } from './Project';
+import { PROJECT_FILE } from './projectFile';
+import { fullDiskFs } from './testing/fullDiskFs';
+import { makeTempDir, sampleRecipe, seededPng } from './testing/images';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await makeTempDir();
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function tempFiles(projectDir: string): Promise<string[]> {
+  const names = [...(await readdir(projectDir)), ...(await readdir(join(projectDir, 'blobs')))];
+  return names.filter((n) => n.includes('.tmp-'));
+}
+
+describe('full disk', () => {
+  it('fails each stage of adding a version with DISK_FULL and leaves the project as it was', async () => {
+    const fs = fullDiskFs(Infinity);
+    const projectDir = join(dir, 'p');
+    const p = await Project.create(projectDir, await seededPng(0), { fs });
+    const first = await p.addVersion({ parentId: p.head, png: await seededPng(1), recipe: sampleRecipe(1) });
+    const before = await readFile(join(projectDir, PROJECT_FILE), 'utf8');
+    const png = await seededPng(2);
+
+    // Budgets that run out in the image blob, in the thumbnail, and in project.json
+    // (Blobs written by a failed attempt stay, unreferenced and harmless, and are reused by the next one.)
+    const thumbnail = await makeThumbnail(png);
+    for (const budget of [0, png.length + 10, thumbnail.length + 10]) {
+      fs.budget = budget;
+      const error = await p
+        .addVersion({ parentId: first.id, png, recipe: sampleRecipe(2) })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DISK_FULL' });
+      expect((error as Error).message).toMatch(
+        /The disk is full: could not save .*Nothing was lost; free some space/,
+      );
+      expect(p.versions.map((v) => v.id)).toEqual([p.versions[0]!.id, first.id]);
+      expect(p.head).toBe(first.id);
+      expect(await readFile(join(projectDir, PROJECT_FILE), 'utf8')).toBe(before);
+      expect(await tempFiles(projectDir)).toEqual([]);
+    }
+    expect(
+      fs.failures.map((f) =>
+        f
+          .replace(/\.tmp-.*/, '')
+          .split('/')
+          .pop()!
+          .replace(/^[0-9a-f]{64}/, '<sha>'),
+      ),
+    ).toEqual(['<sha>.png', '<sha>.webp', 'project.json']);
+
+    // A label change on a full disk fails the same way.
+    fs.budget = 0;
+    await expect(p.setLabel(first.id, 'keep')).rejects.toMatchObject({ code: 'DISK_FULL' });
+    expect(p.getVersion(first.id).label).toBeNull();
+
+    // With space again, the same save succeeds and the project reopens with everything.
+    fs.budget = Infinity;
+    const added = await p.addVersion({ parentId: first.id, png, recipe: sampleRecipe(2) });
+    await p.close();
+    const reopened = await Project.open(projectDir, { readOnly: true });
+    expect(reopened.report.issues).toEqual([]);
+    expect(reopened.versions.map((v) => v.id)).toEqual([reopened.versions[0]!.id, first.id, added.id]);
+  });
+
+  it('creating a project on a full disk is DISK_FULL', async () => {
+    const error = await Project.create(join(dir, 'q'), await seededPng(0), { fs: fullDiskFs(100) }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'DISK_FULL' });
+  });
+});

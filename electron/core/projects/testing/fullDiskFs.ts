@@ -1,0 +1,42 @@
+/**
+ * A real file system with a byte budget, as a nearly full disk behaves: a write that does not fit writes
+ * what fits, then fails with ENOSPC (leaving a partial file, as the kernel does).
+ */
+import { open } from 'node:fs/promises';
+
+import { nodeProjectFs } from '../projectFs';
+import type { ProjectFs } from '../projectFs';
+
+export type FullDiskFs = ProjectFs & {
+  /** Bytes that may still be written; Infinity for no limit. */
+  budget: number;
+  /** Paths of the writes that failed. */
+  failures: string[];
+};
+
+export function fullDiskFs(budget: number): FullDiskFs {
+  const fs: FullDiskFs = {
+    ...nodeProjectFs,
+    budget,
+    failures: [],
+    async writeNewFileSynced(path, data) {
+      if (data.length <= fs.budget) {
+        fs.budget -= data.length;
+        return nodeProjectFs.writeNewFileSynced(path, data);
+      }
+      const handle = await open(path, 'wx');
+      try {
+        await handle.writeFile(data.subarray(0, Math.max(0, fs.budget)));
+      } finally {
+        await handle.close();
+      }
+      fs.budget = 0;
+      fs.failures.push(path);
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), {
+        code: 'ENOSPC',
+        errno: -28,
+      });
+    },
+  };
+  return fs;
+}
