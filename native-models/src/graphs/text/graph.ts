@@ -1,0 +1,192 @@
+import { GraphBuilder, castIfNeeded, linear, rmsNorm, silu, weightInitializer } from '../../onnx';
+import type { Precision, QuantBlockSize, SavedModel } from '../../onnx';
+import type { WeightSource } from '../../weights';
+import type { Qwen25VLTextConfig } from './config';
+import { maskedSoftmax, rotateHalfRope } from './graph-ops';
+import { mropeChannelComponents, textInvFreq } from './mrope';
+import { detectPrefixes } from './parameters';
+
+export type TextGraphOptions = Readonly<{
+  precision?: Precision;
+  /** MatMulNBits block size for int8/int4 (default 32). */
+  blockSize?: QuantBlockSize;
+}>;
+
+/** Graph input and output names of the text graph (see {@link buildTextGraph}). */
+export const TEXT_IO = {
+  inputIds: 'input_ids',
+  attentionMask: 'attention_mask',
+  positionIds: 'position_ids',
+  imageEmbeds: 'image_embeds',
+  lastHiddenState: 'last_hidden_state',
+} as const;
+
+/**
+ * Builds the Qwen2.5-VL language-model body: token embeddings with the vision features written over the
+ * `image_token_id` positions (in row-major order, like upstream's masked_scatter), `num_layers` decoder layers
+ * (causal GQA attention with q/k/v biases, M-RoPE), final RMSNorm.
+ *
+ * Inputs: `input_ids [batch, sequence]` int64; `attention_mask [batch, sequence]` int64 (1 = token, 0 = pad);
+ * `position_ids [3, batch, sequence]` int64 (host: `mropePositionIds`); `image_embeds [image_tokens, hidden]`
+ * float32 (the vision graph's output; `[0, hidden]` when there is no image).
+ * Output: `last_hidden_state [batch, sequence, hidden]` float32, post final norm (upstream `hidden_states[-1]`).
+ *
+ * Precision: fp32; bf16 (weights and compute, softmax and rotary angles in float32); int8/int4 weight-only
+ * MatMulNBits for the attention and MLP linears with float32 compute.
+ */
+export async function buildTextGraph(
+  config: Qwen25VLTextConfig,
+  weights: WeightSource,
+  options: TextGraphOptions,
+  outDir: string,
+): Promise<SavedModel> {
+  const b = new GraphBuilder({
+    name: 'text',
+    precision: options.precision ?? 'fp32',
+    ...(options.blockSize ? { blockSize: options.blockSize } : {}),
+  });
+  const p = detectPrefixes(weights, 'language');
+  const h = config.hiddenSize;
+  const hd = config.headDim;
+  const hq = config.numHeads;
+  const hkv = config.numKvHeads;
+  const group = hq / hkv;
+  const eps = config.rmsNormEps;
+
+  const ids = b.input(TEXT_IO.inputIds, 'int64', ['batch', 'sequence']);
+  const mask = b.input(TEXT_IO.attentionMask, 'int64', ['batch', 'sequence']);
+  const positions = b.input(TEXT_IO.positionIds, 'int64', [3, 'batch', 'sequence']);
+  const image = b.input(TEXT_IO.imageEmbeds, 'float32', ['image_tokens', h]);
+
+  let x = b.scope('embed_tokens', () => {
+    const table = weightInitializer(b, weights, `${p}embed_tokens.weight`);
+    const embeds = b.op('Gather', [table, ids], { axis: 0 });
+    // [2, K] (batch, position) of every image pad, row-major → [K, 2] scatter indices.
+    const where = b.op('NonZero', [b.op('Equal', [ids, b.constant(config.imageTokenId, 'int64')])]);
+    const indices = b.op('Transpose', [where], { perm: [1, 0] });
+    return b.op(
+      'ScatterND',
+      [embeds, indices, castIfNeeded(b, image, 'float32', b.compute, 'CastImage')],
+      {},
+      { name: 'PlaceImage' },
+    );
+  });
+
+  const [cos, sin] = b.scope('rotary', () => {
+    // angles[b, s, c] = pos[comp(c)][b, s] · inv_freq[c mod hd/2] as one MatMul with a [3, hd] matrix that holds
+    // the frequency in the driving component's row and exact zeros elsewhere.
+    const inv = textInvFreq(hd, config.ropeTheta);
+    const comp = mropeChannelComponents(config);
+    const table = new Float32Array(3 * hd);
+    for (let c = 0; c < hd; c++) table[comp[c]! * hd + c] = inv[c % (hd / 2)]!;
+    const select = b.tensorConstant(table, 'float32', [3, hd]);
+    const pos = b.op('Transpose', [b.op('Cast', [positions], { to: 1 })], { perm: [1, 2, 0] });
+    const angles = b.op('MatMul', [pos, select]);
+    // [batch, sequence, 1, hd] broadcasts over [batch, sequence, heads, hd].
+    const axis = b.constant([2], 'int64');
+    const c = b.op(
+      'Unsqueeze',
+      [castIfNeeded(b, b.op('Cos', [angles]), 'float32', b.compute, 'CastCos'), axis],
+      {},
+      { name: 'CosTable' },
+    );
+    const s = b.op(
+      'Unsqueeze',
+      [castIfNeeded(b, b.op('Sin', [angles]), 'float32', b.compute, 'CastSin'), axis],
+      {},
+      { name: 'SinTable' },
+    );
+    return [c, s];
+  });
+
+  const allowed = b.scope('attention_mask', () => {
+    // causal[i, j] = j ≤ i, and key j must be a real token: [batch, 1, 1, S, S] for the 5-D GQA scores.
+    const seqLen = b.op('Gather', [b.op('Shape', [ids]), b.constant(1, 'int64')], { axis: 0 });
+    const range = b.op('Range', [b.constant(0, 'int64'), seqLen, b.constant(1, 'int64')]);
+    const rows = b.op('Unsqueeze', [range, b.constant([1], 'int64')], {}, { name: 'Rows' });
+    const cols = b.op('Unsqueeze', [range, b.constant([0], 'int64')], {}, { name: 'Cols' });
+    const causal = b.op('LessOrEqual', [cols, rows]);
+    const keys = b.op(
+      'Unsqueeze',
+      [b.op('Cast', [mask], { to: 9 }), b.constant([1, 2, 3], 'int64')],
+      {},
+      { name: 'Keys' },
+    );
+    return b.op('And', [causal, keys]);
+  });
+
+  for (let l = 0; l < config.numLayers; l++) {
+    const lp = `${p}layers.${l}`;
+    x = b.scope(`layers.${l}`, () => {
+      const normed = rmsNorm(b, weights, x, `${lp}.input_layernorm.weight`, eps);
+      const attn = b.scope('self_attn', () => {
+        const proj = (name: string, heads: number) =>
+          b.op(
+            'Reshape',
+            [
+              linear(b, weights, normed, `${lp}.self_attn.${name}`, { quantize: true }),
+              b.constant([0, 0, heads, hd], 'int64'),
+            ],
+            {},
+            { name: `Reshape_${name}` },
+          );
+        const q = rotateHalfRope(b, proj('q_proj', hq), cos, sin, hd, 'rope_q');
+        const k = rotateHalfRope(b, proj('k_proj', hkv), cos, sin, hd, 'rope_k');
+        const v = proj('v_proj', hkv);
+        // GQA without copying k/v: q [B, S, hkv·g, hd] → [B, hkv, g, S, hd]; k, v → [B, hkv, 1, S|hd, hd|S].
+        const q5 = b.op(
+          'Transpose',
+          [b.op('Reshape', [q, b.constant([0, 0, hkv, group, hd], 'int64')], {}, { name: 'GroupQ' })],
+          { perm: [0, 2, 3, 1, 4] },
+          { name: 'TransposeQ' },
+        );
+        const one = b.constant([2], 'int64');
+        const kT = b.op(
+          'Unsqueeze',
+          [b.op('Transpose', [k], { perm: [0, 2, 3, 1] }, { name: 'TransposeK' }), one],
+          {},
+          { name: 'UnsqueezeK' },
+        );
+        const v5 = b.op(
+          'Unsqueeze',
+          [b.op('Transpose', [v], { perm: [0, 2, 1, 3] }, { name: 'TransposeV' }), one],
+          {},
+          { name: 'UnsqueezeV' },
+        );
+        const scores = b.op('Mul', [
+          b.op('MatMul', [q5, kT], {}, { name: 'MatMulQK' }),
+          b.constant(1 / Math.sqrt(hd)),
+        ]);
+        const probs = maskedSoftmax(b, scores, allowed);
+        const o = b.op('MatMul', [probs, v5], {}, { name: 'MatMulV' });
+        const merged = b.op(
+          'Reshape',
+          [
+            b.op('Transpose', [o], { perm: [0, 3, 1, 2, 4] }, { name: 'TransposeO' }),
+            b.constant([0, 0, hq * hd], 'int64'),
+          ],
+          {},
+          { name: 'ReshapeO' },
+        );
+        return linear(b, weights, merged, `${lp}.self_attn.o_proj`, { quantize: true });
+      });
+      const x1 = b.op('Add', [x, attn], {}, { name: 'AddAttn' });
+      const m = rmsNorm(b, weights, x1, `${lp}.post_attention_layernorm.weight`, eps);
+      const mlp = b.scope('mlp', () => {
+        const gate = silu(b, linear(b, weights, m, `${lp}.mlp.gate_proj`, { quantize: true }));
+        const up = linear(b, weights, m, `${lp}.mlp.up_proj`, { quantize: true });
+        return linear(b, weights, b.op('Mul', [gate, up]), `${lp}.mlp.down_proj`, { quantize: true });
+      });
+      return b.op('Add', [x1, mlp], {}, { name: 'AddMlp' });
+    });
+  }
+  const out = castIfNeeded(
+    b,
+    rmsNorm(b, weights, x, `${p}norm.weight`, eps),
+    b.compute,
+    'float32',
+    'CastOut',
+  );
+  b.output(out, TEXT_IO.lastHiddenState, 'float32', ['batch', 'sequence', h]);
+  return b.save(outDir, { metadata: { component: 'text' } });
+}

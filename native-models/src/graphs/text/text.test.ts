@@ -1,0 +1,226 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Precision } from '../../onnx';
+import { parseQwen25VLTextConfig } from './config';
+import { TEXT_IO, buildTextGraph } from './graph';
+import { mropeChannelComponents } from './mrope';
+import { qwen25VLParameterShapes } from './parameters';
+import { mropePositionIds } from './position-ids';
+import { textReference } from './reference';
+import { maxAbsDiff } from './reference-ops';
+import { randomArray, seededRandom } from './seeded';
+import {
+  TINY_TEXT_CONFIG,
+  TINY_TEXT_ENCODER_CONFIG_JSON,
+  TINY_VISION_CONFIG,
+  randomQwen25VLWeights,
+} from './tiny';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'text-graph-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const IMG = 250;
+const VS = 248;
+const VE = 249;
+const ids = { imageTokenId: IMG, visionStartTokenId: VS };
+
+describe('Qwen2.5-VL text encoder names and config', () => {
+  it('names every tensor of the tiny checkpoint (57 tensors, 190 688 parameters)', () => {
+    const shapes = qwen25VLParameterShapes(TINY_TEXT_CONFIG, TINY_VISION_CONFIG);
+    expect(shapes).toHaveLength(57);
+    expect(shapes.reduce((a, [, s]) => a + s.reduce((x, d) => x * d, 1), 0)).toBe(190_688);
+    const byName = new Map(shapes);
+    expect(byName.get('model.visual.patch_embed.proj.weight')).toEqual([32, 3, 2, 14, 14]);
+    expect(byName.get('model.language_model.layers.1.self_attn.k_proj.bias')).toEqual([32]);
+    expect(byName.get('model.visual.merger.mlp.0.weight')).toEqual([128, 128]);
+  });
+
+  it('rejects unsupported values with the field named', () => {
+    const bad = (patch: object) => () =>
+      parseQwen25VLTextConfig({ ...TINY_TEXT_ENCODER_CONFIG_JSON, ...patch });
+    expect(bad({ rope_scaling: { type: 'mrope', mrope_section: [2, 3, 4] } })).toThrow(/mrope_section/);
+    expect(bad({ hidden_act: 'gelu' })).toThrow(/hidden_act/);
+    expect(bad({ num_key_value_heads: 3 })).toThrow(/kv heads/);
+  });
+
+  it('maps rotary channels to [t | h | w | t | h | w] sections', () => {
+    const comp = mropeChannelComponents({ headDim: 128, mropeSection: [16, 24, 24] });
+    expect([
+      comp[0],
+      comp[15],
+      comp[16],
+      comp[39],
+      comp[40],
+      comp[63],
+      comp[64],
+      comp[79],
+      comp[80],
+      comp[104],
+      comp[127],
+    ]).toEqual([0, 0, 1, 1, 2, 2, 0, 0, 1, 2, 2]);
+  });
+});
+
+describe('M-RoPE position ids (upstream get_rope_index, still images)', () => {
+  it('reproduces the spec example: 1024² edit prompt, 64 template tokens then a 37×37 image', () => {
+    const row = [...Array(64).fill(1), VS, ...Array(1369).fill(IMG), VE, 5, 6];
+    const pos = mropePositionIds([row], [[1, 74, 74]], 2, ids);
+    const s = row.length;
+    const at = (axis: number, i: number) => Number(pos[axis * s + i]);
+    expect([at(0, 64), at(1, 64), at(2, 64)]).toEqual([64, 64, 64]);
+    expect([at(0, 65), at(1, 65), at(2, 65)]).toEqual([65, 65, 65]);
+    // Last image token: merged row 36, column 36.
+    expect([at(0, 65 + 1368), at(1, 65 + 1368), at(2, 65 + 1368)]).toEqual([65, 101, 101]);
+    // Token 38 of the image run is merged row 1, column 1.
+    expect([at(0, 65 + 38), at(1, 65 + 38), at(2, 65 + 38)]).toEqual([65, 66, 66]);
+    expect([at(0, 65 + 1369), at(1, 65 + 1369), at(2, 65 + 1369)]).toEqual([102, 102, 102]);
+    expect(at(2, s - 1)).toBe(104);
+  });
+
+  it('handles two images, a non-square grid and right padding (padding positions are 1)', () => {
+    const row = [7, VS, IMG, IMG, IMG, IMG, IMG, IMG, VE, VS, IMG, VE, 9, 0];
+    const pos = mropePositionIds(
+      [row],
+      [
+        [1, 4, 6],
+        [1, 2, 2],
+      ],
+      2,
+      ids,
+      [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]],
+    );
+    const axis = (a: number) => Array.from(pos.slice(a * 14, (a + 1) * 14), Number);
+    expect(axis(0)).toEqual([0, 1, 2, 2, 2, 2, 2, 2, 5, 6, 7, 8, 9, 1]);
+    expect(axis(1)).toEqual([0, 1, 2, 2, 2, 3, 3, 3, 5, 6, 7, 8, 9, 1]);
+    expect(axis(2)).toEqual([0, 1, 2, 3, 4, 2, 3, 4, 5, 6, 7, 8, 9, 1]);
+  });
+});
+
+describe('text graph on ORT CPU (tiny config)', () => {
+  const weights = randomQwen25VLWeights(TINY_TEXT_CONFIG, TINY_VISION_CONFIG, 21);
+  const prefix = 'model.language_model.';
+  const h = TINY_TEXT_CONFIG.hiddenSize;
+  // Batch of 2: row 0 has a 2×3 merged image (grid 4×6), row 1 a 1×2 one (grid 2×4) and right padding.
+  const rows = [
+    [3, 17, VS, IMG, IMG, IMG, IMG, IMG, IMG, VE, 40, 41, 42],
+    [5, VS, IMG, IMG, VE, 60, 61, 62, 63, 64, 0, 0, 0],
+  ];
+  const mask = [Array(13).fill(1), [...Array(10).fill(1), 0, 0, 0]];
+  const grids = [
+    [1, 4, 6],
+    [1, 2, 4],
+  ] as const;
+  const positions = mropePositionIds(rows, grids, 2, ids, mask);
+  const image = randomArray(8 * h, seededRandom(9));
+
+  async function runGraph(modelPath: string, imageEmbeds = image): Promise<Float32Array> {
+    const session = await ort.InferenceSession.create(modelPath, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+    });
+    try {
+      const out = await session.run({
+        [TEXT_IO.inputIds]: new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [2, 13]),
+        [TEXT_IO.attentionMask]: new ort.Tensor('int64', BigInt64Array.from(mask.flat(), BigInt), [2, 13]),
+        [TEXT_IO.positionIds]: new ort.Tensor('int64', positions, [3, 2, 13]),
+        [TEXT_IO.imageEmbeds]: new ort.Tensor('float32', imageEmbeds, [8, h]),
+      });
+      const t = out[TEXT_IO.lastHiddenState]!;
+      expect(t.dims).toEqual([2, 13, h]);
+      return t.data as Float32Array;
+    } finally {
+      await session.release();
+    }
+  }
+
+  /** Compares the rows the model is defined on (padding rows' outputs are unused by the pipeline). */
+  const validRows = (x: Float32Array) =>
+    x.filter((_, i) => mask[Math.floor(i / (13 * h))]![Math.floor(i / h) % 13] === 1);
+
+  it('one layer (RMSNorm, M-RoPE GQA causal attention, SwiGLU) matches the reference', async () => {
+    const cfg = { ...TINY_TEXT_CONFIG, numLayers: 1 };
+    const saved = await buildTextGraph(cfg, weights.source, { precision: 'fp32' }, join(dir, 'one'));
+    const out = await runGraph(saved.modelPath);
+    const ref = textReference(rows, mask, positions, image, cfg, weights.tensors, prefix);
+    expect(maxAbsDiff(validRows(out), validRows(ref))).toBeLessThan(1e-5);
+  });
+
+  it('two layers with image features: finite, deterministic, equal to the reference; images land on the pads', async () => {
+    const saved = await buildTextGraph(
+      TINY_TEXT_CONFIG,
+      weights.source,
+      { precision: 'fp32' },
+      join(dir, 'fp32'),
+    );
+    expect(saved.inputs.map((i) => i.name)).toEqual([
+      'input_ids',
+      'attention_mask',
+      'position_ids',
+      'image_embeds',
+    ]);
+    const a = await runGraph(saved.modelPath);
+    const again = await runGraph(saved.modelPath);
+    expect(a.every(Number.isFinite)).toBe(true);
+    expect(Array.from(again)).toEqual(Array.from(a));
+    const ref = textReference(rows, mask, positions, image, TINY_TEXT_CONFIG, weights.tensors, prefix);
+    expect(maxAbsDiff(validRows(a), validRows(ref))).toBeLessThan(1e-5);
+    // Different image features change the outputs from the first image token on, not before it.
+    const other = await runGraph(
+      saved.modelPath,
+      image.map((v) => -v),
+    );
+    expect(maxAbsDiff(a.subarray(0, 3 * h), other.subarray(0, 3 * h))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(a.subarray(3 * h, 4 * h), other.subarray(3 * h, 4 * h))).toBeGreaterThan(1e-2);
+  });
+
+  it.each<[Precision, number]>([
+    ['int8', 0.02],
+    ['int4', 0.25],
+  ])('%s weight-only linears run on CPU and stay close to fp32', async (precision, bound) => {
+    const fp32 = await runGraph(
+      (await buildTextGraph(TINY_TEXT_CONFIG, weights.source, { precision: 'fp32' }, join(dir, 'ref')))
+        .modelPath,
+    );
+    const saved = await buildTextGraph(
+      TINY_TEXT_CONFIG,
+      weights.source,
+      { precision, blockSize: 32 },
+      join(dir, precision),
+    );
+    const q = await runGraph(saved.modelPath);
+    let num = 0;
+    let den = 0;
+    validRows(q).forEach((v, i) => {
+      num += (v - validRows(fp32)[i]!) ** 2;
+      den += validRows(fp32)[i]! ** 2;
+    });
+    const rel = Math.sqrt(num / den);
+    expect(rel).toBeGreaterThan(0);
+    expect(rel).toBeLessThan(bound);
+  });
+
+  it('bf16 builds with bf16 weights and float32 graph I/O', async () => {
+    const saved = await buildTextGraph(
+      TINY_TEXT_CONFIG,
+      weights.source,
+      { precision: 'bf16' },
+      join(dir, 'bf16'),
+    );
+    const fp32 = await buildTextGraph(
+      TINY_TEXT_CONFIG,
+      weights.source,
+      { precision: 'fp32' },
+      join(dir, 'fp32b'),
+    );
+    expect(saved.outputs[0]!.dtype).toBe('float32');
+    expect(saved.payloadBytes).toBeLessThan(fp32.payloadBytes * 0.6);
+  });
+});
