@@ -1,0 +1,134 @@
+/**
+ * Joint attention of one dual-stream block (spec §7.3 step 2; diffusers `QwenDoubleStreamAttnProcessor2_0`):
+ * separate q/k/v projections per stream, per-head QK RMSNorm, RoPE on interleaved pairs, one softmax attention
+ * over the sequence [text, image] with a key-padding bias, split back, separate output projections.
+ */
+import { castIfNeeded, linear, rmsNorm } from '../../onnx';
+import type { GraphBuilder } from '../../onnx';
+import type { JointInputs, TransformerContext } from './context';
+
+const INT64_MAX = 9223372036854775807n;
+
+/**
+ * Rotates interleaved pairs `(x[2p], x[2p+1])` of `x` `[B, T, H, Dh]` by the angles whose cos/sin are given as
+ * float32 `[1, T, 1, Dh/2, 1]` (complex multiplication, in float32 as upstream).
+ */
+export function applyRope(b: GraphBuilder, x: string, cos: string, sin: string): string {
+  return b.scope('rope', () => {
+    const xf = castIfNeeded(b, x, b.compute, 'float32');
+    const pairs = b.op('Reshape', [xf, b.constant([0, 0, 0, -1, 2], 'int64')]);
+    const [re, im] = b.node('Split', [pairs], { axis: -1, num_outputs: 2 }, { outputs: 2 }) as [
+      string,
+      string,
+    ];
+    const outRe = b.op('Sub', [b.op('Mul', [re, cos]), b.op('Mul', [im, sin])]);
+    const outIm = b.op('Add', [b.op('Mul', [re, sin]), b.op('Mul', [im, cos])]);
+    const joined = b.op('Concat', [outRe, outIm], { axis: -1 });
+    const y = b.op('Reshape', [joined, b.constant([0, 0, 0, -1], 'int64')]);
+    return castIfNeeded(b, y, 'float32', b.compute);
+  });
+}
+
+function heads(ctx: TransformerContext, x: string): string {
+  const { b, shape } = ctx;
+  return b.op(
+    'Reshape',
+    [x, b.constant([0, 0, shape.numHeads, shape.headDim], 'int64')],
+    {},
+    { name: 'SplitHeads' },
+  );
+}
+
+/**
+ * Returns `[imageOut, textOut]` (`[B, S, D]`, `[B, L, D]`) for block `prefix` (`transformer_blocks.N`) from the
+ * modulated streams.
+ */
+export function jointAttention(
+  ctx: TransformerContext,
+  prefix: string,
+  image: string,
+  text: string,
+  joint: JointInputs,
+): [string, string] {
+  const { b, src, shape } = ctx;
+  const p = `${prefix}.attn`;
+  return b.scope('attn', () => {
+    const eps = 1e-6;
+    const qImg = rmsNorm(
+      b,
+      src,
+      heads(ctx, linear(b, src, image, `${p}.to_q`, { quantize: true })),
+      `${p}.norm_q.weight`,
+      eps,
+    );
+    const kImg = rmsNorm(
+      b,
+      src,
+      heads(ctx, linear(b, src, image, `${p}.to_k`, { quantize: true })),
+      `${p}.norm_k.weight`,
+      eps,
+    );
+    const vImg = heads(ctx, linear(b, src, image, `${p}.to_v`, { quantize: true }));
+    const qTxt = rmsNorm(
+      b,
+      src,
+      heads(ctx, linear(b, src, text, `${p}.add_q_proj`, { quantize: true })),
+      `${p}.norm_added_q.weight`,
+      eps,
+    );
+    const kTxt = rmsNorm(
+      b,
+      src,
+      heads(ctx, linear(b, src, text, `${p}.add_k_proj`, { quantize: true })),
+      `${p}.norm_added_k.weight`,
+      eps,
+    );
+    const vTxt = heads(ctx, linear(b, src, text, `${p}.add_v_proj`, { quantize: true }));
+    const q = applyRope(
+      b,
+      b.op('Concat', [qTxt, qImg], { axis: 1 }, { name: 'ConcatQ' }),
+      joint.ropeCos,
+      joint.ropeSin,
+    );
+    const k = applyRope(
+      b,
+      b.op('Concat', [kTxt, kImg], { axis: 1 }, { name: 'ConcatK' }),
+      joint.ropeCos,
+      joint.ropeSin,
+    );
+    const v = b.op('Concat', [vTxt, vImg], { axis: 1 }, { name: 'ConcatV' });
+    const out = b.scope('sdpa', () => {
+      const qh = b.op('Mul', [
+        b.op('Transpose', [q], { perm: [0, 2, 1, 3] }),
+        b.constant(1 / Math.sqrt(shape.headDim)),
+      ]);
+      const kh = b.op('Transpose', [k], { perm: [0, 2, 3, 1] });
+      const vh = b.op('Transpose', [v], { perm: [0, 2, 1, 3] });
+      const scores = b.op('Add', [b.op('MatMul', [qh, kh]), joint.keyBias]);
+      const o = b.op('MatMul', [b.op('Softmax', [scores], { axis: -1 }), vh]);
+      return b.op(
+        'Reshape',
+        [b.op('Transpose', [o], { perm: [0, 2, 1, 3] }), b.constant([0, 0, -1], 'int64')],
+        {},
+        { name: 'MergeHeads' },
+      );
+    });
+    const axis = b.constant([1], 'int64');
+    const txtOut = b.op(
+      'Slice',
+      [out, b.constant([0], 'int64'), joint.textLength, axis],
+      {},
+      { name: 'SliceText' },
+    );
+    const imgOut = b.op(
+      'Slice',
+      [out, joint.textLength, b.tensorConstant(new BigInt64Array([INT64_MAX]), 'int64', [1]), axis],
+      {},
+      { name: 'SliceImage' },
+    );
+    return [
+      linear(b, src, imgOut, `${p}.to_out.0`, { quantize: true }),
+      linear(b, src, txtOut, `${p}.to_add_out`, { quantize: true }),
+    ];
+  });
+}

@@ -1,0 +1,140 @@
+/**
+ * The QwenImageTransformer2DModel graph: one denoising forward (spec §7.2).
+ *
+ * Inputs (all float32; `batch`, `image_tokens`, `text_tokens` are dynamic):
+ * - `hidden_states` `[batch, image_tokens, in_channels]`: packed latents, noise tokens then reference tokens.
+ * - `encoder_hidden_states` `[batch, text_tokens, joint_attention_dim]`: prompt embeddings.
+ * - `encoder_hidden_states_mask` `[batch, text_tokens]`: 1 for real tokens, 0 for padding (all ones = no mask).
+ * - `timestep` `[batch]`: σ = t/1000 (the pipeline divides; the graph multiplies by 1000 inside the sinusoid).
+ * - `img_rope_cos`, `img_rope_sin` `[image_tokens, head_dim/2]`, `txt_rope_cos`, `txt_rope_sin`
+ *   `[text_tokens, head_dim/2]`: from `qwenImageRopeTables` (rope.ts).
+ * Output: `sample` `[batch, image_tokens, patch²·out_channels]` float32: the flow velocity for every image-stream
+ * token; the pipeline keeps the first N_img (noise) tokens.
+ */
+import { GraphBuilder, castIfNeeded, layerNormNoAffine, linear, rmsNorm, silu } from '../../onnx';
+import type { IoSpec, PrecisionOptions, SaveOptions, SavedModel } from '../../onnx';
+import type { WeightSource } from '../../weights';
+import type { TransformerShape } from '../../convert/architecture/transformer';
+import { transformerBlock } from './block';
+import type { JointInputs, TransformerContext } from './context';
+import { timestepEmbedding } from './timestep';
+
+export const TRANSFORMER_INPUTS = {
+  hiddenStates: 'hidden_states',
+  encoderHiddenStates: 'encoder_hidden_states',
+  encoderHiddenStatesMask: 'encoder_hidden_states_mask',
+  timestep: 'timestep',
+  imgRopeCos: 'img_rope_cos',
+  imgRopeSin: 'img_rope_sin',
+  txtRopeCos: 'txt_rope_cos',
+  txtRopeSin: 'txt_rope_sin',
+} as const;
+
+export const TRANSFORMER_OUTPUT = 'sample';
+
+/** Padding keys get this additive score bias: exp underflows to exactly 0 in fp32 and bf16. */
+const MASKED_SCORE = -1e30;
+
+export type TransformerGraphOptions = PrecisionOptions;
+
+function jointInputs(
+  ctx: TransformerContext,
+  hiddenIn: string,
+  encoderIn: string,
+  mask: string,
+): JointInputs {
+  const { b, shape } = ctx;
+  const pairs = shape.headDim / 2;
+  return b.scope('joint', () => {
+    const tables = (imgName: string, txtName: string) => {
+      const img = b.input(imgName, 'float32', ['image_tokens', pairs]);
+      const txt = b.input(txtName, 'float32', ['text_tokens', pairs]);
+      const joined = b.op('Concat', [txt, img], { axis: 0 });
+      return b.op('Reshape', [joined, b.constant([1, -1, 1, pairs, 1], 'int64')]);
+    };
+    const ropeCos = tables(TRANSFORMER_INPUTS.imgRopeCos, TRANSFORMER_INPUTS.txtRopeCos);
+    const ropeSin = tables(TRANSFORMER_INPUTS.imgRopeSin, TRANSFORMER_INPUTS.txtRopeSin);
+    const textBias = b.op('Mul', [
+      b.op('Sub', [mask, b.constant(1, 'float32')]),
+      b.constant(-MASKED_SCORE, 'float32'),
+    ]);
+    const imageZeros = b.op('ConstantOfShape', [b.op('Shape', [hiddenIn], { start: 0, end: 2 })]);
+    const bias = b.op('Concat', [textBias, imageZeros], { axis: 1 });
+    const keyBias = b.op('Unsqueeze', [
+      castIfNeeded(b, bias, 'float32', b.compute),
+      b.constant([1, 2], 'int64'),
+    ]);
+    const textLength = b.op('Shape', [encoderIn], { start: 1, end: 2 });
+    return { ropeCos, ropeSin, keyBias, textLength };
+  });
+}
+
+/** Builds the whole graph into a GraphBuilder (not yet saved). Throws naming any missing weight. */
+export function transformerGraph(
+  shape: TransformerShape,
+  src: WeightSource,
+  options: TransformerGraphOptions = {},
+): GraphBuilder {
+  const b = new GraphBuilder({ name: 'qwen_image_transformer', ...options });
+  const ctx: TransformerContext = { b, src, shape };
+  const dim = shape.numHeads * shape.headDim;
+  const outChannels = shape.patchSize * shape.patchSize * shape.outChannels;
+  const hiddenIn = b.input(TRANSFORMER_INPUTS.hiddenStates, 'float32', [
+    'batch',
+    'image_tokens',
+    shape.inChannels,
+  ]);
+  const encoderIn = b.input(TRANSFORMER_INPUTS.encoderHiddenStates, 'float32', [
+    'batch',
+    'text_tokens',
+    shape.jointAttentionDim,
+  ]);
+  const mask = b.input(TRANSFORMER_INPUTS.encoderHiddenStatesMask, 'float32', ['batch', 'text_tokens']);
+  const timestep = b.input(TRANSFORMER_INPUTS.timestep, 'float32', ['batch']);
+
+  let image = linear(b, src, castIfNeeded(b, hiddenIn, 'float32', b.compute), 'img_in');
+  let text = castIfNeeded(b, encoderIn, 'float32', b.compute);
+  text = linear(b, src, rmsNorm(b, src, text, 'txt_norm.weight', 1e-6), 'txt_in');
+  const temb = timestepEmbedding(ctx, timestep);
+  // Every modulation Linear (blocks and norm_out) starts with SiLU(temb): compute it once.
+  const siluTemb = silu(b, temb, 'temb_silu');
+  const joint = jointInputs(ctx, hiddenIn, encoderIn, mask);
+  for (let i = 0; i < shape.numLayers; i++)
+    [image, text] = transformerBlock(ctx, i, image, text, siluTemb, joint);
+
+  const out = b.scope('norm_out', () => {
+    const emb = b.op('Unsqueeze', [linear(b, src, siluTemb, 'norm_out.linear'), b.constant([1], 'int64')]);
+    // AdaLayerNormContinuous: scale first, then shift.
+    const [scale, shift] = b.node('Split', [emb], { axis: -1, num_outputs: 2 }, { outputs: 2 }) as [
+      string,
+      string,
+    ];
+    const normed = layerNormNoAffine(b, image, dim, 1e-6);
+    return b.op('Add', [b.op('Mul', [normed, b.op('Add', [scale, b.constant(1)])]), shift]);
+  });
+  const sample = castIfNeeded(b, linear(b, src, out, 'proj_out'), b.compute, 'float32');
+  b.output(sample, TRANSFORMER_OUTPUT, 'float32', ['batch', 'image_tokens', outChannels]);
+  return b;
+}
+
+export type TransformerGraphInfo = Readonly<{
+  saved: SavedModel;
+  inputs: readonly IoSpec[];
+  outputs: readonly IoSpec[];
+}>;
+
+/**
+ * Builds the transformer graph and writes `<outDir>/<modelFile ?? 'transformer.onnx'>` plus its `.data` file.
+ * Returns the saved files and the I/O metadata for model.json.
+ */
+export async function buildTransformerGraph(
+  shape: TransformerShape,
+  weights: WeightSource,
+  options: TransformerGraphOptions,
+  outDir: string,
+  save: SaveOptions = {},
+): Promise<TransformerGraphInfo> {
+  const b = transformerGraph(shape, weights, options);
+  const saved = await b.save(outDir, { modelFile: 'transformer.onnx', ...save });
+  return { saved, inputs: saved.inputs, outputs: saved.outputs };
+}

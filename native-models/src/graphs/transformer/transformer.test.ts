@@ -1,0 +1,399 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphBuilder, rmsNorm, silu } from '../../onnx';
+import type { Precision } from '../../onnx';
+import { memoryWeightSource } from '../../weights';
+import { readTransformerConfig } from '../../convert/architecture/transformer';
+import { transformerConfig, DEFAULT_TINY_SIZES } from '../../tiny/configs';
+import { applyRope, jointAttention } from './attention';
+import { modulate, modulationParams } from './block';
+import type { JointInputs, TransformerContext } from './context';
+import { buildTransformerGraph, transformerGraph, TRANSFORMER_OUTPUT } from './graph';
+import { qwenImageRopeTables } from './rope';
+import type { ImageGrid, RopeTables } from './rope';
+import {
+  randomTransformerWeights,
+  refJointAttention,
+  refModulate,
+  refModulation,
+  refRmsNorm,
+  refRope,
+  refTransformer,
+} from './reference';
+
+const shape = readTransformerConfig(transformerConfig(DEFAULT_TINY_SIZES));
+const weights = randomTransformerWeights(shape, 1234);
+const src = memoryWeightSource(weights);
+const D = shape.numHeads * shape.headDim;
+const pairs = shape.headDim / 2;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'transformer-graph-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function values(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return scale * (s / 2 ** 31 - 1);
+  });
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
+
+async function run(
+  modelPath: string,
+  feeds: Record<string, ort.Tensor>,
+): Promise<ort.InferenceSession.OnnxValueMapType> {
+  const session = await ort.InferenceSession.create(modelPath);
+  try {
+    return await session.run(feeds);
+  } finally {
+    await session.release();
+  }
+}
+
+// Two images of 2×3 packed tokens (output + reference), 5 text tokens, batch 2 (item 1 has 2 padded tokens).
+const images: ImageGrid[] = [
+  [1, 2, 3],
+  [1, 2, 3],
+];
+const B = 2;
+const L = 5;
+const rope = qwenImageRopeTables({ axesDims: shape.axesDimsRope, images, textTokens: L });
+const S = rope.imageTokens;
+const mask = Float32Array.from([1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+const hidden = values(B * S * shape.inChannels, 11);
+const encoder = values(B * L * shape.jointAttentionDim, 12, 2);
+const sigmas = [0.75, 0.3125];
+
+function ropeFeeds(r: RopeTables): Record<string, ort.Tensor> {
+  return {
+    img_rope_cos: f32(r.imageCos, [r.imageTokens, r.pairs]),
+    img_rope_sin: f32(r.imageSin, [r.imageTokens, r.pairs]),
+    txt_rope_cos: f32(r.textCos, [r.textTokens, r.pairs]),
+    txt_rope_sin: f32(r.textSin, [r.textTokens, r.pairs]),
+  };
+}
+
+function transformerFeeds(encoderData = encoder): Record<string, ort.Tensor> {
+  return {
+    hidden_states: f32(hidden, [B, S, shape.inChannels]),
+    encoder_hidden_states: f32(encoderData, [B, L, shape.jointAttentionDim]),
+    encoder_hidden_states_mask: f32(mask, [B, L]),
+    timestep: f32(Float32Array.from(sigmas), [B]),
+    ...ropeFeeds(rope),
+  };
+}
+
+function reference(item: number, encoderData = encoder): Float64Array {
+  return refTransformer(weights, shape, {
+    hidden: hidden.subarray(item * S * shape.inChannels, (item + 1) * S * shape.inChannels),
+    encoder: encoderData.subarray(
+      item * L * shape.jointAttentionDim,
+      (item + 1) * L * shape.jointAttentionDim,
+    ),
+    mask: mask.subarray(item * L, (item + 1) * L),
+    sigma: sigmas[item]!,
+    rope,
+  });
+}
+
+describe('RoPE tables (host side)', () => {
+  it('centres spatial positions, numbers frames by image, and starts text after the largest half-size', () => {
+    const r = qwenImageRopeTables({
+      axesDims: [8, 12, 12],
+      images: [
+        [1, 3, 4],
+        [1, 2, 2],
+      ],
+      textTokens: 2,
+    });
+    expect(r.pairs).toBe(16);
+    expect(r.imageTokens).toBe(12 + 4);
+    const angle = (cos: number, sin: number) => Math.atan2(sin, cos);
+    const freq = (d: number, k: number) => 1 / Math.pow(10000, (2 * k) / d);
+    // Token (row 0, col 0) of image 0: frame 0, height −2 (= −⌈3/2⌉), width −2.
+    // Pair 1 of each axis: frame k=1 of d=8, height pair (4+1) k=1 of d=12, width pair (4+6+1) k=1 of d=12.
+    const at = (table: Float32Array, token: number, pair: number) => table[token * 16 + pair]!;
+    expect(angle(at(r.imageCos, 0, 1), at(r.imageSin, 0, 1))).toBeCloseTo(0, 6);
+    expect(angle(at(r.imageCos, 0, 5), at(r.imageSin, 0, 5))).toBeCloseTo(-2 * freq(12, 1), 6);
+    expect(angle(at(r.imageCos, 0, 11), at(r.imageSin, 0, 11))).toBeCloseTo(-2 * freq(12, 1), 6);
+    // Last token of image 0 (row 2, col 3): height 0, width 1.
+    expect(angle(at(r.imageCos, 11, 5), at(r.imageSin, 11, 5))).toBeCloseTo(0, 6);
+    expect(angle(at(r.imageCos, 11, 11), at(r.imageSin, 11, 11))).toBeCloseTo(freq(12, 1), 6);
+    // Image 1 uses frame position 1.
+    expect(angle(at(r.imageCos, 12, 1), at(r.imageSin, 12, 1))).toBeCloseTo(freq(8, 1), 6);
+    // Text: m = max(⌊3/2⌋, ⌊4/2⌋, ⌊2/2⌋) = 2, so token j sits at 2 + j on all three axes.
+    for (const [pair, d, k] of [
+      [1, 8, 1],
+      [5, 12, 1],
+      [11, 12, 1],
+    ] as const) {
+      expect(angle(at(r.textCos, 1, pair), at(r.textSin, 1, pair))).toBeCloseTo(3 * freq(d, k), 6);
+    }
+    // Pair 0 of every axis has frequency 1: the angle is the position itself.
+    expect(r.textCos[0]).toBeCloseTo(Math.cos(2), 7);
+  });
+
+  it('gives the 1024² edit layout: 8192 image tokens, rows −32…31, text from 32', () => {
+    const r = qwenImageRopeTables({
+      images: [
+        [1, 64, 64],
+        [1, 64, 64],
+      ],
+      textTokens: 3,
+    });
+    expect(r.pairs).toBe(64);
+    expect(r.imageTokens).toBe(8192);
+    // Height pair 0 (frequency 1) of the first token: position −32 → cos(−32).
+    expect(r.imageCos[8]).toBeCloseTo(Math.cos(-32), 6);
+    expect(r.textSin[0]).toBeCloseTo(Math.sin(32), 6);
+  });
+});
+
+describe('transformer pieces vs the plain-loop reference', () => {
+  it('RMSNorm (txt_norm) matches to 1e-5', async () => {
+    const b = new GraphBuilder({ name: 'rms' });
+    const x = b.input('x', 'float32', [L, shape.jointAttentionDim]);
+    b.output(rmsNorm(b, src, x, 'txt_norm.weight', 1e-6), 'y', 'float32', [L, shape.jointAttentionDim]);
+    const saved = await b.save(join(dir, 'rms'));
+    const xs = encoder.subarray(0, L * shape.jointAttentionDim);
+    const y = (await run(saved.modelPath, { x: f32(xs, [L, shape.jointAttentionDim]) })).y!
+      .data as Float32Array;
+    expect(
+      maxAbsDiff(y, refRmsNorm(xs, shape.jointAttentionDim, weights['txt_norm.weight']!.data, 1e-6)),
+    ).toBeLessThan(1e-5);
+  });
+
+  it('AdaLN modulation (shift/scale/gate order) matches to 1e-5', async () => {
+    const b = new GraphBuilder({ name: 'adaln' });
+    const ctx: TransformerContext = { b, src, shape };
+    const temb = b.input('temb', 'float32', [1, D]);
+    const x = b.input('x', 'float32', [1, S, D]);
+    const [m1, m2] = modulationParams(ctx, silu(b, temb), 'transformer_blocks.0.img_mod.1');
+    b.output(modulate(b, x, D, m1.shift, m1.scale, 'norm1'), 'y1', 'float32', [1, S, D]);
+    b.output(modulate(b, x, D, m2.shift, m2.scale, 'norm2'), 'y2', 'float32', [1, S, D]);
+    b.output(m1.gate, 'gate1', 'float32', [1, 1, D]);
+    b.output(m2.gate, 'gate2', 'float32', [1, 1, D]);
+    const saved = await b.save(join(dir, 'adaln'));
+    const tembData = values(D, 21, 2);
+    const xData = values(S * D, 22, 3);
+    const out = await run(saved.modelPath, { temb: f32(tembData, [1, D]), x: f32(xData, [1, S, D]) });
+    const [sh1, sc1, g1, sh2, sc2, g2] = refModulation(
+      weights,
+      'transformer_blocks.0.img_mod.1',
+      tembData,
+      D,
+    ) as Float64Array[];
+    expect(maxAbsDiff(out.y1!.data as Float32Array, refModulate(xData, D, sh1!, sc1!))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(out.y2!.data as Float32Array, refModulate(xData, D, sh2!, sc2!))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(out.gate1!.data as Float32Array, g1!)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(out.gate2!.data as Float32Array, g2!)).toBeLessThan(1e-5);
+  });
+
+  it('RoPE on interleaved pairs matches the complex multiplication to 1e-5', async () => {
+    const b = new GraphBuilder({ name: 'rope' });
+    const x = b.input('x', 'float32', [1, S, shape.numHeads, shape.headDim]);
+    const cos = b.op('Reshape', [
+      b.input('cos', 'float32', [S, pairs]),
+      b.constant([1, -1, 1, pairs, 1], 'int64'),
+    ]);
+    const sin = b.op('Reshape', [
+      b.input('sin', 'float32', [S, pairs]),
+      b.constant([1, -1, 1, pairs, 1], 'int64'),
+    ]);
+    b.output(applyRope(b, x, cos, sin), 'y', 'float32', [1, S, shape.numHeads, shape.headDim]);
+    const saved = await b.save(join(dir, 'rope'));
+    const xData = values(S * D, 31);
+    const out = await run(saved.modelPath, {
+      x: f32(xData, [1, S, shape.numHeads, shape.headDim]),
+      cos: f32(rope.imageCos, [S, pairs]),
+      sin: f32(rope.imageSin, [S, pairs]),
+    });
+    expect(
+      maxAbsDiff(
+        out.y!.data as Float32Array,
+        refRope(xData, S, shape.numHeads, shape.headDim, rope.imageCos, rope.imageSin),
+      ),
+    ).toBeLessThan(1e-5);
+  });
+
+  it('joint attention with QK-norm, RoPE and a padding mask matches to 1e-5', async () => {
+    const b = new GraphBuilder({ name: 'attn' });
+    const ctx: TransformerContext = { b, src, shape };
+    const image = b.input('image', 'float32', [B, S, D]);
+    const text = b.input('text', 'float32', [B, L, D]);
+    const keyMask = b.input('mask', 'float32', [B, L]);
+    const table = (img: Float32Array, txt: Float32Array) =>
+      b.op('Reshape', [
+        b.tensorConstant(Float32Array.from([...txt, ...img]), 'float32', [L + S, pairs]),
+        b.constant([1, -1, 1, pairs, 1], 'int64'),
+      ]);
+    const bias = b.op(
+      'Concat',
+      [b.op('Mul', [b.op('Sub', [keyMask, b.constant(1)]), b.constant(1e30)]), b.filled(0, [B, S])],
+      { axis: 1 },
+    );
+    const joint: JointInputs = {
+      ropeCos: table(rope.imageCos, rope.textCos),
+      ropeSin: table(rope.imageSin, rope.textSin),
+      keyBias: b.op('Unsqueeze', [bias, b.constant([1, 2], 'int64')]),
+      textLength: b.constant([L], 'int64'),
+    };
+    const [imgOut, txtOut] = jointAttention(ctx, 'transformer_blocks.1', image, text, joint);
+    b.output(imgOut, 'img', 'float32', [B, S, D]);
+    b.output(txtOut, 'txt', 'float32', [B, L, D]);
+    const saved = await b.save(join(dir, 'attn'));
+    const imgData = values(B * S * D, 41);
+    const txtData = values(B * L * D, 42);
+    const out = await run(saved.modelPath, {
+      image: f32(imgData, [B, S, D]),
+      text: f32(txtData, [B, L, D]),
+      mask: f32(mask, [B, L]),
+    });
+    for (let item = 0; item < B; item++) {
+      const [ri, rt] = refJointAttention(
+        weights,
+        shape,
+        'transformer_blocks.1',
+        imgData.subarray(item * S * D, (item + 1) * S * D),
+        txtData.subarray(item * L * D, (item + 1) * L * D),
+        mask.subarray(item * L, (item + 1) * L),
+        rope,
+      );
+      expect(
+        maxAbsDiff((out.img!.data as Float32Array).subarray(item * S * D, (item + 1) * S * D), ri),
+      ).toBeLessThan(1e-5);
+      expect(
+        maxAbsDiff((out.txt!.data as Float32Array).subarray(item * L * D, (item + 1) * L * D), rt),
+      ).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe('QwenImageTransformer2DModel graph (tiny config)', () => {
+  let fp32Path: string;
+  let fp32Out: Float32Array;
+
+  beforeAll(async () => {
+    const info = await buildTransformerGraph(shape, src, { precision: 'fp32' }, join(dir, 'fp32'));
+    fp32Path = info.saved.modelPath;
+    fp32Out = (await run(fp32Path, transformerFeeds()))[TRANSFORMER_OUTPUT]!.data as Float32Array;
+  });
+
+  it('declares the documented inputs and output', async () => {
+    const info = await buildTransformerGraph(shape, src, { precision: 'fp32' }, join(dir, 'io'));
+    expect(info.inputs.map((i) => [i.name, i.dims])).toEqual([
+      ['hidden_states', ['batch', 'image_tokens', 64]],
+      ['encoder_hidden_states', ['batch', 'text_tokens', 48]],
+      ['encoder_hidden_states_mask', ['batch', 'text_tokens']],
+      ['timestep', ['batch']],
+      ['img_rope_cos', ['image_tokens', 16]],
+      ['txt_rope_cos', ['text_tokens', 16]],
+      ['img_rope_sin', ['image_tokens', 16]],
+      ['txt_rope_sin', ['text_tokens', 16]],
+    ]);
+    expect(info.outputs).toEqual([{ name: 'sample', dtype: 'float32', dims: ['batch', 'image_tokens', 64] }]);
+    for (const p of info.saved.placements) expect(p.offset % 65536).toBe(0);
+  });
+
+  it('fp32 forward matches the plain-loop reference to 1e-5, finite and of the right shape', () => {
+    expect(fp32Out.length).toBe(B * S * 64);
+    expect(fp32Out.every(Number.isFinite)).toBe(true);
+    let scale = 0;
+    for (let item = 0; item < B; item++) {
+      const ref = reference(item);
+      const got = fp32Out.subarray(item * S * 64, (item + 1) * S * 64);
+      const diff = maxAbsDiff(got, ref);
+      console.log(
+        `tiny transformer fp32, batch item ${item}: max |ONNX − reference| = ${diff.toExponential(2)}`,
+      );
+      expect(diff).toBeLessThan(1e-5);
+      for (const v of ref) scale = Math.max(scale, Math.abs(v));
+    }
+    // Non-trivial activations: the output is neither tiny nor exploding.
+    expect(scale).toBeGreaterThan(0.1);
+    expect(scale).toBeLessThan(100);
+  });
+
+  it('padded text tokens (mask 0) do not affect the output at all', async () => {
+    const changed = Float32Array.from(encoder);
+    // Item 1's two padded tokens get different embeddings.
+    for (let i = (L + 3) * shape.jointAttentionDim; i < 2 * L * shape.jointAttentionDim; i++)
+      changed[i] = 5 * Math.sin(i);
+    const out = (await run(fp32Path, transformerFeeds(changed)))[TRANSFORMER_OUTPUT]!.data as Float32Array;
+    expect(Array.from(out)).toEqual(Array.from(fp32Out));
+  });
+
+  it('is deterministic: rebuilding gives identical files, rerunning identical outputs', async () => {
+    const again = await buildTransformerGraph(shape, src, { precision: 'fp32' }, join(dir, 'fp32-again'));
+    expect(Buffer.compare(await readFile(again.saved.modelPath), await readFile(fp32Path))).toBe(0);
+    expect(Buffer.compare(await readFile(again.saved.dataPath), await readFile(`${fp32Path}.data`))).toBe(0);
+    const out = (await run(again.saved.modelPath, transformerFeeds()))[TRANSFORMER_OUTPUT]!
+      .data as Float32Array;
+    expect(Array.from(out)).toEqual(Array.from(fp32Out));
+  });
+
+  it('int8 and int4 (MatMulNBits, block 32/64/128) run on CPU close to fp32', async () => {
+    const errors: Record<string, number> = {};
+    for (const precision of ['int8', 'int4'] as Precision[]) {
+      for (const blockSize of [32, 64, 128] as const) {
+        const info = await buildTransformerGraph(
+          shape,
+          src,
+          { precision, blockSize },
+          join(dir, `${precision}-${blockSize}`),
+        );
+        const out = (await run(info.saved.modelPath, transformerFeeds()))[TRANSFORMER_OUTPUT]!
+          .data as Float32Array;
+        expect(out.every(Number.isFinite)).toBe(true);
+        errors[`${precision}/${blockSize}`] = relativeL2(out, fp32Out);
+      }
+    }
+    console.log('tiny transformer: relative L2 error of the output vs fp32', errors);
+    for (const [k, e] of Object.entries(errors)) expect(e, k).toBeLessThan(k.startsWith('int8') ? 0.02 : 0.2);
+  });
+
+  it('bf16 graph: bf16 weights, float32 I/O, well-formed (CPU only lacks the bf16 kernels)', async () => {
+    const info = await buildTransformerGraph(shape, src, { precision: 'bf16' }, join(dir, 'bf16'));
+    const w = info.saved.placements.find((p) => p.name === 'transformer_blocks.0.img_mod.1.weight.T')!;
+    expect(w.length).toBe(6 * D * D * 2);
+    expect(info.inputs.every((i) => i.dtype === 'float32')).toBe(true);
+    await expect(
+      ort.InferenceSession.create(info.saved.modelPath, { graphOptimizationLevel: 'disabled' }),
+    ).rejects.toThrow(/Could not find an implementation for \w+\(\d+\) node/);
+  });
+
+  it('names the missing tensor when the checkpoint lacks one', () => {
+    const partial = { ...weights };
+    delete (partial as Record<string, unknown>)['transformer_blocks.1.attn.norm_added_k.weight'];
+    expect(() => transformerGraph(shape, memoryWeightSource(partial))).toThrow(
+      /transformer_blocks\.1\.attn\.norm_added_k\.weight/,
+    );
+  });
+});
