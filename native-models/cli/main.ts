@@ -9,6 +9,7 @@ type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 const commands: Record<string, () => Promise<Command>> = {
   info: () => import('./commands/info'),
   'make-tiny': () => import('./commands/make-tiny'),
+  convert: () => import('./commands/convert'),
 };
 
 export async function main(argv: string[]): Promise<number> {

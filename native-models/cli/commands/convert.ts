@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Precision, QuantBlockSize } from '../../src/onnx';
+import { convertCheckpoint } from '../../src/convert/convert';
+
+export const summary =
+  'build the ONNX model folder from a Hugging Face checkpoint: --from <hf-folder> --to <model-dir> --precision fp32|bf16|int8|int4 [--block-size 32|64|128] [--overwrite]';
+
+const PRECISIONS: readonly Precision[] = ['fp32', 'bf16', 'int8', 'int4'];
+const BLOCK_SIZES: readonly number[] = [32, 64, 128];
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      precision: { type: 'string', default: 'fp32' },
+      'block-size': { type: 'string', default: '32' },
+      overwrite: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.from || !values.to) {
+    console.error(`usage: qwen-edit convert ${summary.slice(summary.indexOf('--from'))}`);
+    return 2;
+  }
+  const precision = values.precision as Precision;
+  if (!PRECISIONS.includes(precision))
+    throw new Error(`--precision must be one of ${PRECISIONS.join(', ')}, got '${values.precision}'`);
+  const blockSize = Number(values['block-size']);
+  if (!BLOCK_SIZES.includes(blockSize))
+    throw new Error(`--block-size must be one of ${BLOCK_SIZES.join(', ')}, got '${values['block-size']}'`);
+  const to = resolve(values.to);
+  const started = performance.now();
+  const manifest = await convertCheckpoint(resolve(values.from), to, {
+    precision,
+    blockSize: blockSize as QuantBlockSize,
+    overwrite: values.overwrite,
+    progress: true,
+  });
+  const bytes = Object.values(manifest.files).reduce((sum, f) => sum + f.bytes, 0);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${to}: ${Object.keys(manifest.components).join(', ')} at ${precision}; ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s`,
+  );
+  return 0;
+}

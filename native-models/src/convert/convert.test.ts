@@ -1,0 +1,160 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256File } from '../store/hash';
+import type { ModelManifest } from '../store/manifest';
+import { component } from './component';
+import { COMPONENTS } from './components';
+import { convertCheckpoint } from './convert';
+import { progressLine } from './progress';
+import { removeScratchCheckpoints, scratchCheckpoint } from './test-checkpoint';
+
+let out: string;
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'convert-test-'));
+});
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+  await removeScratchCheckpoints();
+});
+
+/** The destination must not exist after a failed conversion, and no partial folder may be left beside it. */
+async function expectNothingWritten(target: string) {
+  const siblings = await readdir(dirname(target)).catch(() => [] as string[]);
+  expect(siblings.filter((s) => s.includes('partial') || s === 'model')).toEqual([]);
+}
+
+describe('convert', () => {
+  it('writes a complete model folder with hashes, I/O and source configs', async () => {
+    const from = await scratchCheckpoint();
+    const to = join(out, 'ok', 'model');
+    const manifest = await convertCheckpoint(from, to, { precision: 'fp32' });
+    const onDisk = JSON.parse(await readFile(join(to, 'model.json'), 'utf8')) as ModelManifest;
+    expect(onDisk).toEqual(manifest);
+    expect(Object.keys(manifest.components)).toEqual(COMPONENTS.map((c) => c.name));
+    for (const [name, entry] of Object.entries(manifest.components)) {
+      expect(entry!.files, name).toContain(entry!.model);
+      expect(entry!.inputs.length, name).toBeGreaterThan(0);
+    }
+    for (const [file, { sha256, bytes }] of Object.entries(manifest.files)) {
+      expect(await sha256File(join(to, file)), file).toBe(sha256);
+      expect(bytes).toBeGreaterThan(0);
+    }
+    expect(manifest.files['tokenizer/tokenizer.json']).toBeDefined();
+    expect(manifest.scheduler).toMatchObject({ shift_terminal: 0.02, time_shift_type: 'exponential' });
+    expect(manifest.sourceHashes['transformer/diffusion_pytorch_model.safetensors.index.json']).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
+    expect((manifest.configs.vae as { z_dim: number }).z_dim).toBe(16);
+    expect(manifest.precision).toBe('fp32');
+    expect((await readdir(dirname(to))).filter((s) => s !== 'model')).toEqual([]);
+  });
+
+  it('refuse a truncated shard, naming the file and the tensor, and write nothing', async () => {
+    const from = await scratchCheckpoint(['text_encoder']);
+    const shard = join(from, 'text_encoder', 'model-00002-of-00002.safetensors');
+    await truncate(shard, (await readFile(shard)).length - 100);
+    const to = join(out, 'truncated', 'model');
+    await expect(convertCheckpoint(from, to, { precision: 'fp32' })).rejects.toThrow(
+      /model-00002-of-00002\.safetensors: tensor 'model\.language_model\.[\w.]+' claims bytes .* \(truncated\?\)/,
+    );
+    await expectNothingWritten(to);
+  });
+
+  it('refuse a missing shard', async () => {
+    const from = await scratchCheckpoint(['transformer']);
+    await rm(join(from, 'transformer', 'diffusion_pytorch_model-00002-of-00002.safetensors'));
+    const to = join(out, 'missing', 'model');
+    await expect(convertCheckpoint(from, to, { precision: 'fp32' })).rejects.toThrow(
+      /diffusion_pytorch_model\.safetensors\.index\.json: shard diffusion_pytorch_model-00002-of-00002\.safetensors is missing/,
+    );
+    await expectNothingWritten(to);
+  });
+
+  it('refuse a config with an unsupported value, naming file and field', async () => {
+    const from = await scratchCheckpoint(['vae']);
+    const path = join(from, 'vae', 'config.json');
+    const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify({ ...config, attn_scales: [0.25] }));
+    const to = join(out, 'badconfig', 'model');
+    await expect(convertCheckpoint(from, to, { precision: 'fp32' })).rejects.toThrow(
+      /vae\/config\.json: unsupported value \[0\.25\] for 'attn_scales'/,
+    );
+    await expectNothingWritten(to);
+  });
+
+  it('refuse a checkpoint whose tensor shape disagrees with its config', async () => {
+    const from = await scratchCheckpoint(['transformer']);
+    const path = join(from, 'transformer', 'config.json');
+    const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify({ ...config, joint_attention_dim: 56 }));
+    await expect(convertCheckpoint(from, join(out, 'shape', 'model'), { precision: 'fp32' })).rejects.toThrow(
+      /diffusion_pytorch_model-0000\d-of-00002\.safetensors: tensor 'txt_norm\.weight' has shape \[48\] but the config implies \[56\]/,
+    );
+  });
+
+  it('refuse a checkpoint missing a tensor the config implies', async () => {
+    const from = await scratchCheckpoint(['transformer']);
+    const path = join(from, 'transformer', 'config.json');
+    const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify({ ...config, num_layers: 3 }));
+    await expect(
+      convertCheckpoint(from, join(out, 'layers', 'model'), { precision: 'fp32' }),
+    ).rejects.toThrow(
+      /transformer\/ \(2 shards\): tensor 'transformer_blocks\.2\.img_mod\.1\.weight' is missing/,
+    );
+  });
+
+  it('refuse an unknown architecture', async () => {
+    const from = await scratchCheckpoint();
+    const path = join(from, 'model_index.json');
+    const index = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify({ ...index, vae: ['diffusers', 'AutoencoderKLWan'] }));
+    await expect(convertCheckpoint(from, join(out, 'arch', 'model'), { precision: 'fp32' })).rejects.toThrow(
+      /model_index\.json: component 'vae' is \["diffusers","AutoencoderKLWan"\].*unknown architecture/,
+    );
+  });
+
+  it('leave nothing behind when a graph builder fails midway', async () => {
+    const from = await scratchCheckpoint();
+    const failing = component({
+      name: 'text',
+      source: 'text_encoder',
+      prefixes: [],
+      parseConfig: () => ({}),
+      build: async () => {
+        throw new Error('builder exploded');
+      },
+      effectivePrecision: (p) => p,
+    });
+    const to = join(out, 'midway', 'model');
+    await expect(
+      convertCheckpoint(from, to, { precision: 'fp32', components: [...COMPONENTS, failing] }),
+    ).rejects.toThrow('builder exploded');
+    await expectNothingWritten(to);
+  });
+
+  it('refuse to overwrite a non-empty destination unless asked', async () => {
+    const from = await scratchCheckpoint();
+    const to = join(out, 'exists');
+    await mkdir(to);
+    await writeFile(join(to, 'keep.txt'), 'x');
+    await expect(convertCheckpoint(from, to, { precision: 'fp32' })).rejects.toThrow(
+      /exists and is not empty/,
+    );
+    expect(await readdir(to)).toEqual(['keep.txt']);
+    await convertCheckpoint(from, to, { precision: 'fp32', overwrite: true });
+    expect(await readdir(to)).toContain('model.json');
+    expect(await readdir(to)).not.toContain('keep.txt');
+  });
+});
+
+describe('progress line', () => {
+  it('shows percent, bytes, rate and ETA', () => {
+    expect(progressLine('transformer', 25e6, 100e6, 5, 8)).toBe(
+      '[##------]  25% 25.0 MB / 100.0 MB  5.0 MB/s  ETA 15s  transformer',
+    );
+    expect(progressLine('x', 0, 100e6, 0, 4)).toContain('ETA ?');
+  });
+});

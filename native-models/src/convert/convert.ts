@@ -1,0 +1,186 @@
+/**
+ * Checkpoint → model folder. Validates the whole source first, then builds each component's graph,
+ * copies the tokenizer and processor files, hashes every file and writes `model.json` last. The folder
+ * is assembled in a temporary sibling and renamed into place only when complete, so an interrupted or
+ * failed conversion never leaves something that looks like a model.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { Precision, QuantBlockSize } from '../onnx';
+import { sha256File } from '../store/hash';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../store/manifest';
+import type { ComponentEntry, FileEntry, ModelManifest } from '../store/manifest';
+import type { ComponentPlugin, ConvertSettings } from './component';
+import { COMPONENTS } from './components';
+import { silentProgress, stderrProgress } from './progress';
+import type { ProgressSink } from './progress';
+import { validateCheckpoint } from './validate';
+import type { CheckedCheckpoint } from './validate';
+
+export type ConvertOptions = Readonly<{
+  precision: Precision;
+  /** MatMulNBits block size for int8/int4 (default 32). */
+  blockSize?: QuantBlockSize;
+  /** Replace an existing model folder at the destination (default: refuse). */
+  overwrite?: boolean;
+  /** true: progress bar on stderr; a sink: report there; false/absent: silent. */
+  progress?: boolean | ProgressSink;
+  /** The components to build (default: all the converter knows). */
+  components?: readonly ComponentPlugin[];
+}>;
+
+const OUTPUT_BYTES_PER_ELEMENT: Readonly<Record<Precision, number>> = {
+  fp32: 4,
+  bf16: 2,
+  int8: 1.07,
+  int4: 0.57,
+};
+
+/** Expected output bytes of a component, from the element counts of the tensors it uses. */
+function estimateBytes(
+  checked: CheckedCheckpoint,
+  plugin: ComponentPlugin,
+  settings: ConvertSettings,
+): number {
+  const weights = checked.weights[plugin.source];
+  let elements = 0;
+  for (const name of weights.names()) {
+    if (plugin.prefixes.some((p) => name.startsWith(p)))
+      elements += weights.info(name).shape.reduce((a, b) => a * b, 1);
+  }
+  return elements * OUTPUT_BYTES_PER_ELEMENT[plugin.effectivePrecision(settings.precision)];
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (entry.isFile())
+      total += (await stat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}
+
+async function copyFolderFiles(from: string, to: string, files: readonly string[]): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const f of files) await copyFile(join(from, f), join(to, f));
+}
+
+/**
+ * Builds a model folder from a validated checkpoint into `outDir` (which must be empty or absent).
+ * Returns the manifest it wrote as `outDir/model.json`.
+ */
+export async function writeModelFolder(
+  checked: CheckedCheckpoint,
+  outDir: string,
+  settings: ConvertSettings,
+  plugins: readonly ComponentPlugin[],
+  progress: ProgressSink = silentProgress,
+): Promise<ModelManifest> {
+  await mkdir(outDir, { recursive: true });
+  const components: Record<string, ComponentEntry> = {};
+  let finishedBytes = 0;
+  for (const plugin of plugins) {
+    progress.stage(plugin.name);
+    const dir = join(outDir, plugin.name);
+    // Builders stream weights into their data file; polling its size gives live progress for any builder.
+    const poll = setInterval(
+      () => void folderBytes(dir).then((n) => progress.update(finishedBytes + n)),
+      200,
+    );
+    try {
+      const saved = await plugin.build(
+        checked.parsed.get(plugin.name),
+        checked.weights[plugin.source],
+        settings,
+        dir,
+      );
+      components[plugin.name] = {
+        model: relative(outDir, saved.modelPath),
+        files: [saved.modelPath, saved.dataPath].map((p) => relative(outDir, p)),
+        source: plugin.source,
+        inputs: saved.inputs,
+        outputs: saved.outputs,
+        precision: plugin.effectivePrecision(settings.precision),
+      };
+    } finally {
+      clearInterval(poll);
+    }
+    finishedBytes += await folderBytes(dir);
+    progress.update(finishedBytes);
+  }
+  progress.stage('tokenizer');
+  await copyFolderFiles(join(checked.dir, 'tokenizer'), join(outDir, 'tokenizer'), checked.tokenizerFiles);
+  await copyFolderFiles(join(checked.dir, 'processor'), join(outDir, 'processor'), checked.processorFiles);
+
+  progress.stage('sha256');
+  const files: Record<string, FileEntry> = {};
+  const all = (await readdir(outDir, { withFileTypes: true, recursive: true }))
+    .filter((e) => e.isFile())
+    .map((e) => relative(outDir, join(e.parentPath, e.name)).split('\\').join('/'))
+    .filter((p) => p !== MODEL_MANIFEST && !basename(p).startsWith('.'))
+    .sort();
+  for (const path of all) {
+    const full = join(outDir, path);
+    files[path] = { bytes: (await stat(full)).size, sha256: await sha256File(full) };
+  }
+  const manifest: ModelManifest = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    pipeline: checked.pipeline,
+    precision: settings.precision,
+    blockSize: settings.precision === 'int8' || settings.precision === 'int4' ? settings.blockSize : null,
+    components,
+    tokenizer: { dir: 'tokenizer', files: checked.tokenizerFiles },
+    processor: { dir: 'processor', files: checked.processorFiles },
+    scheduler: checked.configs.scheduler as Record<string, unknown>,
+    configs: {
+      transformer: checked.configs.transformer,
+      vae: checked.configs.vae,
+      text_encoder: checked.configs.text_encoder,
+      model_index: checked.configs.model_index,
+    },
+    sourceHashes: checked.sourceHashes,
+    preview: null,
+    files,
+  };
+  await writeFile(join(outDir, MODEL_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  progress.finish();
+  return manifest;
+}
+
+/** Converts the Hugging Face checkpoint at `from` into a model folder at `to`. */
+export async function convertCheckpoint(
+  from: string,
+  to: string,
+  options: ConvertOptions,
+): Promise<ModelManifest> {
+  const plugins = options.components ?? COMPONENTS;
+  const settings: ConvertSettings = { precision: options.precision, blockSize: options.blockSize ?? 32 };
+  const checked = await validateCheckpoint(resolve(from), plugins);
+  const target = resolve(to);
+  const existing = await readdir(target).catch(() => undefined);
+  if (existing && existing.length > 0 && !options.overwrite) {
+    throw new Error(`${target} exists and is not empty (pass overwrite to replace it)`);
+  }
+  const expected = plugins.reduce((sum, p) => sum + estimateBytes(checked, p, settings), 0);
+  const progress =
+    options.progress === true
+      ? stderrProgress(expected)
+      : options.progress === false || !options.progress
+        ? silentProgress
+        : options.progress;
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = join(
+    dirname(target),
+    `.${basename(target)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
+  try {
+    const manifest = await writeModelFolder(checked, tmp, settings, plugins, progress);
+    if (existing) await rm(target, { recursive: true, force: true });
+    await rename(tmp, target);
+    return manifest;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

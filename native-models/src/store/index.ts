@@ -1,0 +1,10 @@
+/** Model folders: the manifest, verification, ORT sessions, and the cached tiny model. */
+export { openModel } from './open-model';
+export type { LoadedModel, OpenModelOptions, Provider } from './open-model';
+export { verifyModelFolder, ModelFolderError } from './verify';
+export type { VerifyMode } from './verify';
+export { MODEL_MANIFEST, MODEL_FORMAT } from './manifest';
+export type { ModelManifest, ComponentEntry, ComponentName, FileEntry } from './manifest';
+export { ensureTinyModel } from './tiny-model';
+export { cacheRoot } from './cache-dir';
+export { sha256File } from './hash';

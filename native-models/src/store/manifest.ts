@@ -1,0 +1,53 @@
+/**
+ * `model.json`, the manifest of a converted model folder: which ONNX files make up each component, their
+ * graph inputs and outputs, the sha256 and size of every file in the folder, the precision, the hashes
+ * of the source checkpoint's configs, the scheduler config and the tokenizer files. It is written last,
+ * so a folder without one is not a model.
+ */
+import type { Precision, QuantBlockSize, IoSpec } from '../onnx';
+import { MODEL_FORMAT_VERSION } from '../version';
+
+export const MODEL_MANIFEST = 'model.json';
+export const MODEL_FORMAT = 'qwen-edit-model';
+
+export type ComponentName = 'transformer' | 'vae_encoder' | 'vae_decoder' | 'vision' | 'text';
+
+export type ComponentEntry = Readonly<{
+  /** The .onnx file, relative to the model folder. */
+  model: string;
+  /** Every file the component needs (the .onnx and its external data). */
+  files: readonly string[];
+  /** Which checkpoint folder its weights came from. */
+  source: 'transformer' | 'vae' | 'text_encoder';
+  inputs: readonly IoSpec[];
+  outputs: readonly IoSpec[];
+  /** The precision this component was built at (the VAE graphs always compute in float32). */
+  precision: Precision;
+}>;
+
+export type FileEntry = Readonly<{ bytes: number; sha256: string }>;
+
+export type ModelManifest = Readonly<{
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  pipeline: string;
+  precision: Precision;
+  /** MatMulNBits block size for int8/int4; null otherwise. */
+  blockSize: QuantBlockSize | null;
+  components: Readonly<Partial<Record<ComponentName, ComponentEntry>>>;
+  /** Tokenizer and processor files copied from the checkpoint (folder → file names). */
+  tokenizer: Readonly<{ dir: string; files: readonly string[] }>;
+  processor: Readonly<{ dir: string; files: readonly string[] }>;
+  /** `scheduler/scheduler_config.json` as the checkpoint has it. */
+  scheduler: Readonly<Record<string, unknown>>;
+  /** Config files of the checkpoint, verbatim (the pipeline reads sizes, token ids, latent statistics). */
+  configs: Readonly<{ transformer: unknown; vae: unknown; text_encoder: unknown; model_index: unknown }>;
+  /** sha256 of each source JSON file (configs, indexes), by path relative to the checkpoint. */
+  sourceHashes: Readonly<Record<string, string>>;
+  /** Latent→RGB preview factors; filled in by the pipeline (null until then). */
+  preview: unknown;
+  /** Every file of the model folder except model.json, by relative path. */
+  files: Readonly<Record<string, FileEntry>>;
+}>;
+
+export { MODEL_FORMAT_VERSION };

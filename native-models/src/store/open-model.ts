@@ -1,0 +1,111 @@
+/**
+ * Opening a model folder: verify it, then create ONNX Runtime sessions lazily, one per component, from
+ * the files' paths (ORT maps the external data itself; no weights pass through JS). CUDA is tried first
+ * when asked for, with CPU fallback inside a session disabled so that a graph never runs half on the
+ * CPU unnoticed; if the CUDA provider cannot be used at all, the model falls back to the CPU provider
+ * with one clear log line.
+ */
+import { join } from 'node:path';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { ComponentName, ModelManifest } from './manifest';
+import { verifyModelFolder } from './verify';
+import type { VerifyMode } from './verify';
+
+export type Provider = 'cuda' | 'cpu';
+
+export type OpenModelOptions = Readonly<{
+  /** Execution providers in order of preference (default ['cuda', 'cpu']). */
+  providers?: readonly Provider[];
+  /** 'sha256' (default) hashes every file; 'size' only checks presence and sizes (fast re-open). */
+  verify?: VerifyMode;
+  /** Where the fallback line goes (default console.warn). */
+  log?: (line: string) => void;
+  /** Extra ORT session options (threads, optimisation level); providers are set by openModel. */
+  sessionOptions?: InferenceSession.SessionOptions;
+}>;
+
+export interface LoadedModel {
+  readonly dir: string;
+  readonly manifest: ModelManifest;
+  /** Components the model has. */
+  readonly components: readonly ComponentName[];
+  /** Absolute path of a component's .onnx file. */
+  modelPath(component: ComponentName): string;
+  /** The component's session, created on first use and kept until released. */
+  session(component: ComponentName): Promise<InferenceSession>;
+  /** The provider a created session runs on. */
+  providerOf(component: ComponentName): Provider | undefined;
+  /** Frees one component's session (or all); the next session() call creates it again. */
+  release(component?: ComponentName): Promise<void>;
+}
+
+/** Verifies `dir` and returns a handle that creates sessions on demand. */
+export async function openModel(dir: string, options: OpenModelOptions = {}): Promise<LoadedModel> {
+  const manifest = await verifyModelFolder(dir, options.verify ?? 'sha256');
+  const ort = await import('onnxruntime-node');
+  const log = options.log ?? ((line: string) => console.warn(line));
+  let providers = [...(options.providers ?? ['cuda', 'cpu'])];
+  if (providers.length === 0) throw new Error('openModel: no execution providers given');
+  const sessions = new Map<ComponentName, Promise<{ session: InferenceSession; provider: Provider }>>();
+  const used = new Map<ComponentName, Provider>();
+
+  const modelPath = (component: ComponentName) => {
+    const entry = manifest.components[component];
+    if (!entry) throw new Error(`${dir}: the model has no '${component}' component`);
+    return join(dir, entry.model);
+  };
+
+  const create = async (component: ComponentName) => {
+    const path = modelPath(component);
+    const failures: string[] = [];
+    for (const provider of [...providers]) {
+      try {
+        const session = await ort.InferenceSession.create(path, {
+          ...options.sessionOptions,
+          executionProviders: [provider === 'cuda' ? { name: 'cuda', deviceId: 0 } : 'cpu'],
+          ...(provider === 'cuda' ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
+        });
+        used.set(component, provider);
+        return { session, provider };
+      } catch (error) {
+        const reason = (error as Error).message.split('\n')[0];
+        failures.push(`${provider}: ${reason}`);
+        const next = providers[providers.indexOf(provider) + 1];
+        if (provider === 'cuda' && next) {
+          log(
+            `[native-models] CUDA execution provider unavailable for ${component} (${reason}); falling back to ${next.toUpperCase()}`,
+          );
+          // Do not retry CUDA for every component once it has failed to start.
+          providers = providers.filter((p) => p !== 'cuda');
+        }
+      }
+    }
+    throw new Error(`${path}: no execution provider could load it (${failures.join('; ')})`);
+  };
+
+  return {
+    dir,
+    manifest,
+    components: Object.keys(manifest.components) as ComponentName[],
+    modelPath,
+    async session(component) {
+      let pending = sessions.get(component);
+      if (!pending) {
+        pending = create(component);
+        sessions.set(component, pending);
+        pending.catch(() => sessions.delete(component));
+      }
+      return (await pending).session;
+    },
+    providerOf: (component) => used.get(component),
+    async release(component) {
+      const names = component ? [component] : [...sessions.keys()];
+      for (const name of names) {
+        const pending = sessions.get(name);
+        sessions.delete(name);
+        used.delete(name);
+        if (pending) await pending.then(({ session }) => session.release()).catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Checks a model folder against its model.json before anything is loaded: the manifest's format, that
+ * every component's files are listed, and that every listed file exists with the recorded size and
+ * sha256. A folder that fails is refused whole; nothing in it is used.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256File } from './hash';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from './manifest';
+import type { ModelManifest } from './manifest';
+
+export type VerifyMode = 'sha256' | 'size';
+
+export class ModelFolderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFolderError';
+  }
+}
+
+/** Reads and checks `dir/model.json`; with mode 'sha256' (default) every file is hashed too. */
+export async function verifyModelFolder(dir: string, mode: VerifyMode = 'sha256'): Promise<ModelManifest> {
+  const manifestPath = join(dir, MODEL_MANIFEST);
+  let text: string;
+  try {
+    text = await readFile(manifestPath, 'utf8');
+  } catch {
+    throw new ModelFolderError(
+      `${dir}: not a model folder (no ${MODEL_MANIFEST}; an unfinished conversion leaves none)`,
+    );
+  }
+  let manifest: ModelManifest;
+  try {
+    manifest = JSON.parse(text) as ModelManifest;
+  } catch (error) {
+    throw new ModelFolderError(`${manifestPath}: malformed JSON (${(error as Error).message})`);
+  }
+  if (
+    manifest.format !== MODEL_FORMAT ||
+    typeof manifest.files !== 'object' ||
+    typeof manifest.components !== 'object'
+  ) {
+    throw new ModelFolderError(`${manifestPath}: not a ${MODEL_FORMAT} manifest`);
+  }
+  if (manifest.formatVersion !== MODEL_FORMAT_VERSION) {
+    throw new ModelFolderError(
+      `${manifestPath}: format version ${manifest.formatVersion}, this build reads ${MODEL_FORMAT_VERSION}; convert the checkpoint again`,
+    );
+  }
+  for (const [name, component] of Object.entries(manifest.components)) {
+    for (const file of component?.files ?? []) {
+      if (!(file in manifest.files))
+        throw new ModelFolderError(`${manifestPath}: component '${name}' uses ${file}, which has no hash`);
+    }
+  }
+  for (const [file, expected] of Object.entries(manifest.files)) {
+    const path = join(dir, file);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    if (size === undefined) throw new ModelFolderError(`${path}: missing (listed in ${MODEL_MANIFEST})`);
+    if (size !== expected.bytes) {
+      throw new ModelFolderError(
+        `${path}: ${size} bytes, ${MODEL_MANIFEST} records ${expected.bytes} (truncated or modified)`,
+      );
+    }
+    if (mode === 'sha256') {
+      const actual = await sha256File(path);
+      if (actual !== expected.sha256) {
+        throw new ModelFolderError(
+          `${path}: sha256 mismatch (${MODEL_MANIFEST} records ${expected.sha256.slice(0, 16)}…, the file has ${actual.slice(0, 16)}…): the file is corrupt or was modified`,
+        );
+      }
+    }
+  }
+  return manifest;
+}
