@@ -1,5 +1,5 @@
 import { GraphBuilder, castIfNeeded, linear, rmsNorm, silu, weightInitializer } from '../../onnx';
-import type { Precision, QuantBlockSize, SavedModel } from '../../onnx';
+import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { Qwen25VLTextConfig } from './config';
 import { maskedSoftmax, rotateHalfRope } from './graph-ops';
@@ -10,6 +10,8 @@ export type TextGraphOptions = Readonly<{
   precision?: Precision;
   /** MatMulNBits block size for int8/int4 (default 32). */
   blockSize?: QuantBlockSize;
+  /** Compute type for int8/int4 graphs: float32 (default, runs on CPU) or bfloat16 (GPU; dense weights bf16 too). */
+  compute?: ComputeType;
 }>;
 
 /** Graph input and output names of the text graph (see {@link buildTextGraph}). */
@@ -44,6 +46,7 @@ export async function buildTextGraph(
     name: 'text',
     precision: options.precision ?? 'fp32',
     ...(options.blockSize ? { blockSize: options.blockSize } : {}),
+    ...(options.compute ? { compute: options.compute } : {}),
   });
   const p = detectPrefixes(weights, 'language');
   const h = config.hiddenSize;

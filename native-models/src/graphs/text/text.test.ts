@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Precision } from '../../onnx';
 import { parseQwen25VLTextConfig } from './config';
+import { textGraphFeeds } from './feeds';
 import { TEXT_IO, buildTextGraph } from './graph';
 import { mropeChannelComponents } from './mrope';
 import { qwen25VLParameterShapes } from './parameters';
@@ -122,18 +123,16 @@ describe('text graph on ORT CPU (tiny config)', () => {
   const image = randomArray(8 * h, seededRandom(9));
 
   async function runGraph(modelPath: string, imageEmbeds = image): Promise<Float32Array> {
+    const feeds = textGraphFeeds(rows, grids, imageEmbeds, TINY_TEXT_CONFIG, 2, mask);
     const session = await ort.InferenceSession.create(modelPath, {
       executionProviders: ['cpu'],
       intraOpNumThreads: 1,
     });
     try {
-      const out = await session.run({
-        [TEXT_IO.inputIds]: new ort.Tensor('int64', BigInt64Array.from(rows.flat(), BigInt), [2, 13]),
-        [TEXT_IO.attentionMask]: new ort.Tensor('int64', BigInt64Array.from(mask.flat(), BigInt), [2, 13]),
-        [TEXT_IO.positionIds]: new ort.Tensor('int64', positions, [3, 2, 13]),
-        [TEXT_IO.imageEmbeds]: new ort.Tensor('float32', imageEmbeds, [8, h]),
-      });
-      const t = out[TEXT_IO.lastHiddenState]!;
+      const tensors = Object.fromEntries(
+        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
+      );
+      const t = (await session.run(tensors))[TEXT_IO.lastHiddenState]!;
       expect(t.dims).toEqual([2, 13, h]);
       return t.data as Float32Array;
     } finally {
@@ -222,5 +221,10 @@ describe('text graph on ORT CPU (tiny config)', () => {
     );
     expect(saved.outputs[0]!.dtype).toBe('float32');
     expect(saved.payloadBytes).toBeLessThan(fp32.payloadBytes * 0.6);
+    // Type inference runs before kernel assignment: a well-typed bf16 graph fails only at the CPU EP's missing
+    // bf16 MatMul (it runs on CUDA).
+    await expect(ort.InferenceSession.create(saved.modelPath)).rejects.toThrow(
+      /Could not find an implementation for MatMul/,
+    );
   });
 });

@@ -10,6 +10,7 @@ import { patchDim } from './config';
 import { VISION_IO, buildVisionGraph } from './graph';
 import type { GridThw } from './layout';
 import { visionLayout, visionWindowLayout } from './layout';
+import { visionGraphFeeds } from './feeds';
 import { visionReference } from './reference';
 
 let dir: string;
@@ -81,23 +82,22 @@ describe('vision graph on ORT CPU (tiny config)', () => {
   const weights = randomQwen25VLWeights(TINY_TEXT_CONFIG, TINY_VISION_CONFIG, 11);
   const prefix = 'model.visual.';
 
-  async function runGraph(modelPath: string, pixels: Float32Array, grids: readonly GridThw[]) {
-    const layout = visionLayout(grids, TINY_VISION_CONFIG);
-    const n = layout.numPatches;
-    const hd = TINY_VISION_CONFIG.headDim;
+  async function runGraph(
+    modelPath: string,
+    pixels: Float32Array,
+    grids: readonly GridThw[],
+    config = TINY_VISION_CONFIG,
+  ) {
+    const feeds = visionGraphFeeds(pixels, grids, config);
     const session = await ort.InferenceSession.create(modelPath, {
       executionProviders: ['cpu'],
       intraOpNumThreads: 1,
     });
     try {
-      const out = await session.run({
-        [VISION_IO.pixelValues]: new ort.Tensor('float32', pixels, [n, patchDim(TINY_VISION_CONFIG)]),
-        [VISION_IO.windowIndex]: new ort.Tensor('int64', layout.windowIndex, [layout.windowIndex.length]),
-        [VISION_IO.rotaryCos]: new ort.Tensor('float32', layout.rotaryCos, [n, hd]),
-        [VISION_IO.rotarySin]: new ort.Tensor('float32', layout.rotarySin, [n, hd]),
-        [VISION_IO.windowSegmentIds]: new ort.Tensor('int64', layout.windowSegmentIds, [n]),
-        [VISION_IO.frameSegmentIds]: new ort.Tensor('int64', layout.frameSegmentIds, [n]),
-      });
+      const tensors = Object.fromEntries(
+        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
+      );
+      const out = await session.run(tensors);
       return out[VISION_IO.imageEmbeds]!;
     } finally {
       await session.release();
@@ -109,7 +109,7 @@ describe('vision graph on ORT CPU (tiny config)', () => {
     const saved = await buildVisionGraph(cfg, weights.source, { precision: 'fp32' }, join(dir, 'one'));
     const grids: GridThw[] = [[1, 12, 20]];
     const pixels = randomArray(240 * patchDim(cfg), seededRandom(5));
-    const out = await runGraph(saved.modelPath, pixels, grids);
+    const out = await runGraph(saved.modelPath, pixels, grids, cfg);
     const ref = visionReference(pixels, grids, cfg, weights.tensors, prefix);
     expect(out.dims).toEqual([60, 64]);
     expect(maxAbsDiff(out.data as Float32Array, ref)).toBeLessThan(1e-5);
@@ -163,5 +163,22 @@ describe('vision graph on ORT CPU (tiny config)', () => {
     const out = await runGraph(saved.modelPath, pixels, [[1, 4, 4]]);
     const ref = visionReference(pixels, [[1, 4, 4]], TINY_VISION_CONFIG, legacy.tensors, 'visual.');
     expect(maxAbsDiff(out.data as Float32Array, ref)).toBeLessThan(1e-5);
+  });
+
+  it('bf16 builds with bf16 weights, float32 I/O, and passes ORT graph resolution up to the CPU kernel lookup', async () => {
+    const saved = await buildVisionGraph(
+      TINY_VISION_CONFIG,
+      weights.source,
+      { precision: 'bf16' },
+      join(dir, 'bf16'),
+    );
+    expect(saved.inputs.every((i) => i.dtype !== 'bfloat16') && saved.outputs[0]!.dtype === 'float32').toBe(
+      true,
+    );
+    // Type inference and shape checks run before kernel assignment; ORT's CPU EP has no bf16 MatMul, so a
+    // well-typed bf16 graph fails exactly there (it runs on CUDA).
+    await expect(ort.InferenceSession.create(saved.modelPath)).rejects.toThrow(
+      /Could not find an implementation for MatMul/,
+    );
   });
 });
