@@ -227,4 +227,77 @@ describe('text graph on ORT CPU (tiny config)', () => {
       /Could not find an implementation for MatMul/,
     );
   });
+
+  it('runs a prompt without any image (image_embeds with 0 rows)', async () => {
+    const saved = await buildTextGraph(
+      TINY_TEXT_CONFIG,
+      weights.source,
+      { precision: 'fp32' },
+      join(dir, 'noimg'),
+    );
+    const tokens = [[11, 12, 13, 14, 15]];
+    const feeds = textGraphFeeds(tokens, [], new Float32Array(0), TINY_TEXT_CONFIG, 2);
+    const session = await ort.InferenceSession.create(saved.modelPath, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+    });
+    const tensors = Object.fromEntries(
+      Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
+    );
+    const out = (await session.run(tensors))[TEXT_IO.lastHiddenState]!;
+    await session.release();
+    const ref = textReference(
+      tokens,
+      [[1, 1, 1, 1, 1]],
+      feeds[TEXT_IO.positionIds]!.data as BigInt64Array,
+      new Float32Array(0),
+      TINY_TEXT_CONFIG,
+      weights.tensors,
+      prefix,
+    );
+    expect(maxAbsDiff(out.data as Float32Array, ref)).toBeLessThan(1e-5);
+  });
+});
+
+describe('text graph at the 7B head geometry (head_dim 128, mrope_section [16, 24, 24], θ = 1e6)', () => {
+  it('one GQA layer matches the reference at large position ids', async () => {
+    const cfg = parseQwen25VLTextConfig({
+      ...TINY_TEXT_ENCODER_CONFIG_JSON,
+      hidden_size: 256,
+      num_attention_heads: 2,
+      num_key_value_heads: 1,
+      num_hidden_layers: 1,
+      intermediate_size: 96,
+      vocab_size: 300,
+      rope_scaling: { type: 'mrope', mrope_section: [16, 24, 24] },
+    });
+    const w = randomQwen25VLWeights(cfg, TINY_VISION_CONFIG, 31);
+    const saved = await buildTextGraph(cfg, w.source, { precision: 'fp32' }, join(dir, 'geom'));
+    // 1300 template tokens before a 3×4 merged image push positions to the 1e3 range as in a real prompt.
+    const tokens = [[1, 2, VS, ...Array(12).fill(IMG), VE, 7, 8]];
+    const grids = [[1, 6, 8]] as const;
+    const image = randomArray(12 * 256, seededRandom(4));
+    const feeds = textGraphFeeds(tokens, grids, image, cfg, 2);
+    const pos = feeds[TEXT_IO.positionIds]!.data as BigInt64Array;
+    for (let i = 0; i < pos.length; i++) pos[i] = pos[i]! + 1300n;
+    const session = await ort.InferenceSession.create(saved.modelPath, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+    });
+    const tensors = Object.fromEntries(
+      Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
+    );
+    const out = (await session.run(tensors))[TEXT_IO.lastHiddenState]!;
+    await session.release();
+    const ref = textReference(
+      tokens,
+      [tokens[0]!.map(() => 1)],
+      pos,
+      image,
+      cfg,
+      w.tensors,
+      'model.language_model.',
+    );
+    expect(maxAbsDiff(out.data as Float32Array, ref)).toBeLessThan(1e-5);
+  });
 });

@@ -181,4 +181,22 @@ describe('vision graph on ORT CPU (tiny config)', () => {
       /Could not find an implementation for MatMul/,
     );
   });
+
+  it('matches the reference at the 7B head geometry (head_dim 80: 20 rotary frequencies per axis)', async () => {
+    const cfg = {
+      ...TINY_VISION_CONFIG,
+      hiddenSize: 160,
+      numHeads: 2,
+      headDim: 80,
+      intermediateSize: 48,
+      depth: 2,
+    };
+    const w = randomQwen25VLWeights(TINY_TEXT_CONFIG, cfg, 12);
+    const saved = await buildVisionGraph(cfg, w.source, { precision: 'fp32' }, join(dir, 'geom'));
+    const grids: GridThw[] = [[1, 20, 12]];
+    const pixels = randomArray(240 * 1176, seededRandom(13));
+    const out = await runGraph(saved.modelPath, pixels, grids, cfg);
+    const ref = visionReference(pixels, grids, cfg, w.tensors, prefix);
+    expect(maxAbsDiff(out.data as Float32Array, ref)).toBeLessThan(1e-5);
+  });
 });
