@@ -3,9 +3,12 @@
  * separate q/k/v projections per stream, per-head QK RMSNorm, RoPE on interleaved pairs, one softmax attention
  * over the sequence [text, image] with a key-padding bias, split back, separate output projections.
  */
-import { castIfNeeded, linear, rmsNorm } from '../../onnx';
+import { MS_DOMAIN, attr, castIfNeeded, linear, rmsNorm } from '../../onnx';
 import type { GraphBuilder } from '../../onnx';
 import type { JointInputs, TransformerContext } from './context';
+
+/** Score given to padding keys: exp underflows to exactly 0 in fp32 and bf16. */
+export const MASKED_SCORE = -1e30;
 
 const INT64_MAX = 9223372036854775807n;
 
@@ -27,6 +30,11 @@ export function applyRope(b: GraphBuilder, x: string, cos: string, sin: string):
     const y = b.op('Reshape', [joined, b.constant([0, 0, 0, -1], 'int64')]);
     return castIfNeeded(b, y, 'float32', b.compute);
   });
+}
+
+/** `[B, T, H, Dh]` → `[B, T, H·Dh]`. */
+function merge(b: GraphBuilder, x: string): string {
+  return b.op('Reshape', [x, b.constant([0, 0, -1], 'int64')], {}, { name: 'MergeHeads' });
 }
 
 function heads(ctx: TransformerContext, x: string): string {
@@ -97,22 +105,30 @@ export function jointAttention(
       joint.ropeSin,
     );
     const v = b.op('Concat', [vTxt, vImg], { axis: 1 }, { name: 'ConcatV' });
-    const out = b.scope('sdpa', () => {
-      const qh = b.op('Mul', [
-        b.op('Transpose', [q], { perm: [0, 2, 1, 3] }),
-        b.constant(1 / Math.sqrt(shape.headDim)),
-      ]);
-      const kh = b.op('Transpose', [k], { perm: [0, 2, 3, 1] });
-      const vh = b.op('Transpose', [v], { perm: [0, 2, 1, 3] });
-      const scores = b.op('Add', [b.op('MatMul', [qh, kh]), joint.keyBias]);
-      const o = b.op('MatMul', [b.op('Softmax', [scores], { axis: -1 }), vh]);
-      return b.op(
-        'Reshape',
-        [b.op('Transpose', [o], { perm: [0, 2, 1, 3] }), b.constant([0, 0, -1], 'int64')],
-        {},
-        { name: 'MergeHeads' },
-      );
-    });
+    const keys = joint.keys;
+    const out =
+      keys.kind === 'mha'
+        ? b.op(
+            'MultiHeadAttention',
+            [merge(b, q), merge(b, k), merge(b, v), '', keys.keyPaddingMask],
+            {
+              num_heads: shape.numHeads,
+              scale: attr.float(1 / Math.sqrt(shape.headDim)),
+              mask_filter_value: attr.float(MASKED_SCORE),
+            },
+            { domain: MS_DOMAIN },
+          )
+        : b.scope('sdpa', () => {
+            const qh = b.op('Mul', [
+              b.op('Transpose', [q], { perm: [0, 2, 1, 3] }),
+              b.constant(1 / Math.sqrt(shape.headDim)),
+            ]);
+            const kh = b.op('Transpose', [k], { perm: [0, 2, 3, 1] });
+            const vh = b.op('Transpose', [v], { perm: [0, 2, 1, 3] });
+            const scores = b.op('Add', [b.op('MatMul', [qh, kh]), keys.keyBias]);
+            const o = b.op('MatMul', [b.op('Softmax', [scores], { axis: -1 }), vh]);
+            return merge(b, b.op('Transpose', [o], { perm: [0, 2, 1, 3] }));
+          });
     const axis = b.constant([1], 'int64');
     const txtOut = b.op(
       'Slice',

@@ -10,8 +10,17 @@ export type JointInputs = Readonly<{
   /** RoPE cos/sin for the joint sequence [text, image], float32 `[1, T, 1, pairs, 1]`. */
   ropeCos: string;
   ropeSin: string;
-  /** Additive key bias `[B, 1, 1, T]` in the compute type: 0 for kept tokens, −1e30 for padding. */
-  keyBias: string;
+  /** How padding keys are masked, which also picks the attention implementation. */
+  keys: KeyMask;
   /** Text length as int64 `[1]` (where the joint sequence splits). */
   textLength: string;
 }>;
+
+/**
+ * `matmul`: explicit MatMul/Softmax attention with an additive bias `[B, 1, 1, T]` in the compute type (0 kept,
+ * −1e30 padding). `mha`: com.microsoft MultiHeadAttention (flash/memory-efficient kernels on CUDA) with an int32
+ * key padding mask `[B, T]` (1 kept, 0 padding).
+ */
+export type KeyMask = Readonly<{ kind: 'matmul'; keyBias: string } | { kind: 'mha'; keyPaddingMask: string }>;
+
+export type AttentionKind = KeyMask['kind'];

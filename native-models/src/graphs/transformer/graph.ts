@@ -11,12 +11,21 @@
  * Output: `sample` `[batch, image_tokens, patch²·out_channels]` float32: the flow velocity for every image-stream
  * token; the pipeline keeps the first N_img (noise) tokens.
  */
-import { GraphBuilder, castIfNeeded, layerNormNoAffine, linear, rmsNorm, silu } from '../../onnx';
+import {
+  GraphBuilder,
+  TENSOR_TYPE_CODES,
+  castIfNeeded,
+  layerNormNoAffine,
+  linear,
+  rmsNorm,
+  silu,
+} from '../../onnx';
 import type { IoSpec, PrecisionOptions, SaveOptions, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { TransformerShape } from '../../convert/architecture/transformer';
 import { transformerBlock } from './block';
-import type { JointInputs, TransformerContext } from './context';
+import type { AttentionKind, JointInputs, KeyMask, TransformerContext } from './context';
+import { MASKED_SCORE } from './attention';
 import { timestepEmbedding } from './timestep';
 
 export const TRANSFORMER_INPUTS = {
@@ -32,16 +41,18 @@ export const TRANSFORMER_INPUTS = {
 
 export const TRANSFORMER_OUTPUT = 'sample';
 
-/** Padding keys get this additive score bias: exp underflows to exactly 0 in fp32 and bf16. */
-const MASKED_SCORE = -1e30;
-
-export type TransformerGraphOptions = PrecisionOptions;
+export type TransformerGraphOptions = PrecisionOptions &
+  Readonly<{
+    /** 'mha' (default): com.microsoft MultiHeadAttention; 'matmul': explicit MatMul + Softmax. */
+    attention?: AttentionKind;
+  }>;
 
 function jointInputs(
   ctx: TransformerContext,
   hiddenIn: string,
   encoderIn: string,
   mask: string,
+  attention: AttentionKind,
 ): JointInputs {
   const { b, shape } = ctx;
   const pairs = shape.headDim / 2;
@@ -54,18 +65,28 @@ function jointInputs(
     };
     const ropeCos = tables(TRANSFORMER_INPUTS.imgRopeCos, TRANSFORMER_INPUTS.txtRopeCos);
     const ropeSin = tables(TRANSFORMER_INPUTS.imgRopeSin, TRANSFORMER_INPUTS.txtRopeSin);
-    const textBias = b.op('Mul', [
-      b.op('Sub', [mask, b.constant(1, 'float32')]),
-      b.constant(-MASKED_SCORE, 'float32'),
-    ]);
     const imageZeros = b.op('ConstantOfShape', [b.op('Shape', [hiddenIn], { start: 0, end: 2 })]);
-    const bias = b.op('Concat', [textBias, imageZeros], { axis: 1 });
-    const keyBias = b.op('Unsqueeze', [
-      castIfNeeded(b, bias, 'float32', b.compute),
-      b.constant([1, 2], 'int64'),
-    ]);
+    let keys: KeyMask;
+    if (attention === 'mha') {
+      const imageOnes = b.op('Add', [imageZeros, b.constant(1, 'float32')]);
+      const joined = b.op('Concat', [mask, imageOnes], { axis: 1 });
+      keys = { kind: 'mha', keyPaddingMask: b.op('Cast', [joined], { to: TENSOR_TYPE_CODES.int32 }) };
+    } else {
+      const textBias = b.op('Mul', [
+        b.op('Sub', [mask, b.constant(1, 'float32')]),
+        b.constant(-MASKED_SCORE, 'float32'),
+      ]);
+      const bias = b.op('Concat', [textBias, imageZeros], { axis: 1 });
+      keys = {
+        kind: 'matmul',
+        keyBias: b.op('Unsqueeze', [
+          castIfNeeded(b, bias, 'float32', b.compute),
+          b.constant([1, 2], 'int64'),
+        ]),
+      };
+    }
     const textLength = b.op('Shape', [encoderIn], { start: 1, end: 2 });
-    return { ropeCos, ropeSin, keyBias, textLength };
+    return { ropeCos, ropeSin, keys, textLength };
   });
 }
 
@@ -75,7 +96,8 @@ export function transformerGraph(
   src: WeightSource,
   options: TransformerGraphOptions = {},
 ): GraphBuilder {
-  const b = new GraphBuilder({ name: 'qwen_image_transformer', ...options });
+  const { attention = 'mha', ...precision } = options;
+  const b = new GraphBuilder({ name: 'qwen_image_transformer', ...precision });
   const ctx: TransformerContext = { b, src, shape };
   const dim = shape.numHeads * shape.headDim;
   const outChannels = shape.patchSize * shape.patchSize * shape.outChannels;
@@ -98,7 +120,7 @@ export function transformerGraph(
   const temb = timestepEmbedding(ctx, timestep);
   // Every modulation Linear (blocks and norm_out) starts with SiLU(temb): compute it once.
   const siluTemb = silu(b, temb, 'temb_silu');
-  const joint = jointInputs(ctx, hiddenIn, encoderIn, mask);
+  const joint = jointInputs(ctx, hiddenIn, encoderIn, mask, attention);
   for (let i = 0; i < shape.numLayers; i++)
     [image, text] = transformerBlock(ctx, i, image, text, siluTemb, joint);
 

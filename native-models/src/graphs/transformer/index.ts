@@ -7,3 +7,4 @@ export type { TransformerGraphInfo, TransformerGraphOptions } from './graph';
 export { qwenImageRopeTables, axisFrequencies, centredPosition } from './rope';
 export type { ImageGrid, RopeTableOptions, RopeTables } from './rope';
 export { timestepFrequencies } from './timestep';
+export type { AttentionKind } from './context';

@@ -10,7 +10,7 @@ import { readTransformerConfig } from '../../convert/architecture/transformer';
 import { transformerConfig, DEFAULT_TINY_SIZES } from '../../tiny/configs';
 import { applyRope, jointAttention } from './attention';
 import { modulate, modulationParams } from './block';
-import type { JointInputs, TransformerContext } from './context';
+import type { JointInputs, KeyMask, TransformerContext } from './context';
 import { buildTransformerGraph, transformerGraph, TRANSFORMER_OUTPUT } from './graph';
 import { qwenImageRopeTables } from './rope';
 import type { ImageGrid, RopeTables } from './rope';
@@ -243,57 +243,65 @@ describe('transformer pieces vs the plain-loop reference', () => {
     ).toBeLessThan(1e-5);
   });
 
-  it('joint attention with QK-norm, RoPE and a padding mask matches to 1e-5', async () => {
-    const b = new GraphBuilder({ name: 'attn' });
-    const ctx: TransformerContext = { b, src, shape };
-    const image = b.input('image', 'float32', [B, S, D]);
-    const text = b.input('text', 'float32', [B, L, D]);
-    const keyMask = b.input('mask', 'float32', [B, L]);
-    const table = (img: Float32Array, txt: Float32Array) =>
-      b.op('Reshape', [
-        b.tensorConstant(Float32Array.from([...txt, ...img]), 'float32', [L + S, pairs]),
-        b.constant([1, -1, 1, pairs, 1], 'int64'),
-      ]);
-    const bias = b.op(
-      'Concat',
-      [b.op('Mul', [b.op('Sub', [keyMask, b.constant(1)]), b.constant(1e30)]), b.filled(0, [B, S])],
-      { axis: 1 },
-    );
-    const joint: JointInputs = {
-      ropeCos: table(rope.imageCos, rope.textCos),
-      ropeSin: table(rope.imageSin, rope.textSin),
-      keyBias: b.op('Unsqueeze', [bias, b.constant([1, 2], 'int64')]),
-      textLength: b.constant([L], 'int64'),
-    };
-    const [imgOut, txtOut] = jointAttention(ctx, 'transformer_blocks.1', image, text, joint);
-    b.output(imgOut, 'img', 'float32', [B, S, D]);
-    b.output(txtOut, 'txt', 'float32', [B, L, D]);
-    const saved = await b.save(join(dir, 'attn'));
-    const imgData = values(B * S * D, 41);
-    const txtData = values(B * L * D, 42);
-    const out = await run(saved.modelPath, {
-      image: f32(imgData, [B, S, D]),
-      text: f32(txtData, [B, L, D]),
-      mask: f32(mask, [B, L]),
-    });
-    for (let item = 0; item < B; item++) {
-      const [ri, rt] = refJointAttention(
-        weights,
-        shape,
-        'transformer_blocks.1',
-        imgData.subarray(item * S * D, (item + 1) * S * D),
-        txtData.subarray(item * L * D, (item + 1) * L * D),
-        mask.subarray(item * L, (item + 1) * L),
-        rope,
+  it.each(['mha', 'matmul'] as const)(
+    'joint attention (%s) with QK-norm, RoPE and a padding mask matches to 1e-5',
+    async (kind) => {
+      const b = new GraphBuilder({ name: 'attn' });
+      const ctx: TransformerContext = { b, src, shape };
+      const image = b.input('image', 'float32', [B, S, D]);
+      const text = b.input('text', 'float32', [B, L, D]);
+      const keyMask = b.input('mask', 'float32', [B, L]);
+      const table = (img: Float32Array, txt: Float32Array) =>
+        b.op('Reshape', [
+          b.tensorConstant(Float32Array.from([...txt, ...img]), 'float32', [L + S, pairs]),
+          b.constant([1, -1, 1, pairs, 1], 'int64'),
+        ]);
+      const bias = b.op(
+        'Concat',
+        [b.op('Mul', [b.op('Sub', [keyMask, b.constant(1)]), b.constant(1e30)]), b.filled(0, [B, S])],
+        { axis: 1 },
       );
-      expect(
-        maxAbsDiff((out.img!.data as Float32Array).subarray(item * S * D, (item + 1) * S * D), ri),
-      ).toBeLessThan(1e-5);
-      expect(
-        maxAbsDiff((out.txt!.data as Float32Array).subarray(item * L * D, (item + 1) * L * D), rt),
-      ).toBeLessThan(1e-5);
-    }
-  });
+      const padding = b.op('Cast', [b.op('Concat', [keyMask, b.filled(1, [B, S])], { axis: 1 })], { to: 6 });
+      const keys: KeyMask =
+        kind === 'mha'
+          ? { kind, keyPaddingMask: padding }
+          : { kind, keyBias: b.op('Unsqueeze', [bias, b.constant([1, 2], 'int64')]) };
+      const joint: JointInputs = {
+        ropeCos: table(rope.imageCos, rope.textCos),
+        ropeSin: table(rope.imageSin, rope.textSin),
+        keys,
+        textLength: b.constant([L], 'int64'),
+      };
+      const [imgOut, txtOut] = jointAttention(ctx, 'transformer_blocks.1', image, text, joint);
+      b.output(imgOut, 'img', 'float32', [B, S, D]);
+      b.output(txtOut, 'txt', 'float32', [B, L, D]);
+      const saved = await b.save(join(dir, `attn-${kind}`));
+      const imgData = values(B * S * D, 41);
+      const txtData = values(B * L * D, 42);
+      const out = await run(saved.modelPath, {
+        image: f32(imgData, [B, S, D]),
+        text: f32(txtData, [B, L, D]),
+        mask: f32(mask, [B, L]),
+      });
+      for (let item = 0; item < B; item++) {
+        const [ri, rt] = refJointAttention(
+          weights,
+          shape,
+          'transformer_blocks.1',
+          imgData.subarray(item * S * D, (item + 1) * S * D),
+          txtData.subarray(item * L * D, (item + 1) * L * D),
+          mask.subarray(item * L, (item + 1) * L),
+          rope,
+        );
+        expect(
+          maxAbsDiff((out.img!.data as Float32Array).subarray(item * S * D, (item + 1) * S * D), ri),
+        ).toBeLessThan(1e-5);
+        expect(
+          maxAbsDiff((out.txt!.data as Float32Array).subarray(item * L * D, (item + 1) * L * D), rt),
+        ).toBeLessThan(1e-5);
+      }
+    },
+  );
 });
 
 describe('QwenImageTransformer2DModel graph (tiny config)', () => {
@@ -322,7 +330,15 @@ describe('QwenImageTransformer2DModel graph (tiny config)', () => {
     for (const p of info.saved.placements) expect(p.offset % 65536).toBe(0);
   });
 
-  it('fp32 forward matches the plain-loop reference to 1e-5, finite and of the right shape', () => {
+  it('fp32 forward matches the plain-loop reference to 1e-5, finite and of the right shape (MHA and MatMul attention)', async () => {
+    const explicit = await buildTransformerGraph(
+      shape,
+      src,
+      { precision: 'fp32', attention: 'matmul' },
+      join(dir, 'fp32-matmul'),
+    );
+    const matmulOut = (await run(explicit.saved.modelPath, transformerFeeds()))[TRANSFORMER_OUTPUT]!
+      .data as Float32Array;
     expect(fp32Out.length).toBe(B * S * 64);
     expect(fp32Out.every(Number.isFinite)).toBe(true);
     let scale = 0;
@@ -330,10 +346,12 @@ describe('QwenImageTransformer2DModel graph (tiny config)', () => {
       const ref = reference(item);
       const got = fp32Out.subarray(item * S * 64, (item + 1) * S * 64);
       const diff = maxAbsDiff(got, ref);
+      const diffMatmul = maxAbsDiff(matmulOut.subarray(item * S * 64, (item + 1) * S * 64), ref);
       console.log(
-        `tiny transformer fp32, batch item ${item}: max |ONNX − reference| = ${diff.toExponential(2)}`,
+        `tiny transformer fp32, item ${item}: max |ONNX − reference| = ${diff.toExponential(2)} (mha), ${diffMatmul.toExponential(2)} (matmul)`,
       );
       expect(diff).toBeLessThan(1e-5);
+      expect(diffMatmul).toBeLessThan(1e-5);
       for (const v of ref) scale = Math.max(scale, Math.abs(v));
     }
     // Non-trivial activations: the output is neither tiny nor exploding.
