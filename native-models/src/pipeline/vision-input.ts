@@ -19,11 +19,11 @@ export type VisionInput = Readonly<{
   mergedTokens: number;
 }>;
 
-export type VisionLayout = Readonly<{ patchSize: number; temporalPatchSize: number; mergeSize: number }>;
-export const QWEN2_VL_LAYOUT: VisionLayout = { patchSize: 14, temporalPatchSize: 2, mergeSize: 2 };
+export type VisionPatchLayout = Readonly<{ patchSize: number; temporalPatchSize: number; mergeSize: number }>;
+export const QWEN2_VL_LAYOUT: VisionPatchLayout = { patchSize: 14, temporalPatchSize: 2, mergeSize: 2 };
 
 /** Resizes (bicubic) and patchifies the already working-size image for the vision encoder. */
-export async function visionInput(image: RgbImage, layout: VisionLayout = QWEN2_VL_LAYOUT): Promise<VisionInput> {
+export async function visionInput(image: RgbImage, layout: VisionPatchLayout = QWEN2_VL_LAYOUT): Promise<VisionInput> {
   const factor = layout.patchSize * layout.mergeSize;
   const size = smartResize(image.height, image.width, {
     factor,
@@ -37,7 +37,7 @@ export async function visionInput(image: RgbImage, layout: VisionLayout = QWEN2_
 const f = Math.fround;
 
 /** Normalises and lays out an image whose sides are multiples of `patchSize·mergeSize`. */
-export function patchify(image: RgbImage, layout: VisionLayout = QWEN2_VL_LAYOUT): VisionInput {
+export function patchify(image: RgbImage, layout: VisionPatchLayout = QWEN2_VL_LAYOUT): VisionInput {
   const { patchSize: p, temporalPatchSize: tp, mergeSize: m } = layout;
   const gridH = image.height / p;
   const gridW = image.width / p;

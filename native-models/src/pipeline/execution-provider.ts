@@ -1,0 +1,39 @@
+/**
+ * Which ONNX Runtime execution provider runs the model: CUDA when the binding has its provider library,
+ * else the CPU; `QWEN_EDIT_EP=cpu|cuda` (or an explicit choice) forces one. The store's `openModel`
+ * creates CUDA sessions with `session.disable_cpu_ep_fallback`, so a node CUDA cannot run fails loudly
+ * instead of silently running on the CPU, and reports a whole-provider fallback in one log line.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export type ProviderChoice = 'auto' | 'cuda' | 'cpu';
+
+/** Reads `QWEN_EDIT_EP`; anything other than cuda/cpu means auto. */
+export function providerFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderChoice {
+  const v = env.QWEN_EDIT_EP?.toLowerCase();
+  return v === 'cuda' || v === 'cpu' ? v : 'auto';
+}
+
+/**
+ * Whether onnxruntime-node's CUDA provider library is installed next to the binding (it is downloaded at
+ * install time on linux/x64 and absent when the install skipped it).
+ */
+export function cudaProviderInstalled(): boolean {
+  try {
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve('onnxruntime-node/package.json'));
+    const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    return existsSync(join(root, 'bin', 'napi-v6', process.platform, process.arch, lib));
+  } catch {
+    return false;
+  }
+}
+
+/** The providers to try, in order. */
+export function providerOrder(choice: ProviderChoice, cudaInstalled: boolean): ('cuda' | 'cpu')[] {
+  if (choice === 'cpu') return ['cpu'];
+  if (choice === 'cuda') return ['cuda'];
+  return cudaInstalled ? ['cuda', 'cpu'] : ['cpu'];
+}

@@ -1,0 +1,185 @@
+/**
+ * `EditModel` on ONNX Runtime: a converted model folder opened with the store's `openModel` (verified,
+ * sessions created lazily, CUDA first with CPU fallback reported), each graph fed through the feed
+ * helpers of its builder, every `session.run` counted.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { parseQwen25VLTextConfig } from '../graphs/text/config';
+import { textGraphFeeds } from '../graphs/text/feeds';
+import { TEXT_IO } from '../graphs/text/graph';
+import { qwenImageRopeTables } from '../graphs/transformer/rope';
+import { TRANSFORMER_INPUTS, TRANSFORMER_OUTPUT } from '../graphs/transformer/graph';
+import { parseQwen25VLVisionConfig } from '../graphs/vision/config';
+import type { FeedSpec } from '../graphs/vision/feeds';
+import { visionGraphFeeds } from '../graphs/vision/feeds';
+import { VISION_IO } from '../graphs/vision/graph';
+import { openModel } from '../store/open-model';
+import type { Provider } from '../store/open-model';
+import type { VerifyMode } from '../store/verify';
+import type { ComponentName, EditModel, EditModelInfo, TokenGrid } from './edit-model';
+import { COMPONENT_NAMES } from './edit-model';
+import { cudaProviderInstalled, providerFromEnv, providerOrder } from './execution-provider';
+import type { ProviderChoice } from './execution-provider';
+import { LATENTS_MEAN, LATENTS_STD } from './latents';
+import { WAN21_LATENT_RGB_BIAS, WAN21_LATENT_RGB_FACTORS } from './preview';
+import { parseSchedulerConfig } from './scheduler';
+import { loadPromptTokenizer } from './tokenizer';
+
+/** The folder is not a model this pipeline can run; the message says why. */
+export class EditModelError extends Error {
+  override name = 'EditModelError';
+}
+
+export type OpenEditModelOptions = Readonly<{
+  /** 'auto' (default; or `QWEN_EDIT_EP`): CUDA when the binding has it, else CPU. */
+  provider?: ProviderChoice;
+  /** Intra-op threads per session (default: ORT's choice). */
+  threads?: number;
+  /** 'size' (default) checks files' presence and sizes; 'sha256' hashes every file first. */
+  verify?: VerifyMode;
+  /** Where a provider fallback is reported (default console.warn). */
+  log?: (line: string) => void;
+}>;
+
+const EDIT_PIPELINE = 'QwenImageEditPipeline';
+const VAE_IO = { encoderIn: 'image', encoderOut: 'latent_mean', decoderIn: 'latents', decoderOut: 'image' } as const;
+
+/** Opens a converted Qwen-Image-Edit model folder; sessions are created on first use. */
+export async function openEditModel(dir: string, options: OpenEditModelOptions = {}): Promise<EditModel> {
+  const root = resolve(dir);
+  let manifestText: string;
+  try {
+    manifestText = await readFile(join(root, 'model.json'), 'utf8');
+  } catch {
+    throw new EditModelError(`${root} is not a converted model folder (no model.json); convert a checkpoint first`);
+  }
+  const peek = JSON.parse(manifestText) as { pipeline?: string; components?: Record<string, unknown> };
+  if (peek.pipeline !== EDIT_PIPELINE) {
+    throw new EditModelError(`${root} holds a ${peek.pipeline ?? 'unknown'} model; this app runs ${EDIT_PIPELINE}`);
+  }
+  const missing = COMPONENT_NAMES.filter((c) => !peek.components?.[c]);
+  if (missing.length) throw new EditModelError(`${root} lacks the component(s) ${missing.join(', ')}`);
+
+  const providers: Provider[] = providerOrder(options.provider ?? providerFromEnv(), cudaProviderInstalled());
+  const loaded = await openModel(root, {
+    providers,
+    verify: options.verify ?? 'size',
+    ...(options.log ? { log: options.log } : {}),
+    sessionOptions: { graphOptimizationLevel: 'all', ...(options.threads ? { intraOpNumThreads: options.threads } : {}) },
+  });
+  const manifest = loaded.manifest;
+  const textJson = manifest.configs.text_encoder as Record<string, unknown>;
+  const textConfig = parseQwen25VLTextConfig(textJson);
+  const visionConfig = parseQwen25VLVisionConfig(textJson);
+  const transformerJson = manifest.configs.transformer as Record<string, unknown>;
+  const vaeJson = manifest.configs.vae as Record<string, unknown>;
+  const axesDims = (transformerJson.axes_dims_rope as [number, number, number] | undefined) ?? [16, 56, 56];
+  const preview = manifest.preview as { factors?: number[][]; bias?: number[] } | null;
+  const tokenizer = await loadPromptTokenizer(join(root, manifest.tokenizer.dir));
+
+  const runs: Record<ComponentName, number> = { vision: 0, text: 0, vae_encoder: 0, transformer: 0, vae_decoder: 0 };
+  let lastProvider: Provider = providers[0]!;
+
+  const info: EditModelInfo = {
+    id: basename(root),
+    hashes: { 'model.json': createHash('sha256').update(manifestText).digest('hex'), ...manifest.sourceHashes },
+    precision: manifest.precision,
+    get provider() {
+      return lastProvider;
+    },
+    tokenizer,
+    vision: {
+      patchSize: visionConfig.patchSize,
+      temporalPatchSize: visionConfig.temporalPatchSize,
+      mergeSize: visionConfig.spatialMergeSize,
+    },
+    scheduler: parseSchedulerConfig(manifest.scheduler),
+    latentsMean: (vaeJson.latents_mean as number[] | undefined) ?? LATENTS_MEAN,
+    latentsStd: (vaeJson.latents_std as number[] | undefined) ?? LATENTS_STD,
+    preview: {
+      factors: preview?.factors ?? WAN21_LATENT_RGB_FACTORS,
+      bias: preview?.bias ?? WAN21_LATENT_RGB_BIAS,
+    },
+    latentChannels: (vaeJson.z_dim as number | undefined) ?? 16,
+    vaeScale: 8,
+  };
+
+  const tensor = (spec: FeedSpec) =>
+    spec.dtype === 'int64'
+      ? new ort.Tensor('int64', spec.data, spec.dims)
+      : new ort.Tensor('float32', spec.data, spec.dims);
+  const f32 = (data: Float32Array, dims: readonly number[]): FeedSpec => ({ dtype: 'float32', data, dims });
+
+  async function run(name: ComponentName, feeds: Record<string, FeedSpec>, output: string): Promise<Float32Array> {
+    const session = await loaded.session(name);
+    lastProvider = loaded.providerOf(name) ?? lastProvider;
+    const inputs: Record<string, ort.Tensor> = {};
+    for (const n of session.inputNames) {
+      const spec = feeds[n];
+      if (!spec) throw new Error(`${name}: the pipeline has no value for graph input '${n}'`);
+      inputs[n] = tensor(spec);
+    }
+    runs[name]++;
+    const out = await session.run(inputs);
+    const value = out[output];
+    if (!value) throw new Error(`${name}: the graph has no output '${output}'`);
+    return value.data as Float32Array;
+  }
+
+  let ropeMemo: { key: string; feeds: Record<string, FeedSpec> } | undefined;
+
+  return {
+    info,
+    runs,
+    encodeImage: (pixelValues, gridThw) =>
+      run('vision', visionGraphFeeds(pixelValues, [gridThw], visionConfig), VISION_IO.imageEmbeds),
+    async encodeText(ids, imageEmbeds, gridThw) {
+      const feeds = textGraphFeeds([Array.from(ids)], [gridThw], imageEmbeds, textConfig, visionConfig.spatialMergeSize);
+      return { hidden: await run('text', feeds, TEXT_IO.lastHiddenState), width: textConfig.hiddenSize };
+    },
+    vaeEncode: (image, width, height) =>
+      run('vae_encoder', { [VAE_IO.encoderIn]: f32(image, [1, 3, height, width]) }, VAE_IO.encoderOut),
+    async transformer(tokens, text, textTokens, timestep, grids: readonly TokenGrid[]) {
+      const key = JSON.stringify([textTokens, grids]);
+      if (ropeMemo?.key !== key) {
+        const r = qwenImageRopeTables({ axesDims, images: grids, textTokens });
+        ropeMemo = {
+          key,
+          feeds: {
+            [TRANSFORMER_INPUTS.imgRopeCos]: f32(r.imageCos, [r.imageTokens, r.pairs]),
+            [TRANSFORMER_INPUTS.imgRopeSin]: f32(r.imageSin, [r.imageTokens, r.pairs]),
+            [TRANSFORMER_INPUTS.txtRopeCos]: f32(r.textCos, [r.textTokens, r.pairs]),
+            [TRANSFORMER_INPUTS.txtRopeSin]: f32(r.textSin, [r.textTokens, r.pairs]),
+            [TRANSFORMER_INPUTS.encoderHiddenStatesMask]: f32(new Float32Array(textTokens).fill(1), [1, textTokens]),
+          },
+        };
+      }
+      const imageTokens = grids.reduce((a, [f, h, w]) => a + f * h * w, 0);
+      return run(
+        'transformer',
+        {
+          ...ropeMemo.feeds,
+          [TRANSFORMER_INPUTS.hiddenStates]: f32(tokens, [1, imageTokens, tokens.length / imageTokens]),
+          [TRANSFORMER_INPUTS.encoderHiddenStates]: f32(text, [1, textTokens, text.length / textTokens]),
+          [TRANSFORMER_INPUTS.timestep]: f32(new Float32Array([timestep]), [1]),
+        },
+        TRANSFORMER_OUTPUT,
+      );
+    },
+    vaeDecode: (latents, latentWidth, latentHeight) =>
+      run(
+        'vae_decoder',
+        { [VAE_IO.decoderIn]: f32(latents, [1, latents.length / (latentWidth * latentHeight), latentHeight, latentWidth]) },
+        VAE_IO.decoderOut,
+      ),
+    async release(components) {
+      for (const c of components) await loaded.release(c);
+    },
+    async close() {
+      await loaded.release();
+    },
+  };
+}
