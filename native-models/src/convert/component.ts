@@ -2,11 +2,16 @@
  * A converter component: one ONNX graph built from one checkpoint folder. The converter knows nothing
  * of any graph; each builder plugs in here with its config parser and its build function.
  */
-import type { Precision, QuantBlockSize, SavedModel } from '../onnx';
+import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../onnx';
 import type { ComponentName } from '../store/manifest';
 import type { WeightSource } from '../weights';
 
-export type ConvertSettings = Readonly<{ precision: Precision; blockSize: QuantBlockSize }>;
+export type ConvertSettings = Readonly<{
+  precision: Precision;
+  blockSize: QuantBlockSize;
+  /** Compute type of int8/int4 graphs: float32 (default; runs on CPU too) or bfloat16 (GPU). */
+  compute?: ComputeType;
+}>;
 
 export type SourceFolder = 'transformer' | 'vae' | 'text_encoder';
 

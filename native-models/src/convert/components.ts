@@ -1,10 +1,57 @@
 /**
- * The components a converted model is made of, in build order. Each line plugs one graph builder in.
+ * The components a converted model is made of, in build order. Each entry plugs one graph builder in:
+ * its config parser (which refuses what it cannot build) and its build function.
  */
-import { buildVaeDecoderGraph, buildVaeEncoderGraph } from '../graphs/vae/graph';
+import { parseQwen25VLTextConfig } from '../graphs/text/config';
+import { buildTextGraph } from '../graphs/text/graph';
+import { buildTransformerGraph } from '../graphs/transformer/graph';
 import { parseVaeConfig } from '../graphs/vae/config';
+import { buildVaeDecoderGraph, buildVaeEncoderGraph } from '../graphs/vae/graph';
+import { parseQwen25VLVisionConfig } from '../graphs/vision/config';
+import { buildVisionGraph } from '../graphs/vision/graph';
+import type { Precision } from '../onnx';
+import { readTransformerConfig } from './architecture/transformer';
 import { component } from './component';
-import type { ComponentPlugin } from './component';
+import type { ComponentPlugin, ConvertSettings } from './component';
+
+/** Only the transformer's and the language model's linears are quantised; other graphs stay dense. */
+const denseOnly = (p: Precision): Precision => (p === 'bf16' ? 'bf16' : 'fp32');
+
+const quantOptions = (s: ConvertSettings) => ({
+  precision: s.precision,
+  blockSize: s.blockSize,
+  ...(s.compute ? { compute: s.compute } : {}),
+});
+
+const transformer = component({
+  name: 'transformer',
+  source: 'transformer',
+  prefixes: [''],
+  parseConfig: (json, file) => readTransformerConfig(json, file),
+  build: async (shape, weights, settings, outDir) =>
+    (await buildTransformerGraph(shape, weights, quantOptions(settings), outDir)).saved,
+  effectivePrecision: (p) => p,
+});
+
+const vision = component({
+  name: 'vision',
+  source: 'text_encoder',
+  prefixes: ['model.visual.'],
+  parseConfig: (json, file) => parseQwen25VLVisionConfig(json, file),
+  build: (config, weights, settings, outDir) =>
+    buildVisionGraph(config, weights, { precision: settings.precision }, outDir),
+  effectivePrecision: denseOnly,
+});
+
+const text = component({
+  name: 'text',
+  source: 'text_encoder',
+  prefixes: ['model.language_model.'],
+  parseConfig: (json, file) => parseQwen25VLTextConfig(json, file),
+  build: (config, weights, settings, outDir) =>
+    buildTextGraph(config, weights, quantOptions(settings), outDir),
+  effectivePrecision: (p) => p,
+});
 
 const vaeEncoder = component({
   name: 'vae_encoder',
@@ -13,6 +60,7 @@ const vaeEncoder = component({
   parseConfig: (json, file) => parseVaeConfig(json, file),
   build: (config, weights, settings, outDir) =>
     buildVaeEncoderGraph(config, weights, { precision: settings.precision }, outDir),
+  // The VAE always computes in float32 (ORT lacks bf16 Resize; the VAE is small).
   effectivePrecision: () => 'fp32',
 });
 
@@ -27,4 +75,4 @@ const vaeDecoder = component({
 });
 
 /** Every component the converter builds. */
-export const COMPONENTS: readonly ComponentPlugin[] = [vaeEncoder, vaeDecoder];
+export const COMPONENTS: readonly ComponentPlugin[] = [text, vision, transformer, vaeEncoder, vaeDecoder];

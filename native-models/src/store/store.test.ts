@@ -37,6 +37,24 @@ describe('ensureTinyModel', () => {
 });
 
 describe('openModel', () => {
+  it('loads every component of the tiny model on CPU with the I/O names model.json records', async () => {
+    const model = await openModel(tiny, { providers: ['cpu'], verify: 'size' });
+    expect([...model.components].sort()).toEqual([
+      'text',
+      'transformer',
+      'vae_decoder',
+      'vae_encoder',
+      'vision',
+    ]);
+    for (const name of model.components) {
+      const session = await model.session(name);
+      const entry = model.manifest.components[name]!;
+      expect([...session.inputNames].sort(), name).toEqual(entry.inputs.map((i) => i.name).sort());
+      expect([...session.outputNames].sort(), name).toEqual(entry.outputs.map((o) => o.name).sort());
+      await model.release(name);
+    }
+  });
+
   it('runs a component on CPU and releases it', async () => {
     const model = await openModel(tiny, { providers: ['cpu'] });
     const decoder = await model.session('vae_decoder');
