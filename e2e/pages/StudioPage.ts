@@ -1,0 +1,121 @@
+/**
+ * Page object for the main window: how the specs open images, drive the canvas and read what it shows.
+ * Works on a web-mode page and on an Electron window alike.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { FixtureFile, Rgb } from '../fixtures/images';
+
+export type Point = { x: number; y: number };
+
+export class StudioPage {
+  readonly canvasArea: Locator;
+  readonly statusBar: Locator;
+  readonly runtime: Locator;
+  readonly engineState: Locator;
+  readonly zoom: Locator;
+  readonly imageInfo: Locator;
+  readonly alerts: Locator;
+
+  constructor(readonly page: Page) {
+    this.canvasArea = page.getByTestId('canvas-area');
+    this.statusBar = page.getByRole('contentinfo', { name: 'Status' });
+    this.runtime = page.getByTestId('runtime');
+    this.engineState = page.getByTestId('engine-state');
+    this.zoom = page.getByTestId('zoom');
+    this.imageInfo = page.getByTestId('image-info');
+    this.alerts = page.getByRole('alert');
+  }
+
+  /** Loads the app with the test hook on and waits until the engine has introduced itself. */
+  async open(): Promise<void> {
+    await this.page.goto('/?e2e=1');
+    await this.waitUntilReady();
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await expect(this.engineState).toHaveText('Engine ready', { timeout: 30_000 });
+  }
+
+  /** Opens through the top bar's real `<input type=file>`. */
+  async openByFileInput(file: FixtureFile): Promise<void> {
+    await this.page.getByRole('banner').locator('input[type=file]').setInputFiles(file);
+  }
+
+  /** Drops the file on the canvas area with real DragEvents carrying a DataTransfer, as a drag from the desktop does. */
+  async openByDrop(file: FixtureFile): Promise<void> {
+    const target = await this.canvasArea.elementHandle();
+    await this.page.evaluate(
+      ({ element, name, type, base64 }) => {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], name, { type }));
+        const box = element!.getBoundingClientRect();
+        const at = { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2 };
+        for (const type of ['dragenter', 'dragover', 'drop'] as const) {
+          element!.dispatchEvent(
+            new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer, ...at }),
+          );
+        }
+      },
+      { element: target, name: file.name, type: file.mimeType, base64: file.buffer.toString('base64') },
+    );
+  }
+
+  async expectImageShown(name: string, width: number, height: number): Promise<void> {
+    await expect(this.imageInfo).toHaveText(new RegExp(`^${escape(name)} · ${width}×${height} `));
+  }
+
+  /** The Konva stage's scale, read from the stage itself through the e2e hook. */
+  stageScale(): Promise<number | null> {
+    return this.page.evaluate(() => window.__qeTest?.stageScale() ?? null);
+  }
+
+  view(): Promise<{ scale: number; x: number; y: number }> {
+    return this.page.evaluate(() => window.__qeTest!.view());
+  }
+
+  /** Where an image pixel's centre is on the page now. */
+  async imagePointToClient(ix: number, iy: number): Promise<Point> {
+    const p = await this.page.evaluate(([x, y]) => window.__qeTest!.imagePointToClient(x!, y!), [ix, iy]);
+    if (!p) throw new Error('no stage yet');
+    return p;
+  }
+
+  /** The RGB the canvas really holds at a page point: read with getImageData from Konva's own canvas. */
+  canvasPixelAt(p: Point): Promise<Rgb> {
+    return this.page.evaluate(({ x, y }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="canvas-area"] canvas');
+      if (!canvas) throw new Error('no canvas on the page');
+      const box = canvas.getBoundingClientRect();
+      const px = Math.floor(((x - box.left) * canvas.width) / box.width);
+      const py = Math.floor(((y - box.top) * canvas.height) / box.height);
+      const d = canvas.getContext('2d')!.getImageData(px, py, 1, 1).data;
+      return [d[0]!, d[1]!, d[2]!] as const;
+    }, p);
+  }
+
+  /** Waits until the canvas shows `color` (±`tolerance` per channel) at an image pixel. */
+  async expectImagePixel(ix: number, iy: number, color: Rgb, tolerance = 2): Promise<void> {
+    await expect
+      .poll(async () => distance(await this.canvasPixelAt(await this.imagePointToClient(ix, iy)), color), {
+        message: `canvas pixel at image (${ix}, ${iy}) should be rgb(${color.join(', ')})`,
+      })
+      .toBeLessThanOrEqual(tolerance);
+  }
+
+  /** Saves a screenshot under e2e/artifacts/screenshots and attaches it to the report. */
+  async screenshot(name: string): Promise<string> {
+    const path = new URL(`../artifacts/screenshots/${name}.png`, import.meta.url).pathname;
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
+
+/** The largest per-channel difference between two colours. */
+export function distance(a: Rgb, b: Rgb): number {
+  return Math.max(Math.abs(a[0] - b[0]), Math.abs(a[1] - b[1]), Math.abs(a[2] - b[2]));
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,24 @@
+/** The app frame: top bar, optional demo banner, side panels around the canvas, status bar, notices. */
+import type Konva from 'konva';
+import { CanvasArea } from '../features/canvas/CanvasArea';
+import { DemoBanner } from './DemoBanner';
+import { Notices } from './Notices';
+import { EditPanel, VersionsPanel } from './SidePanels';
+import { StatusBar } from './StatusBar';
+import { TopBar } from './TopBar';
+
+export function App({ onStage }: { onStage?: (stage: Konva.Stage | null) => void }) {
+  return (
+    <div className="app">
+      <TopBar />
+      <DemoBanner />
+      <div className="workspace">
+        <VersionsPanel />
+        <CanvasArea onStage={onStage} />
+        <EditPanel />
+      </div>
+      <StatusBar />
+      <Notices />
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+/** Errors and confirmations, newest last. Errors are alerts, announced by screen readers at once. */
+import { useAppStore } from '../store/useAppStore';
+
+export function Notices() {
+  const notices = useAppStore((s) => s.notices);
+  const dismiss = useAppStore((s) => s.dismissNotice);
+  return (
+    <section className="notices" aria-label="Notifications">
+      {notices.map((n) => (
+        <div key={n.id} className={`notice notice-${n.tone}`} role={n.tone === 'error' ? 'alert' : 'status'}>
+          <div className="notice-text">
+            <p className="notice-title">{n.title}</p>
+            <p className="notice-message">{n.message}</p>
+          </div>
+          <button
+            type="button"
+            className="notice-close"
+            onClick={() => dismiss(n.id)}
+            aria-label={`Dismiss: ${n.title}`}
+          >
+            ×
+          </button>
+        </div>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+/** The app's non-React services, handed to components by context: the contract client and the image opener. */
+import { createContext, useContext } from 'react';
+import type { ContractClient } from '../../../electron/shared/client';
+import type { ImageRegistry } from '../features/open/imageRegistry';
+import type { ImageOpener } from '../features/open/openImageFile';
+
+export type AppServices = {
+  client: ContractClient;
+  images: ImageRegistry;
+  openImage: ImageOpener;
+};
+
+export const AppServicesContext = createContext<AppServices | null>(null);
+
+export function useServices(): AppServices {
+  const services = useContext(AppServicesContext);
+  if (!services) throw new Error('useServices used outside <AppServicesContext.Provider>');
+  return services;
+}

@@ -1,0 +1,48 @@
+/**
+ * A read-only window into the app for the e2e suite, installed only when the page URL has `e2e=1`.
+ * It reports state (scale, view, image); pixel checks read the real canvas instead.
+ */
+import type Konva from 'konva';
+import type { AppStore } from '../store/appStore';
+import { imageToScreen } from '../store/viewTransform';
+
+export type QeTestHook = {
+  /** The Konva stage's current scale (what is drawn), or null before the stage exists. */
+  stageScale(): number | null;
+  view(): { scale: number; x: number; y: number };
+  image(): { name: string; width: number; height: number; format: string } | null;
+  /** Page (client) coordinates of an image pixel's centre, for pointing at it or reading it on the canvas. */
+  imagePointToClient(ix: number, iy: number): { x: number; y: number } | null;
+  engineState(): string | null;
+};
+
+declare global {
+  interface Window {
+    __qeTest?: QeTestHook;
+  }
+}
+
+export function isTestMode(href: string): boolean {
+  return new URL(href).searchParams.get('e2e') === '1';
+}
+
+export function installTestHook(store: AppStore, getStage: () => Konva.Stage | null): void {
+  window.__qeTest = {
+    stageScale: () => getStage()?.scaleX() ?? null,
+    view: () => ({ ...store.getState().view }),
+    image: () => {
+      const image = store.getState().image;
+      return image
+        ? { name: image.name, width: image.width, height: image.height, format: image.format }
+        : null;
+    },
+    imagePointToClient: (ix, iy) => {
+      const stage = getStage();
+      if (!stage) return null;
+      const box = stage.container().getBoundingClientRect();
+      const p = imageToScreen(store.getState().view, { x: ix + 0.5, y: iy + 0.5 });
+      return { x: box.left + p.x, y: box.top + p.y };
+    },
+    engineState: () => store.getState().engineState,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The one ContractClient the renderer uses, created once at start-up from whichever transport the page has.
+ */
+import { createContractClient, type ContractClient } from '../../../electron/shared/client';
+import { createIpcTransport, type QwenEditBridge } from '../../../electron/shared/transport/ipcTransport';
+import { createWsTransport } from '../../../electron/shared/transport/wsTransport';
+import { chooseTransport, type TransportChoice } from './chooseTransport';
+
+declare global {
+  interface Window {
+    /** Exposed by the Electron preload; absent in a plain browser. */
+    qwenEdit?: QwenEditBridge;
+  }
+}
+
+export type AppConnection = { client: ContractClient; transport: TransportChoice['kind'] };
+
+/** Connects to the app side; `onClosed` hears when a WebSocket connection drops (IPC never does). */
+export function connectToApp(onClosed: (detail: string) => void): AppConnection {
+  const choice = chooseTransport({ bridge: window.qwenEdit, href: window.location.href });
+  if (choice.kind === 'ipc') {
+    return { client: createContractClient(createIpcTransport(choice.bridge)), transport: 'ipc' };
+  }
+  const ws = createWsTransport(choice.url, (url) => {
+    const socket = new WebSocket(url);
+    socket.addEventListener('close', (event) =>
+      onClosed(
+        event.wasClean ? 'the app server closed the connection' : 'lost the connection to the app server',
+      ),
+    );
+    return socket;
+  });
+  return { client: createContractClient(ws), transport: 'ws' };
+}

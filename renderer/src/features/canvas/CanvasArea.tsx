@@ -1,0 +1,37 @@
+/** The centre of the window: the canvas, its empty state, and the drop zone for image files. */
+import type Konva from 'konva';
+import { useServices } from '../../app/services';
+import { useAppStore } from '../../store/useAppStore';
+import { OpenImageButton } from '../open/OpenImageButton';
+import { useFileDrop } from '../open/useFileDrop';
+import { CanvasStage } from './CanvasStage';
+
+export function CanvasArea({ onStage }: { onStage?: (stage: Konva.Stage | null) => void }) {
+  const { openImage } = useServices();
+  const hasImage = useAppStore((s) => s.image !== null);
+  const activity = useAppStore((s) => s.activity);
+  const drop = useFileDrop((file) => void openImage(file));
+
+  return (
+    <main className="canvas-area" aria-label="Canvas area" data-testid="canvas-area" {...drop.handlers}>
+      <CanvasStage onStage={onStage} />
+      {!hasImage && (
+        <div className="empty-state">
+          <p className="empty-title">Open an image to start editing</p>
+          <p className="empty-hint">Drop a PNG, JPEG or WebP here, or</p>
+          <OpenImageButton className="button button-primary">Choose an image…</OpenImageButton>
+        </div>
+      )}
+      {drop.over && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop to open
+        </div>
+      )}
+      {activity && (
+        <div className="activity" role="status">
+          {activity}
+        </div>
+      )}
+    </main>
+  );
+}

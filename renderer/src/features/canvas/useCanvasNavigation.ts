@@ -1,0 +1,131 @@
+/**
+ * Canvas navigation: wheel zoom around the cursor, pan with space+drag or the middle button, and the
+ * view shortcuts (0 fit, 1 100 %, +/- zoom). Listens on the DOM, not on Konva shapes, so it works over
+ * empty canvas too.
+ */
+import { useEffect, useState, type RefObject } from 'react';
+import type { AppStore } from '../../store/appStore';
+import { wheelZoomFactor } from '../../store/viewTransform';
+import { isTypingTarget } from './isTypingTarget';
+
+/** Keyboard zoom steps by the same factor as one wheel notch. */
+const KEY_ZOOM = 1.25;
+
+export type NavigationState = { spaceHeld: boolean; panning: boolean };
+
+export function useCanvasNavigation(host: RefObject<HTMLElement | null>, store: AppStore): NavigationState {
+  const [spaceHeld, setSpaceHeld] = useState(false);
+  const [panning, setPanning] = useState(false);
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const local = (e: { clientX: number; clientY: number }) => {
+      const r = element.getBoundingClientRect();
+      return { x: e.clientX - r.left, y: e.clientY - r.top };
+    };
+
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      // Chromium reports a trackpad pinch as a wheel event with ctrlKey set and small deltas.
+      const delta = e.ctrlKey ? e.deltaY * 4 : e.deltaY;
+      store.getState().zoomBy(wheelZoomFactor(delta, e.deltaMode), local(e));
+    };
+
+    let space = false;
+    let drag: { pointerId: number; x: number; y: number } | null = null;
+    const onPointerDown = (e: PointerEvent) => {
+      const wantsPan = e.button === 1 || (e.button === 0 && space);
+      if (!wantsPan || !store.getState().image) return;
+      e.preventDefault();
+      element.setPointerCapture(e.pointerId);
+      drag = { pointerId: e.pointerId, x: e.clientX, y: e.clientY };
+      setPanning(true);
+    };
+    const onPointerMove = (e: PointerEvent) => {
+      if (!drag || e.pointerId !== drag.pointerId) return;
+      store.getState().panBy(e.clientX - drag.x, e.clientY - drag.y);
+      drag = { ...drag, x: e.clientX, y: e.clientY };
+    };
+    const endDrag = (e: PointerEvent) => {
+      if (!drag || e.pointerId !== drag.pointerId) return;
+      drag = null;
+      setPanning(false);
+    };
+    // Middle-click would otherwise start the browser's autoscroll on Linux and Windows.
+    const onMouseDown = (e: MouseEvent) => {
+      if (e.button === 1) e.preventDefault();
+    };
+
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (isTypingTarget(e.target) || e.altKey || e.metaKey || e.ctrlKey) return;
+      const state = store.getState();
+      if (e.code === 'Space') {
+        if (!isButtonLike(e.target)) e.preventDefault();
+        space = true;
+        setSpaceHeld(true);
+        return;
+      }
+      const handled = (() => {
+        switch (e.key) {
+          case '0':
+            state.fitToView();
+            return true;
+          case '1':
+            state.zoomToActual();
+            return true;
+          case '+':
+          case '=':
+            state.zoomBy(KEY_ZOOM);
+            return true;
+          case '-':
+            state.zoomBy(1 / KEY_ZOOM);
+            return true;
+          default:
+            return false;
+        }
+      })();
+      if (handled) e.preventDefault();
+    };
+    const onKeyUp = (e: KeyboardEvent) => {
+      if (e.code !== 'Space') return;
+      space = false;
+      setSpaceHeld(false);
+    };
+    const onBlur = () => {
+      space = false;
+      setSpaceHeld(false);
+    };
+
+    element.addEventListener('wheel', onWheel, { passive: false });
+    element.addEventListener('pointerdown', onPointerDown);
+    element.addEventListener('pointermove', onPointerMove);
+    element.addEventListener('pointerup', endDrag);
+    element.addEventListener('pointercancel', endDrag);
+    element.addEventListener('mousedown', onMouseDown);
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      element.removeEventListener('wheel', onWheel);
+      element.removeEventListener('pointerdown', onPointerDown);
+      element.removeEventListener('pointermove', onPointerMove);
+      element.removeEventListener('pointerup', endDrag);
+      element.removeEventListener('pointercancel', endDrag);
+      element.removeEventListener('mousedown', onMouseDown);
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
+    };
+  }, [host, store]);
+
+  return { spaceHeld, panning };
+}
+
+/** Space activates a focused button; there it must keep doing so rather than arm panning silently. */
+function isButtonLike(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLButtonElement ||
+    (target instanceof HTMLElement && target.getAttribute('role') === 'button')
+  );
+}

@@ -1,0 +1,34 @@
+/**
+ * Transient UI state: notices (errors and confirmations shown to the user) and what the app is doing now.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { AppState } from './appStore';
+
+export type Notice = Readonly<{ id: number; tone: 'error' | 'info'; title: string; message: string }>;
+
+/** Older notices drop off beyond this many, so a burst of failures cannot fill the screen. */
+export const MAX_NOTICES = 4;
+
+export type UiSlice = {
+  notices: readonly Notice[];
+  /** A short description of work in progress (e.g. `Opening photo.png…`), or null when idle. */
+  activity: string | null;
+  pushNotice(notice: Omit<Notice, 'id'>): number;
+  dismissNotice(id: number): void;
+  setActivity(activity: string | null): void;
+};
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => {
+  let nextId = 1;
+  return {
+    notices: [],
+    activity: null,
+    pushNotice: (notice) => {
+      const id = nextId++;
+      set({ notices: [...get().notices, { ...notice, id }].slice(-MAX_NOTICES) });
+      return id;
+    },
+    dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+    setActivity: (activity) => set({ activity }),
+  };
+};
