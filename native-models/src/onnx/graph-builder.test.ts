@@ -13,6 +13,7 @@ import {
   quantizeBlockwise,
   rmsNorm,
   silu,
+  transposeBytes,
 } from './index';
 import type { Precision, QuantBlockSize } from './index';
 import { memoryWeightSource } from '../weights';
@@ -130,6 +131,35 @@ describe('GraphBuilder', () => {
     expect(stored[5 * N + 7]).toBe(w[7 * K + 5]);
     expect(saved.modelBytes).toBeLessThan(4096);
     expect((await stat(saved.modelPath)).size).toBe(saved.modelBytes);
+  });
+
+  it('transposes 2- and 4-byte matrices of any shape (tiled), and reports save progress up to the total', async () => {
+    for (const [rows, cols] of [
+      [3, 130],
+      [70, 65],
+      [1, 5],
+    ] as const) {
+      const m = Float32Array.from({ length: rows * cols }, (_, i) => i);
+      const t32 = new Float32Array(transposeBytes(new Uint8Array(m.buffer), rows, cols, 4).buffer);
+      const m16 = Uint16Array.from({ length: rows * cols }, (_, i) => i);
+      const t16 = new Uint16Array(transposeBytes(new Uint8Array(m16.buffer), rows, cols, 2).buffer);
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < cols; c++) {
+          expect(t32[c * rows + r]).toBe(r * cols + c);
+          expect(t16[c * rows + r]).toBe(r * cols + c);
+        }
+    }
+    const seen: number[] = [];
+    let total = 0;
+    await buildChain('fp32').save(join(dir, 'progress'), {
+      onProgress: (p) => {
+        seen.push(p.bytesDone);
+        total = p.bytesTotal;
+      },
+    });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.every((v, i) => i === 0 || v > seen[i - 1]!)).toBe(true);
+    expect(seen.at(-1)).toBe(total);
   });
 
   it('de-duplicates constants by dtype and value and names them /constants/<dtype>/<value>', () => {

@@ -302,10 +302,10 @@ export class GraphBuilder {
           }
           if ('data' in spec && bytes.length <= inlineMax) {
             tensors.push({ ...base, raw: bytes });
-            continue;
+          } else {
+            const at = await writer.append(bytes);
+            tensors.push({ ...base, external: { location: basename(dataPath), ...at } });
           }
-          const at = await writer.append(bytes);
-          tensors.push({ ...base, external: { location: basename(dataPath), ...at } });
         }
         bytesDone += expected;
         options.onProgress?.({ bytesDone, bytesTotal, tensor: name });
