@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Precision, QuantBlockSize } from '../../src/onnx';
+import type { ComputeType, Precision, QuantBlockSize } from '../../src/onnx';
 import { convertCheckpoint } from '../../src/convert/convert';
 
 export const summary =
-  'build the ONNX model folder from a Hugging Face checkpoint: --from <hf-folder> --to <model-dir> --precision fp32|bf16|int8|int4 [--block-size 32|64|128] [--overwrite]';
+  'build the ONNX model folder from a Hugging Face checkpoint: --from <hf-folder> --to <model-dir> --precision fp32|bf16|int8|int4 [--block-size 32|64|128] [--compute float32|bfloat16] [--overwrite]';
 
 const PRECISIONS: readonly Precision[] = ['fp32', 'bf16', 'int8', 'int4'];
 const BLOCK_SIZES: readonly number[] = [32, 64, 128];
@@ -17,6 +17,7 @@ export async function run(argv: string[]): Promise<number> {
       to: { type: 'string' },
       precision: { type: 'string', default: 'fp32' },
       'block-size': { type: 'string', default: '32' },
+      compute: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
     },
   });
@@ -30,6 +31,12 @@ export async function run(argv: string[]): Promise<number> {
   const blockSize = Number(values['block-size']);
   if (!BLOCK_SIZES.includes(blockSize))
     throw new Error(`--block-size must be one of ${BLOCK_SIZES.join(', ')}, got '${values['block-size']}'`);
+  const compute = values.compute as ComputeType | undefined;
+  if (compute !== undefined && compute !== 'float32' && compute !== 'bfloat16') {
+    throw new Error(`--compute must be float32 or bfloat16, got '${values.compute}'`);
+  }
+  if (compute === 'bfloat16' && precision === 'fp32')
+    throw new Error('--compute bfloat16 needs --precision bf16, int8 or int4');
   const to = resolve(values.to);
   const started = performance.now();
   const manifest = await convertCheckpoint(resolve(values.from), to, {
@@ -37,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     blockSize: blockSize as QuantBlockSize,
     overwrite: values.overwrite,
     progress: true,
+    ...(compute ? { compute } : {}),
   });
   const bytes = Object.values(manifest.files).reduce((sum, f) => sum + f.bytes, 0);
   const seconds = (performance.now() - started) / 1000;

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { Precision, QuantBlockSize } from '../onnx';
+import type { ComputeType, Precision, QuantBlockSize } from '../onnx';
 import { sha256File } from '../store/hash';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../store/manifest';
 import type { ComponentEntry, FileEntry, ModelManifest } from '../store/manifest';
@@ -22,6 +22,8 @@ export type ConvertOptions = Readonly<{
   precision: Precision;
   /** MatMulNBits block size for int8/int4 (default 32). */
   blockSize?: QuantBlockSize;
+  /** Compute type of int8/int4 graphs (default float32, which CPU can run; bfloat16 for CUDA). */
+  compute?: ComputeType;
   /** Replace an existing model folder at the destination (default: refuse). */
   overwrite?: boolean;
   /** true: progress bar on stderr; a sink: report there; false/absent: silent. */
@@ -129,6 +131,7 @@ export async function writeModelFolder(
     formatVersion: MODEL_FORMAT_VERSION,
     pipeline: checked.pipeline,
     precision: settings.precision,
+    compute: settings.compute ?? (settings.precision === 'bf16' ? 'bfloat16' : 'float32'),
     blockSize: settings.precision === 'int8' || settings.precision === 'int4' ? settings.blockSize : null,
     components,
     tokenizer: { dir: 'tokenizer', files: checked.tokenizerFiles },
@@ -156,7 +159,11 @@ export async function convertCheckpoint(
   options: ConvertOptions,
 ): Promise<ModelManifest> {
   const plugins = options.components ?? COMPONENTS;
-  const settings: ConvertSettings = { precision: options.precision, blockSize: options.blockSize ?? 32 };
+  const settings: ConvertSettings = {
+    precision: options.precision,
+    blockSize: options.blockSize ?? 32,
+    ...(options.compute ? { compute: options.compute } : {}),
+  };
   const checked = await validateCheckpoint(resolve(from), plugins);
   const target = resolve(to);
   const existing = await readdir(target).catch(() => undefined);

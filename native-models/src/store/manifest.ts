@@ -4,7 +4,7 @@
  * of the source checkpoint's configs, the scheduler config and the tokenizer files. It is written last,
  * so a folder without one is not a model.
  */
-import type { Precision, QuantBlockSize, IoSpec } from '../onnx';
+import type { ComputeType, Precision, QuantBlockSize, IoSpec } from '../onnx';
 import { MODEL_FORMAT_VERSION } from '../version';
 
 export const MODEL_MANIFEST = 'model.json';
@@ -32,6 +32,8 @@ export type ModelManifest = Readonly<{
   formatVersion: number;
   pipeline: string;
   precision: Precision;
+  /** Activation type inside the transformer and language-model graphs (bfloat16 graphs need CUDA). */
+  compute: ComputeType;
   /** MatMulNBits block size for int8/int4; null otherwise. */
   blockSize: QuantBlockSize | null;
   components: Readonly<Partial<Record<ComponentName, ComponentEntry>>>;
