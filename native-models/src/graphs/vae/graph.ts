@@ -1,4 +1,4 @@
-import { GraphBuilder, encodeFloats, modulePath, silu } from '../../onnx';
+import { GraphBuilder, encodeFloats, modulePath, silu, weightInitializer } from '../../onnx';
 import type { Precision, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { VaeLayer } from './architecture';
@@ -20,14 +20,13 @@ export type VaeGraphOptions = Readonly<{
  */
 function convWeight(b: GraphBuilder, src: WeightSource, name: string): string {
   const shape = src.info(name).shape;
-  if (shape.length === 4) {
-    return b.initializer(name, { dtype: 'float32', dims: shape, load: async () => src.readF32(name) });
-  }
+  // Whole tensors go through weightInitializer, which copies the file's bytes as they are when dtypes match.
+  if (shape.length === 4) return weightInitializer(b, src, name);
   if (shape.length !== 5)
     throw new Error(`weight '${name}' has shape [${shape.join(', ')}]; a conv needs 4-D or 5-D`);
   const [o, c, kt, kh, kw] = shape as [number, number, number, number, number];
   const dims = [o, c, kh, kw];
-  if (kt === 1) return b.initializer(name, { dtype: 'float32', dims, load: async () => src.readF32(name) });
+  if (kt === 1) return weightInitializer(b, src, name, { dims });
   return b.initializer(`${name}.last_frame`, {
     dtype: 'float32',
     dims,
@@ -44,12 +43,7 @@ function convWeight(b: GraphBuilder, src: WeightSource, name: string): string {
 
 /** Per-channel vectors such as `gamma [C, 1, 1, 1]` as a `[C, 1, 1]` initializer broadcasting over NCHW. */
 function channelVector(b: GraphBuilder, src: WeightSource, name: string): string {
-  const shape = src.info(name).shape;
-  return b.initializer(name, {
-    dtype: 'float32',
-    dims: [shape[0]!, 1, 1],
-    load: async () => src.readF32(name),
-  });
+  return weightInitializer(b, src, name, { dims: [src.info(name).shape[0]!, 1, 1] });
 }
 
 function conv(
@@ -61,19 +55,11 @@ function conv(
   strides = [1, 1],
 ): string {
   return b.scope(modulePath(name), () =>
-    b.op(
-      'Conv',
-      [x, convWeight(b, src, `${name}.weight`), b.initializer(`${name}.bias`, biasSpec(src, `${name}.bias`))],
-      {
-        pads,
-        strides,
-      },
-    ),
+    b.op('Conv', [x, convWeight(b, src, `${name}.weight`), weightInitializer(b, src, `${name}.bias`)], {
+      pads,
+      strides,
+    }),
   );
-}
-
-function biasSpec(src: WeightSource, name: string) {
-  return { dtype: 'float32' as const, dims: src.info(name).shape, load: async () => src.readF32(name) };
 }
 
 /** Upstream QwenImageRMS_norm over channels: `F.normalize(x, dim=1) · √C · γ`. */
@@ -138,7 +124,7 @@ function attention(b: GraphBuilder, src: WeightSource, x: string, name: string, 
       b.op('Conv', [
         chw,
         convWeight(b, src, `${name}.proj.weight`),
-        b.initializer(`${name}.proj.bias`, biasSpec(src, `${name}.proj.bias`)),
+        weightInitializer(b, src, `${name}.proj.bias`),
       ]),
     );
     return b.op('Add', [proj, x], {}, { name: 'Add' });

@@ -11,6 +11,7 @@ import { buildVaeDecoderGraph, buildVaeEncoderGraph } from './graph';
 import type { Image } from './reference';
 import { residualBlock, runVaeReference } from './reference';
 import { TINY_VAE_CONFIG, randomVaeWeights } from './tiny';
+import { openSafetensors, writeSafetensors } from '../../safetensors';
 
 let dir: string;
 const weights = randomVaeWeights(TINY_VAE_CONFIG, 7);
@@ -140,5 +141,30 @@ describe('VAE graphs on ORT CPU (tiny config)', () => {
     expect(maxAbsDiff(data, ref.data)).toBeLessThan(1e-5);
     // Not saturated everywhere: the clamp is exercised but the image still carries signal.
     expect(data.filter((v) => Math.abs(v) < 1).length).toBeGreaterThan(data.length / 4);
+  });
+
+  it('builds the same decoder from a safetensors file (bytes copied from the file) as from memory', async () => {
+    const file = join(dir, 'vae.safetensors');
+    await writeSafetensors(
+      file,
+      [...weights.tensors].map(([name, t]) => ({
+        name,
+        dtype: 'F32' as const,
+        shape: t.shape,
+        data: () => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+      })),
+    );
+    const fromFile = await buildVaeDecoderGraph(
+      TINY_VAE_CONFIG,
+      await openSafetensors(file),
+      {},
+      join(dir, 'dec-file'),
+    );
+    const fromMemory = await buildVaeDecoderGraph(TINY_VAE_CONFIG, weights.source, {}, join(dir, 'dec-mem'));
+    const latents = new ort.Tensor('float32', randomArray(16 * 2 * 2, seededRandom(4)), [1, 16, 2, 2]);
+    const a = await run(fromFile.modelPath, { latents });
+    const b = await run(fromMemory.modelPath, { latents });
+    expect(a.dims).toEqual([1, 3, 16, 16]);
+    expect(Array.from(a.data as Float32Array)).toEqual(Array.from(b.data as Float32Array));
   });
 });
