@@ -64,6 +64,8 @@ export interface EditModel {
   ): Promise<Float32Array>;
   /** VAE decoder: `[16, h, w]` → `[3, 8h, 8w]` in [−1, 1]. */
   vaeDecode(latents: Float32Array, latentWidth: number, latentHeight: number): Promise<Float32Array>;
+  /** Components whose sessions are open now. */
+  openComponents(): ComponentName[];
   /** Frees the named components' sessions; the next use opens them again. */
   release(components: readonly ComponentName[]): Promise<void>;
   /** Frees everything. */

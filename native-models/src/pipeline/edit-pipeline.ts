@@ -235,7 +235,7 @@ export class EditPipeline {
       timings.finish = now() - tf;
       timings.total = now() - t0;
       if (this.memoryPolicy === 'low-memory') await model.release(['vae_decoder']);
-      return { status: 'done', png, rgb: result.rgb, width: result.width, height: result.height, recipe, timings, cache };
+      return { status: 'done', png, latents: x, rgb: result.rgb, width: result.width, height: result.height, recipe, timings, cache };
     } catch (error) {
       if (!(error instanceof Cancelled)) throw error;
       timings.total = now() - t0;

@@ -139,6 +139,8 @@ export type EditResult =
       status: 'done';
       /** The edited image as PNG bytes. */
       png: Buffer;
+      /** The final packed latents `[(h/2)·(w/2), 64]` (normalised), as decoded. */
+      latents: Float32Array;
       /** Interleaved RGB8 of the result. */
       rgb: Uint8Array;
       width: number;

@@ -175,6 +175,7 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
         { [VAE_IO.decoderIn]: f32(latents, [1, latents.length / (latentWidth * latentHeight), latentHeight, latentWidth]) },
         VAE_IO.decoderOut,
       ),
+    openComponents: () => COMPONENT_NAMES.filter((c) => loaded.providerOf(c) !== undefined),
     async release(components) {
       for (const c of components) await loaded.release(c);
     },
