@@ -90,7 +90,7 @@ describe('convert', () => {
     const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
     await writeFile(path, JSON.stringify({ ...config, joint_attention_dim: 56 }));
     await expect(convertCheckpoint(from, join(out, 'shape', 'model'), { precision: 'fp32' })).rejects.toThrow(
-      /diffusion_pytorch_model-0000\d-of-00002\.safetensors: tensor 'txt_norm\.weight' has shape \[48\] but the config implies \[56\]/,
+      /diffusion_pytorch_model-0000\d-of-00002\.safetensors: tensor 'txt_norm\.weight' has shape \[64\] but the config implies \[56\]/,
     );
   });
 

@@ -2,13 +2,17 @@
  * The tiny checkpoint's JSON files. Keys and meanings are those of the released `Qwen/Qwen-Image-Edit`
  * files (so the upstream diffusers/transformers classes could load them); only sizes are tiny. Sizes
  * follow the tiny configs of `shared/spec/checkpoint-names.md`, except that the text encoder keeps the
- * real (padded) vocabulary so the real tokenizer's ids are all valid.
+ * real (padded) vocabulary so the real tokenizer's ids are all valid, and the transformer's
+ * joint_attention_dim equals the text encoder's width (64, not the listing's 48) so the components chain.
  */
 
 /** Knobs for making differently sized tiny models (the benchmark compares two widths). */
 export type TinySizes = Readonly<{ transformerLayers: number; transformerHeads: number }>;
 
 export const DEFAULT_TINY_SIZES: TinySizes = { transformerLayers: 2, transformerHeads: 2 };
+
+/** The tiny language model's width (checkpoint-names.md's tiny LM). */
+export const TEXT_HIDDEN_SIZE = 64;
 
 /** Qwen2.5-VL-7B's embedding rows (151,643 BPE tokens + specials, padded). */
 export const REAL_VOCAB_SIZE = 152064;
@@ -31,7 +35,8 @@ export const transformerConfig = (sizes: TinySizes) => ({
   axes_dims_rope: [8, 12, 12],
   guidance_embeds: false,
   in_channels: 64,
-  joint_attention_dim: 48,
+  // The text encoder's hidden size, as in the release (3584 = 3584): its output is the transformer's text input.
+  joint_attention_dim: TEXT_HIDDEN_SIZE,
   num_attention_heads: sizes.transformerHeads,
   num_layers: sizes.transformerLayers,
   out_channels: 16,
@@ -68,7 +73,7 @@ const textFields = () => ({
   bos_token_id: 151643,
   eos_token_id: 151645,
   hidden_act: 'silu',
-  hidden_size: 64,
+  hidden_size: TEXT_HIDDEN_SIZE,
   initializer_range: 0.02,
   intermediate_size: 128,
   max_position_embeddings: 128000,
