@@ -29,29 +29,35 @@ export function quantizeBlockwise(
   const scales = new Float32Array(n * kBlocks);
   const qmax = bits === 4 ? 7 : 127;
   const zero = bits === 4 ? 8 : 128;
-  // Padding values quantise to the zero point so they contribute nothing.
-  if (bits === 4) packed.fill(0x88);
-  else packed.fill(0x80);
+  // Padding past K quantises to the zero point, so it contributes nothing.
+  packed.fill(bits === 4 ? 0x88 : 0x80);
+  const q = new Int32Array(blockSize);
   for (let row = 0; row < n; row++) {
     const rowBase = row * k;
     for (let blk = 0; blk < kBlocks; blk++) {
-      const start = blk * blockSize;
-      const end = Math.min(start + blockSize, k);
+      const start = rowBase + blk * blockSize;
+      const len = Math.min(blockSize, k - blk * blockSize);
       let absMax = 0;
-      for (let i = start; i < end; i++) absMax = Math.max(absMax, Math.abs(weight[rowBase + i]!));
+      for (let i = 0; i < len; i++) {
+        const v = weight[start + i]!;
+        const a = v < 0 ? -v : v;
+        if (a > absMax) absMax = a;
+      }
       const scale = Math.fround(absMax / qmax);
       scales[row * kBlocks + blk] = scale;
       const inv = scale === 0 ? 0 : 1 / scale;
+      for (let i = 0; i < len; i++) {
+        let v = Math.round(weight[start + i]! * inv);
+        if (v > qmax) v = qmax;
+        else if (v < -qmax) v = -qmax;
+        q[i] = v + zero;
+      }
+      for (let i = len; i < blockSize; i++) q[i] = zero;
       const blobBase = (row * kBlocks + blk) * blobSize;
-      for (let i = start; i < end; i++) {
-        const q = Math.max(-qmax, Math.min(qmax, Math.round(weight[rowBase + i]! * inv))) + zero;
-        const j = i - start;
-        if (bits === 8) {
-          packed[blobBase + j] = q;
-        } else {
-          const at = blobBase + (j >> 1);
-          packed[at] = (j & 1) === 0 ? (packed[at]! & 0xf0) | q : (packed[at]! & 0x0f) | (q << 4);
-        }
+      if (bits === 8) {
+        for (let i = 0; i < blockSize; i++) packed[blobBase + i] = q[i]!;
+      } else {
+        for (let i = 0; i < blobSize; i++) packed[blobBase + i] = q[2 * i]! | (q[2 * i + 1]! << 4);
       }
     }
   }
