@@ -81,16 +81,26 @@ export class StudioPage {
     return p;
   }
 
-  /** The RGB the canvas really holds at a page point: read with getImageData from Konva's own canvas. */
+  /**
+   * The colour the user sees at a page point, read from Konva's real canvases: every layer's pixel via
+   * getImageData, composited in stacking order over the canvas area's background.
+   */
   canvasPixelAt(p: Point): Promise<Rgb> {
     return this.page.evaluate(({ x, y }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="canvas-area"] canvas');
-      if (!canvas) throw new Error('no canvas on the page');
-      const box = canvas.getBoundingClientRect();
-      const px = Math.floor(((x - box.left) * canvas.width) / box.width);
-      const py = Math.floor(((y - box.top) * canvas.height) / box.height);
-      const d = canvas.getContext('2d')!.getImageData(px, py, 1, 1).data;
-      return [d[0]!, d[1]!, d[2]!] as const;
+      const area = document.querySelector<HTMLElement>('[data-testid="canvas-area"]');
+      const canvases = Array.from(area?.querySelectorAll<HTMLCanvasElement>('.konvajs-content canvas') ?? []);
+      if (!area || canvases.length === 0) throw new Error('no Konva canvas on the page');
+      const bg = getComputedStyle(area).backgroundColor.match(/\d+/g)!.map(Number);
+      let rgb = [bg[0]!, bg[1]!, bg[2]!];
+      for (const canvas of canvases) {
+        const box = canvas.getBoundingClientRect();
+        const px = Math.floor(((x - box.left) * canvas.width) / box.width);
+        const py = Math.floor(((y - box.top) * canvas.height) / box.height);
+        const d = canvas.getContext('2d')!.getImageData(px, py, 1, 1).data;
+        const a = d[3]! / 255;
+        rgb = rgb.map((c, i) => Math.round(d[i]! * a + c * (1 - a)));
+      }
+      return [rgb[0]!, rgb[1]!, rgb[2]!] as const;
     }, p);
   }
 

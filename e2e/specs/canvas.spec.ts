@@ -15,7 +15,7 @@ test('the wheel zooms in around the cursor: the scale grows and the pixels under
 }) => {
   const before = (await studio.stageScale())!;
   // A point just left of the image's left edge: empty canvas now, inside the image once zoomed in around the centre.
-  const edge = await studio.imagePointToClient(0, 24);
+  const edge = await studio.imagePointToClient(0, 30);
   const probe: Point = { x: edge.x - before * 2, y: edge.y };
   const outside = await studio.canvasPixelAt(probe);
   expect(distance(outside, QUADRANTS.topLeft)).toBeGreaterThan(40);
@@ -32,7 +32,7 @@ test('the wheel zooms in around the cursor: the scale grows and the pixels under
   const centreAfter = await studio.imagePointToClient(31.5, 23.5);
   expect(Math.abs(centreAfter.x - centre.x)).toBeLessThan(1);
   expect(Math.abs(centreAfter.y - centre.y)).toBeLessThan(1);
-  // And the canvas really changed: the probe now lands on the image (the bottom-left quadrant's top row).
+  // And the canvas really changed: the probe now lands on the image, in the bottom-left quadrant.
   await expect
     .poll(async () => distance(await studio.canvasPixelAt(probe), QUADRANTS.bottomLeft))
     .toBeLessThanOrEqual(2);
@@ -92,4 +92,33 @@ test('dragging with the middle button pans; a plain left drag does not', async (
   await page.mouse.up({ button: 'middle' });
   await expect.poll(async () => (await studio.view()).x).toBeCloseTo(start.x - 90, 3);
   expect((await studio.view()).y).toBeCloseTo(start.y - 20, 3);
+});
+
+test('from 800 % a pixel grid separates image pixels; pixel centres keep their colour', async ({
+  studio,
+  page,
+}) => {
+  await studio.canvasArea.click();
+  await page.keyboard.press('1');
+  await expect.poll(() => studio.stageScale()).toBe(1);
+  const centre = await studio.imagePointToClient(15, 12);
+  // At 100 % there is no grid: the boundary between two red pixels is red.
+  expect(
+    distance(await studio.canvasPixelAt({ x: centre.x + 0.5, y: centre.y }), QUADRANTS.topLeft),
+  ).toBeLessThanOrEqual(2);
+
+  for (let i = 0; i < 10; i++) await page.keyboard.press('+');
+  await expect.poll(() => studio.stageScale()).toBeGreaterThanOrEqual(8);
+  const scale = (await studio.stageScale())!;
+  const c = await studio.imagePointToClient(15, 12);
+  expect(distance(await studio.canvasPixelAt(c), QUADRANTS.topLeft)).toBeLessThanOrEqual(2);
+  // The line between pixels 15 and 16 lies half a pixel right of 15's centre; sample the screen pixels around it.
+  const boundary = c.x + scale / 2;
+  const around = await Promise.all(
+    [-1, 0].map(async (dx) =>
+      distance(await studio.canvasPixelAt({ x: Math.floor(boundary) + dx + 0.5, y: c.y }), QUADRANTS.topLeft),
+    ),
+  );
+  expect(Math.max(...around)).toBeGreaterThan(10);
+  await studio.screenshot('pixel-grid');
 });

@@ -69,3 +69,13 @@ test('JPEG and WebP open too', async ({ studio }) => {
   await studio.expectImageShown('art.webp', 36, 36);
   await studio.expectImagePixel(18, 18, [90, 30, 200]);
 });
+
+test('Ctrl+O opens the file chooser, which takes PNG, JPEG and WebP', async ({ studio, page }) => {
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Control+o');
+  const dialog = await chooser;
+  expect(await dialog.element().getAttribute('accept')).toBe('image/png,image/jpeg,image/webp');
+  await dialog.setFiles(await quadrantsPng(64, 48, 'chosen.png'));
+  await studio.expectImageShown('chosen.png', 64, 48);
+  await studio.expectImagePixel(48, 12, QUADRANTS.topRight);
+});

@@ -8,6 +8,7 @@ import { Image as KonvaImage, Layer, Rect, Stage } from 'react-konva';
 import { useServices } from '../../app/services';
 import { useAppStore, useAppStoreApi } from '../../store/useAppStore';
 import { checkerboardTile } from './checkerboard';
+import { PixelGrid } from './PixelGrid';
 import { useCanvasNavigation } from './useCanvasNavigation';
 import { useElementSize } from './useElementSize';
 import { useImageBitmap } from './useImageBitmap';
@@ -59,7 +60,7 @@ export function CanvasStage({ onStage }: { onStage?: (stage: Konva.Stage | null)
           <Layer imageSmoothingEnabled={view.scale < PIXELATED_FROM_SCALE} listening={false}>
             {image && bitmap && (
               <>
-                {/* A checkerboard shows transparency; its shadow separates the image's edge from the canvas background at any zoom. */}
+                {/* A checkerboard shows transparency; its shadow sets the image's edge off the background. */}
                 <Rect
                   width={image.width}
                   height={image.height}
@@ -79,6 +80,9 @@ export function CanvasStage({ onStage }: { onStage?: (stage: Konva.Stage | null)
                 />
               </>
             )}
+          </Layer>
+          <Layer listening={false}>
+            {image && bitmap && <PixelGrid image={image} view={view} viewport={viewport} />}
           </Layer>
         </Stage>
       )}
