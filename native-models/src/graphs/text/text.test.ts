@@ -226,6 +226,14 @@ describe('text graph on ORT CPU (tiny config)', () => {
     await expect(ort.InferenceSession.create(saved.modelPath)).rejects.toThrow(
       /Could not find an implementation for MatMul/,
     );
+    // int4 weights with bf16 activations (the GPU variant) resolve the same way up to MatMulNBits' kernel.
+    const q = await buildTextGraph(
+      TINY_TEXT_CONFIG,
+      weights.source,
+      { precision: 'int4', compute: 'bfloat16', blockSize: 64 },
+      join(dir, 'int4-bf16'),
+    );
+    await expect(ort.InferenceSession.create(q.modelPath)).rejects.toThrow(/implementation for MatMulNBits/);
   });
 
   it('runs a prompt without any image (image_embeds with 0 rows)', async () => {
