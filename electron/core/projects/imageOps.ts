@@ -2,8 +2,8 @@
  * Image work for projects, on sharp: validating an import, thumbnails, pixel diffs, exports.
  * Decoding is capped so a hostile header cannot allocate gigabytes.
  */
-import sharp from 'sharp';
-import type { Metadata } from 'sharp';
+import type sharpDefault from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 
 import type { BlobExtension } from './blobStore';
 import { ProjectError } from './errors';
@@ -23,7 +23,20 @@ const extensionOf: Record<string, BlobExtension> = {
 
 export type ImageInfo = { ext: BlobExtension; width: number; height: number };
 
-const open = (bytes: Uint8Array) => sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'warning' });
+type SharpFactory = typeof sharpDefault;
+let sharpModule: SharpFactory | undefined;
+/**
+ * sharp is loaded on first use: opening a project and saving versions need no image codec, and a process
+ * that only does those (the kill-test child, a read-only viewer) starts faster without it.
+ */
+async function loadSharp(): Promise<SharpFactory> {
+  sharpModule ??= (await import('sharp')).default;
+  return sharpModule;
+}
+
+async function open(bytes: Uint8Array): Promise<Sharp> {
+  return (await loadSharp())(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'warning' });
+}
 
 /**
  * Checks that `bytes` is a whole, decodable raster image in a supported format (decoding it completely,
@@ -32,7 +45,7 @@ const open = (bytes: Uint8Array) => sharp(bytes, { limitInputPixels: MAX_PIXELS,
 export async function inspectImage(bytes: Uint8Array, what = 'The file'): Promise<ImageInfo> {
   let meta: Metadata;
   try {
-    meta = await open(bytes).metadata();
+    meta = await (await open(bytes)).metadata();
   } catch (error) {
     throw new ProjectError('INVALID_IMAGE', `${what} is not a readable image (${firstLine(error)}).`, {
       cause: error,
@@ -45,7 +58,7 @@ export async function inspectImage(bytes: Uint8Array, what = 'The file'): Promis
       `${what} is in an unsupported format (${meta.format ?? 'unknown'}).`,
     );
   try {
-    await open(bytes).raw().toBuffer();
+    await (await open(bytes)).raw().toBuffer();
   } catch (error) {
     throw new ProjectError('INVALID_IMAGE', `${what} is damaged or incomplete (${firstLine(error)}).`, {
       cause: error,
@@ -57,7 +70,7 @@ export async function inspectImage(bytes: Uint8Array, what = 'The file'): Promis
 
 /** A WebP preview no larger than THUMBNAIL_SIZE on either side. */
 export async function makeThumbnail(bytes: Uint8Array): Promise<Buffer> {
-  return open(bytes)
+  return (await open(bytes))
     .autoOrient()
     .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 80 })
@@ -76,7 +89,9 @@ export type PixelDiff = {
 };
 
 async function rgba(bytes: Uint8Array) {
-  const { data, info } = await open(bytes)
+  const { data, info } = await (
+    await open(bytes)
+  )
     .autoOrient()
     .ensureAlpha()
     .raw()
@@ -110,6 +125,7 @@ export async function diffImages(a: Uint8Array, b: Uint8Array, threshold = 0): P
       changed++;
     }
   }
+  const sharp = await loadSharp();
   const maskPng = await sharp(mask, { raw: { width: x.width, height: x.height, channels: 1 } })
     .toColourspace('b-w')
     .png()
@@ -132,7 +148,7 @@ export async function encodeForExport(
   format: ExportFormat,
   quality = 92,
 ): Promise<Buffer> {
-  const image = open(bytes).autoOrient();
+  const image = (await open(bytes)).autoOrient();
   if (format === 'png') return image.png().toBuffer();
   if (format === 'jpeg')
     return image.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: true }).toBuffer();
