@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphBuilder, rmsNorm, silu } from '../../onnx';
+import { GraphBuilder, encodeFloats, rmsNorm, silu } from '../../onnx';
+import { openSafetensors, writeSafetensors } from '../../safetensors';
 import type { Precision } from '../../onnx';
 import { memoryWeightSource } from '../../weights';
 import { readTransformerConfig } from '../../convert/architecture/transformer';
@@ -416,6 +417,48 @@ describe('QwenImageTransformer2DModel graph (tiny config)', () => {
     await expect(
       ort.InferenceSession.create(info.saved.modelPath, { graphOptimizationLevel: 'disabled' }),
     ).rejects.toThrow(/Could not find an implementation for \w+\(\d+\) node/);
+  });
+
+  it('from safetensors checkpoints: fp32 gives the same graph output, bf16 copies biases and norms byte for byte', async () => {
+    const file = (dtype: 'F32' | 'BF16') => join(dir, `transformer-${dtype}.safetensors`);
+    for (const dtype of ['F32', 'BF16'] as const) {
+      await writeSafetensors(
+        file(dtype),
+        Object.entries(weights).map(([name, t]) => ({
+          name,
+          dtype,
+          shape: t.shape,
+          data: () => (dtype === 'F32' ? new Uint8Array(t.data.buffer) : encodeFloats(t.data, 'bfloat16')),
+        })),
+      );
+    }
+    const fromF32 = await buildTransformerGraph(
+      shape,
+      await openSafetensors(file('F32')),
+      { precision: 'fp32' },
+      join(dir, 'st-fp32'),
+    );
+    const out = (await run(fromF32.saved.modelPath, transformerFeeds()))[TRANSFORMER_OUTPUT]!
+      .data as Float32Array;
+    expect(Array.from(out)).toEqual(Array.from(fp32Out));
+
+    const bf16Source = await openSafetensors(file('BF16'));
+    const fromBf16 = await buildTransformerGraph(
+      shape,
+      bf16Source,
+      { precision: 'bf16' },
+      join(dir, 'st-bf16'),
+    );
+    const data = await readFile(fromBf16.saved.dataPath);
+    for (const name of ['transformer_blocks.1.attn.to_q.bias', 'txt_norm.weight', 'proj_out.bias']) {
+      const placed = fromBf16.saved.placements.find((p) => p.name === name)!;
+      const range = bf16Source.locate(name)!;
+      const original = (await readFile(range.path)).subarray(range.offset, range.offset + range.length);
+      expect(
+        Buffer.compare(data.subarray(placed.offset, placed.offset + placed.length), original),
+        name,
+      ).toBe(0);
+    }
   });
 
   it('names the missing tensor when the checkpoint lacks one', () => {
