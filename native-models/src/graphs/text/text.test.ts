@@ -236,6 +236,44 @@ describe('text graph on ORT CPU (tiny config)', () => {
     await expect(ort.InferenceSession.create(q.modelPath)).rejects.toThrow(/implementation for MatMulNBits/);
   });
 
+  it('a left-padded row gives the same hidden states as the unpadded row run alone', async () => {
+    const saved = await buildTextGraph(
+      TINY_TEXT_CONFIG,
+      weights.source,
+      { precision: 'fp32' },
+      join(dir, 'leftpad'),
+    );
+    const session = await ort.InferenceSession.create(saved.modelPath, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+    });
+    const runFeeds = async (feeds: ReturnType<typeof textGraphFeeds>) => {
+      const tensors = Object.fromEntries(
+        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
+      );
+      return (await session.run(tensors))[TEXT_IO.lastHiddenState]!.data as Float32Array;
+    };
+    const row = [5, VS, IMG, IMG, VE, 60, 61];
+    const img = randomArray(2 * h, seededRandom(17));
+    const alone = await runFeeds(textGraphFeeds([row], [[1, 2, 4]], img, TINY_TEXT_CONFIG, 2));
+    const padded = await runFeeds(
+      textGraphFeeds(
+        [
+          [0, 0, 0, ...row],
+          [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        ],
+        [[1, 2, 4]],
+        img,
+        TINY_TEXT_CONFIG,
+        2,
+        [[0, 0, 0, 1, 1, 1, 1, 1, 1, 1], Array(10).fill(1)],
+      ),
+    );
+    await session.release();
+    expect(padded.every(Number.isFinite)).toBe(true);
+    expect(maxAbsDiff(padded.subarray(3 * h, 10 * h), alone)).toBeLessThan(1e-5);
+  });
+
   it('runs a prompt without any image (image_embeds with 0 rows)', async () => {
     const saved = await buildTextGraph(
       TINY_TEXT_CONFIG,
