@@ -10,6 +10,8 @@ const commands: Record<string, () => Promise<Command>> = {
   info: () => import('./commands/info'),
   'make-tiny': () => import('./commands/make-tiny'),
   convert: () => import('./commands/convert'),
+  edit: () => import('./commands/edit'),
+  batch: () => import('./commands/batch'),
 };
 
 export async function main(argv: string[]): Promise<number> {
