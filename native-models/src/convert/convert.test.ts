@@ -8,7 +8,8 @@ import { component } from './component';
 import { COMPONENTS } from './components';
 import { convertCheckpoint } from './convert';
 import { progressLine } from './progress';
-import { removeScratchCheckpoints, scratchCheckpoint } from './test-checkpoint';
+import { removeScratchCheckpoints, scratchCheckpoint, symlinkedCheckpoint } from './test-checkpoint';
+import { validateCheckpoint } from './validate';
 
 let out: string;
 beforeAll(async () => {
@@ -49,6 +50,13 @@ describe('convert', () => {
     expect((manifest.configs.vae as { z_dim: number }).z_dim).toBe(16);
     expect(manifest.precision).toBe('fp32');
     expect((await readdir(dirname(to))).filter((s) => s !== 'model')).toEqual([]);
+  });
+
+  it('accept a Hugging Face cache snapshot, whose files are symlinks', async () => {
+    const checked = await validateCheckpoint(await symlinkedCheckpoint(), COMPONENTS);
+    expect(checked.tokenizerFiles).toContain('tokenizer.json');
+    expect(checked.sourceHashes['text_encoder/model.safetensors.index.json']).toMatch(/^[0-9a-f]{64}$/);
+    expect(checked.weights.text_encoder.has('model.language_model.norm.weight')).toBe(true);
   });
 
   it('refuse a truncated shard, naming the file and the tensor, and write nothing', async () => {

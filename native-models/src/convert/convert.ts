@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ComputeType, Precision, QuantBlockSize } from '../onnx';
 import { sha256File } from '../store/hash';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../store/manifest';
@@ -63,6 +63,9 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
+/** model.json paths use '/' on every platform. */
+const portable = (path: string) => path.split(sep).join('/');
+
 async function copyFolderFiles(from: string, to: string, files: readonly string[]): Promise<void> {
   await mkdir(to, { recursive: true });
   for (const f of files) await copyFile(join(from, f), join(to, f));
@@ -98,8 +101,8 @@ export async function writeModelFolder(
         dir,
       );
       components[plugin.name] = {
-        model: relative(outDir, saved.modelPath),
-        files: [saved.modelPath, saved.dataPath].map((p) => relative(outDir, p)),
+        model: portable(relative(outDir, saved.modelPath)),
+        files: [saved.modelPath, saved.dataPath].map((p) => portable(relative(outDir, p))),
         source: plugin.source,
         inputs: saved.inputs,
         outputs: saved.outputs,
@@ -119,7 +122,7 @@ export async function writeModelFolder(
   const files: Record<string, FileEntry> = {};
   const all = (await readdir(outDir, { withFileTypes: true, recursive: true }))
     .filter((e) => e.isFile())
-    .map((e) => relative(outDir, join(e.parentPath, e.name)).split('\\').join('/'))
+    .map((e) => portable(relative(outDir, join(e.parentPath, e.name))))
     .filter((p) => p !== MODEL_MANIFEST && !basename(p).startsWith('.'))
     .sort();
   for (const path of all) {

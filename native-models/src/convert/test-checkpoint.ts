@@ -28,3 +28,20 @@ export async function scratchCheckpoint(mutable: readonly string[] = []): Promis
   }
   return root;
 }
+
+/** A copy laid out like a Hugging Face cache snapshot: real folders whose files are all symlinks. */
+export async function symlinkedCheckpoint(): Promise<string> {
+  const source = await ensureTinyCheckpoint(0);
+  const dir = await mkdtemp(join(tmpdir(), 'snapshot-'));
+  made.push(dir);
+  const walk = async (from: string, to: string) => {
+    await mkdir(to, { recursive: true });
+    for (const entry of await readdir(from, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      if (entry.isDirectory()) await walk(join(from, entry.name), join(to, entry.name));
+      else await symlink(join(from, entry.name), join(to, entry.name));
+    }
+  };
+  await walk(source, dir);
+  return dir;
+}

@@ -3,7 +3,7 @@
  * component classes, configs with supported values, shards present and intact, and every tensor the
  * configs imply present with the right shape. Errors name the file (and tensor or field).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { openWeightsInFolder } from '../safetensors/sharded';
 import type { SafetensorsWeights } from '../safetensors/reader';
@@ -49,15 +49,21 @@ async function readJson(dir: string, path: string, hashes: Record<string, string
   }
 }
 
+/** Regular files in `dir`, symlinks to files included (a Hugging Face cache snapshot is all symlinks). */
 async function listFiles(dir: string): Promise<string[]> {
+  let entries;
   try {
-    return (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isFile())
-      .map((e) => e.name)
-      .sort();
+    entries = await readdir(dir, { withFileTypes: true });
   } catch {
     throw new Error(`${dir}: folder not found`);
   }
+  const files: string[] = [];
+  for (const e of entries) {
+    const isFile =
+      e.isFile() || (e.isSymbolicLink() && (await stat(join(dir, e.name)).catch(() => undefined))?.isFile());
+    if (isFile) files.push(e.name);
+  }
+  return files.sort();
 }
 
 function checkTensors(

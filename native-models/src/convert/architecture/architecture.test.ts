@@ -22,7 +22,10 @@ const pairs = (ts: ReadonlyArray<{ name: string; shape: readonly number[] }>) =>
 
 describe('expected parameters match the upstream state dicts', () => {
   it('transformer (the listing used joint_attention_dim 48)', () => {
-    const shape = readTransformerConfig({ ...tiny.transformerConfig(tiny.DEFAULT_TINY_SIZES), joint_attention_dim: 48 });
+    const shape = readTransformerConfig({
+      ...tiny.transformerConfig(tiny.DEFAULT_TINY_SIZES),
+      joint_attention_dim: 48,
+    });
     expect(pairs(transformerTensors(shape))).toEqual(listing('transformer-names.tsv'));
   });
 
