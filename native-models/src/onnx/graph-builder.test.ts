@@ -237,6 +237,18 @@ describe('GraphBuilder', () => {
     expect(saved.payloadBytes).toBe(0);
     const ref = await runOnce(saved.modelPath, { x: new ort.Tensor('float32', new Float32Array(N), [N]) });
     expect(Array.from(ref.y!.data as Float32Array)).toEqual(Array.from(bias));
+
+    // A referenced file outside the model folder is refused before ORT would refuse the model.
+    const outside = new GraphBuilder({ name: 'outside' });
+    const y = outside.input('x', 'float32', [N]);
+    const far = outside.initializer('bias', {
+      dtype: 'float32',
+      dims: [N],
+      file: { path: file, offset: 100, length: N * 4 },
+      reference: true,
+    });
+    outside.output(outside.op('Add', [y, far]), 'y', 'float32', [N]);
+    await expect(outside.save(join(dir, 'outside'))).rejects.toThrow(/outside the model folder/);
   });
 
   it('rejects bad initializers: duplicates, wrong byte counts, missing checkpoint tensors', async () => {

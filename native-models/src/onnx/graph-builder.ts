@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { ExternalDataWriter } from './external-data';
 import { byteLength, encodeNumbers } from './dtypes';
 import type { TensorDType } from './dtypes';
@@ -43,7 +43,10 @@ export type NodeOptions = Readonly<{
 export type InitializerSource =
   | { data: ArrayBufferView }
   | { load: () => Promise<ArrayBufferView> }
-  /** Bytes copied from a file range at save time; `reference: true` points the model at the file instead. */
+  /**
+   * Bytes copied from a file range at save time; `reference: true` points the model at the file instead (it
+   * must then lie inside the model's folder: ORT refuses external data outside it).
+   */
   | { file: FileRange; reference?: boolean };
 
 export type InitializerSpec = Readonly<{ dtype: TensorDType; dims: readonly number[] }> & InitializerSource;
@@ -285,6 +288,12 @@ export class GraphBuilder {
           }
           if (spec.reference) {
             const location = relative(dir, spec.file.path);
+            if (location.startsWith('..') || isAbsolute(location)) {
+              // ORT (1.2x) refuses external data that resolves outside the model's folder.
+              throw new Error(
+                `initializer '${name}': referenced file ${spec.file.path} is outside the model folder ${dir}`,
+              );
+            }
             tensors.push({
               ...base,
               external: { location, offset: spec.file.offset, length: spec.file.length },
