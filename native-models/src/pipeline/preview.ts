@@ -57,39 +57,48 @@ export function previewFromTokens(
   const features = channels * 4;
   if (tokens.length !== (h / 2) * (w / 2) * features) throw new Error('preview: token count does not match the grid');
   const rgba = out ?? new Uint8ClampedArray(h * w * 4);
-  const fr = new Float32Array(channels);
-  const fg = new Float32Array(channels);
-  const fb = new Float32Array(channels);
-  factors.factors.forEach((row, c) => {
-    fr[c] = row[0]!;
-    fg[c] = row[1]!;
-    fb[c] = row[2]!;
-  });
-  const [br, bg, bb] = factors.bias as [number, number, number];
+  // One 64 → 12 map per token (3 colours for each of the 2×2 pixels), folding in the [−1, 1] → [0, 255]
+  // scaling: byte = 127.5·(bias + Σ x0·f) + 127.5.
+  const weight = new Float64Array(features * 3);
+  for (let c = 0; c < channels; c++) {
+    for (let col = 0; col < 3; col++) {
+      const v = factors.factors[c]![col]! * 127.5;
+      for (let sub = 0; sub < 4; sub++) weight[(c * 4 + sub) * 3 + col] = v;
+    }
+  }
+  const b0 = (factors.bias[0]! + 1) * 127.5;
+  const b1 = (factors.bias[1]! + 1) * 127.5;
+  const b2 = (factors.bias[2]! + 1) * 127.5;
+  const x0 = new Float64Array(features);
+  const acc = new Float64Array(12);
   const halfW = w / 2;
-  for (let ty = 0; ty < h / 2; ty++) {
-    for (let tx = 0; tx < halfW; tx++) {
-      const base = (ty * halfW + tx) * features;
-      for (let sub = 0; sub < 4; sub++) {
-        let r = br;
-        let g = bg;
-        let b = bb;
-        for (let c = 0; c < channels; c++) {
-          const k = base + c * 4 + sub;
-          const x0 = velocity ? tokens[k]! - sigma * velocity[k]! : tokens[k]!;
-          r += x0 * fr[c]!;
-          g += x0 * fg[c]!;
-          b += x0 * fb[c]!;
-        }
-        const y = 2 * ty + (sub >> 1);
-        const x = 2 * tx + (sub & 1);
-        const p = (y * w + x) * 4;
-        // [-1, 1] → [0, 255]; Uint8ClampedArray clamps (and rounds) the result.
-        rgba[p] = (r + 1) * 127.5;
-        rgba[p + 1] = (g + 1) * 127.5;
-        rgba[p + 2] = (b + 1) * 127.5;
-        rgba[p + 3] = 255;
-      }
+  const tokenCount = (h / 2) * halfW;
+  for (let t = 0; t < tokenCount; t++) {
+    const base = t * features;
+    if (velocity) for (let k = 0; k < features; k++) x0[k] = tokens[base + k]! - sigma * velocity[base + k]!;
+    else for (let k = 0; k < features; k++) x0[k] = tokens[base + k]!;
+    for (let s = 0; s < 4; s++) {
+      acc[s * 3] = b0;
+      acc[s * 3 + 1] = b1;
+      acc[s * 3 + 2] = b2;
+    }
+    for (let k = 0; k < features; k++) {
+      const v = x0[k]!;
+      const s3 = (k & 3) * 3;
+      const wk = k * 3;
+      acc[s3] += v * weight[wk]!;
+      acc[s3 + 1] += v * weight[wk + 1]!;
+      acc[s3 + 2] += v * weight[wk + 2]!;
+    }
+    const ty = (t / halfW) | 0;
+    const tx = t - ty * halfW;
+    for (let s = 0; s < 4; s++) {
+      const p = ((2 * ty + (s >> 1)) * w + 2 * tx + (s & 1)) * 4;
+      // Uint8ClampedArray clamps to [0, 255] and rounds.
+      rgba[p] = acc[s * 3]!;
+      rgba[p + 1] = acc[s * 3 + 1]!;
+      rgba[p + 2] = acc[s * 3 + 2]!;
+      rgba[p + 3] = 255;
     }
   }
   return { width: w, height: h, rgba };
