@@ -110,7 +110,12 @@ export function jointAttention(
       keys.kind === 'mha'
         ? b.op(
             'MultiHeadAttention',
-            [merge(b, q), merge(b, k), merge(b, v), '', keys.keyPaddingMask],
+            [
+              merge(b, q),
+              merge(b, k),
+              merge(b, v),
+              ...(keys.keyPaddingMask ? ['', keys.keyPaddingMask] : []),
+            ],
             {
               num_heads: shape.numHeads,
               scale: attr.float(1 / Math.sqrt(shape.headDim)),
@@ -125,7 +130,8 @@ export function jointAttention(
             ]);
             const kh = b.op('Transpose', [k], { perm: [0, 2, 3, 1] });
             const vh = b.op('Transpose', [v], { perm: [0, 2, 1, 3] });
-            const scores = b.op('Add', [b.op('MatMul', [qh, kh]), keys.keyBias]);
+            const raw = b.op('MatMul', [qh, kh]);
+            const scores = keys.keyBias ? b.op('Add', [raw, keys.keyBias]) : raw;
             const o = b.op('MatMul', [b.op('Softmax', [scores], { axis: -1 }), vh]);
             return merge(b, b.op('Transpose', [o], { perm: [0, 2, 1, 3] }));
           });

@@ -19,8 +19,11 @@ export type JointInputs = Readonly<{
 /**
  * `matmul`: explicit MatMul/Softmax attention with an additive bias `[B, 1, 1, T]` in the compute type (0 kept,
  * −1e30 padding). `mha`: com.microsoft MultiHeadAttention (flash/memory-efficient kernels on CUDA) with an int32
- * key padding mask `[B, T]` (1 kept, 0 padding).
+ * key padding mask `[B, T]` (1 kept, 0 padding). Without a mask (graphs built with `textMask: false`) every key
+ * attends, and MultiHeadAttention can use CUDA flash attention.
  */
-export type KeyMask = Readonly<{ kind: 'matmul'; keyBias: string } | { kind: 'mha'; keyPaddingMask: string }>;
+export type KeyMask = Readonly<
+  { kind: 'matmul'; keyBias?: string } | { kind: 'mha'; keyPaddingMask?: string }
+>;
 
 export type AttentionKind = KeyMask['kind'];

@@ -4,7 +4,8 @@
  * Inputs (all float32; `batch`, `image_tokens`, `text_tokens` are dynamic):
  * - `hidden_states` `[batch, image_tokens, in_channels]`: packed latents, noise tokens then reference tokens.
  * - `encoder_hidden_states` `[batch, text_tokens, joint_attention_dim]`: prompt embeddings.
- * - `encoder_hidden_states_mask` `[batch, text_tokens]`: 1 for real tokens, 0 for padding (all ones = no mask).
+ * - `encoder_hidden_states_mask` `[batch, text_tokens]`: 1 for real tokens, 0 for padding (all ones = no mask);
+ *   absent from graphs built with `textMask: false`.
  * - `timestep` `[batch]`: σ = t/1000 (the pipeline divides; the graph multiplies by 1000 inside the sinusoid).
  * - `img_rope_cos`, `img_rope_sin` `[image_tokens, head_dim/2]`, `txt_rope_cos`, `txt_rope_sin`
  *   `[text_tokens, head_dim/2]`: from `qwenImageRopeTables` (rope.ts).
@@ -45,13 +46,19 @@ export type TransformerGraphOptions = PrecisionOptions &
   Readonly<{
     /** 'mha' (default): com.microsoft MultiHeadAttention; 'matmul': explicit MatMul + Softmax. */
     attention?: AttentionKind;
+    /**
+     * true (default): the graph takes `encoder_hidden_states_mask` and masks padded text keys. false: no mask
+     * input, every text token attends (right when the text is not padded, e.g. batch 1) and CUDA can use its
+     * flash-attention kernel, which takes no mask.
+     */
+    textMask?: boolean;
   }>;
 
 function jointInputs(
   ctx: TransformerContext,
   hiddenIn: string,
   encoderIn: string,
-  mask: string,
+  mask: string | undefined,
   attention: AttentionKind,
 ): JointInputs {
   const { b, shape } = ctx;
@@ -65,13 +72,16 @@ function jointInputs(
     };
     const ropeCos = tables(TRANSFORMER_INPUTS.imgRopeCos, TRANSFORMER_INPUTS.txtRopeCos);
     const ropeSin = tables(TRANSFORMER_INPUTS.imgRopeSin, TRANSFORMER_INPUTS.txtRopeSin);
-    const imageZeros = b.op('ConstantOfShape', [b.op('Shape', [hiddenIn], { start: 0, end: 2 })]);
     let keys: KeyMask;
-    if (attention === 'mha') {
+    if (!mask) {
+      keys = { kind: attention };
+    } else if (attention === 'mha') {
+      const imageZeros = b.op('ConstantOfShape', [b.op('Shape', [hiddenIn], { start: 0, end: 2 })]);
       const imageOnes = b.op('Add', [imageZeros, b.constant(1, 'float32')]);
       const joined = b.op('Concat', [mask, imageOnes], { axis: 1 });
       keys = { kind: 'mha', keyPaddingMask: b.op('Cast', [joined], { to: TENSOR_TYPE_CODES.int32 }) };
     } else {
+      const imageZeros = b.op('ConstantOfShape', [b.op('Shape', [hiddenIn], { start: 0, end: 2 })]);
       const textBias = b.op('Mul', [
         b.op('Sub', [mask, b.constant(1, 'float32')]),
         b.constant(-MASKED_SCORE, 'float32'),
@@ -96,7 +106,7 @@ export function transformerGraph(
   src: WeightSource,
   options: TransformerGraphOptions = {},
 ): GraphBuilder {
-  const { attention = 'mha', ...precision } = options;
+  const { attention = 'mha', textMask = true, ...precision } = options;
   const b = new GraphBuilder({ name: 'qwen_image_transformer', ...precision });
   const ctx: TransformerContext = { b, src, shape };
   const dim = shape.numHeads * shape.headDim;
@@ -111,7 +121,9 @@ export function transformerGraph(
     'text_tokens',
     shape.jointAttentionDim,
   ]);
-  const mask = b.input(TRANSFORMER_INPUTS.encoderHiddenStatesMask, 'float32', ['batch', 'text_tokens']);
+  const mask = textMask
+    ? b.input(TRANSFORMER_INPUTS.encoderHiddenStatesMask, 'float32', ['batch', 'text_tokens'])
+    : undefined;
   const timestep = b.input(TRANSFORMER_INPUTS.timestep, 'float32', ['batch']);
 
   let image = linear(b, src, castIfNeeded(b, hiddenIn, 'float32', b.compute), 'img_in');

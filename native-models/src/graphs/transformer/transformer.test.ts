@@ -380,6 +380,28 @@ describe('QwenImageTransformer2DModel graph (tiny config)', () => {
     expect(Array.from(out)).toEqual(Array.from(fp32Out));
   });
 
+  it.each(['mha', 'matmul'] as const)(
+    'without a mask input (%s) it equals the masked graph fed an all-ones mask',
+    async (attention) => {
+      const unmasked = await buildTransformerGraph(
+        shape,
+        src,
+        { precision: 'fp32', attention, textMask: false },
+        join(dir, `nomask-${attention}`),
+      );
+      expect(unmasked.inputs.map((i) => i.name)).not.toContain('encoder_hidden_states_mask');
+      const ones = new Float32Array(B * L).fill(1);
+      const feeds = transformerFeeds();
+      const masked = (await run(fp32Path, { ...feeds, encoder_hidden_states_mask: f32(ones, [B, L]) }))[
+        TRANSFORMER_OUTPUT
+      ]!.data as Float32Array;
+      const { encoder_hidden_states_mask: _unused, ...withoutMask } = feeds;
+      const out = (await run(unmasked.saved.modelPath, withoutMask))[TRANSFORMER_OUTPUT]!
+        .data as Float32Array;
+      expect(maxAbsDiff(out, masked)).toBeLessThan(1e-6);
+    },
+  );
+
   it('is deterministic: rebuilding gives identical files, rerunning identical outputs', async () => {
     const again = await buildTransformerGraph(shape, src, { precision: 'fp32' }, join(dir, 'fp32-again'));
     expect(Buffer.compare(await readFile(again.saved.modelPath), await readFile(fp32Path))).toBe(0);
