@@ -10,14 +10,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
-import { deflateSync } from 'node:zlib';
 
 import { Project } from '../Project';
-import { writeChunks } from '../pngChunks';
 import { PROJECT_FILE } from '../projectFile';
 import { nodeProjectFs } from '../projectFs';
 import type { ProjectFs } from '../projectFs';
 import type { RecipeInput } from '../schemas';
+import { tinyPng as pngFor } from './tinyPng';
 
 const [dir, seedArg, thumbnailPath] = process.argv.slice(2);
 if (!dir || !thumbnailPath) throw new Error('usage: killChild <projectDir> <seed> <thumbnail.webp>');
@@ -29,29 +28,6 @@ const random = () => {
   seed ^= seed << 5;
   return (seed >>> 0) / 2 ** 32;
 };
-
-/** A distinct 16×16 RGB PNG per counter value, built without an image library (fast to make). */
-function pngFor(n: number): Buffer {
-  const w = 16;
-  const h = 16;
-  const raw = Buffer.alloc(h * (1 + w * 3));
-  for (let y = 0; y < h; y++) {
-    raw[y * (1 + w * 3)] = 0; // filter: none
-    for (let x = 0; x < w * 3; x++) raw[y * (1 + w * 3) + 1 + x] = (n * 31 + x * 7 + y * 13 + (n >> 8)) & 255;
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const stamp = Buffer.from(`n=${n}`);
-  return writeChunks([
-    { type: 'IHDR', data: ihdr },
-    { type: 'tEXt', data: Buffer.concat([Buffer.from('Comment\0'), stamp]) },
-    { type: 'IDAT', data: deflateSync(raw) },
-    { type: 'IEND', data: Buffer.alloc(0) },
-  ]);
-}
 
 const recipe = (n: number): Omit<RecipeInput, 'input'> => ({
   model: { id: 'kill-test', files: {} },
