@@ -18,6 +18,7 @@ test('a PNG opened with the file input is drawn fitted on the canvas', async ({ 
   await studio.openByFileInput(file);
   await studio.expectImageShown('quadrants.png', 64, 48);
   await expect(page.getByText('Open an image to start editing')).toBeHidden();
+  await expect(page).toHaveTitle('quadrants.png — Qwen Edit Studio');
   await expectQuadrants(studio, 64, 48);
 
   // Fitted: the whole image is inside the canvas area and fills it along one axis (less the padding).
@@ -30,6 +31,27 @@ test('a PNG opened with the file input is drawn fitted on the canvas', async ({ 
   expect(Math.max(drawn.w / (box.width - 48), drawn.h / (box.height - 48))).toBeCloseTo(1, 2);
   await expect(studio.zoom).toHaveText(`Zoom ${Math.round(view.scale * 100)}%`);
   await studio.screenshot('opened-by-file-input');
+});
+
+test('a camera-sized image is fitted down, whole, and drawn', async ({ studio }) => {
+  await studio.openByFileInput(await quadrantsPng(3000, 2000, 'large.png'));
+  await studio.expectImageShown('large.png', 3000, 2000);
+  const scale = (await studio.stageScale())!;
+  expect(scale).toBeLessThan(0.3);
+  await expect(studio.zoom).toHaveText(`Zoom ${Math.round(scale * 100)}%`);
+  await expectQuadrants(studio, 3000, 2000);
+  // The far corners are on screen and inside the canvas area.
+  const box = (await studio.canvasArea.boundingBox())!;
+  for (const [ix, iy] of [
+    [0, 0],
+    [2999, 1999],
+  ] as const) {
+    const p = await studio.imagePointToClient(ix, iy);
+    expect(p.x).toBeGreaterThan(box.x);
+    expect(p.x).toBeLessThan(box.x + box.width);
+    expect(p.y).toBeGreaterThan(box.y);
+    expect(p.y).toBeLessThan(box.y + box.height);
+  }
 });
 
 test('a PNG dropped on the canvas area is opened and drawn', async ({ studio }) => {
@@ -78,4 +100,25 @@ test('Ctrl+O opens the file chooser, which takes PNG, JPEG and WebP', async ({ s
   await dialog.setFiles(await quadrantsPng(64, 48, 'chosen.png'));
   await studio.expectImageShown('chosen.png', 64, 48);
   await studio.expectImagePixel(48, 12, QUADRANTS.topRight);
+});
+
+test('a file dropped outside the canvas is neither opened nor left to the browser to navigate to', async ({
+  studio,
+  page,
+}) => {
+  const file = await quadrantsPng(64, 48, 'stray.png');
+  const cancelled = await page.getByRole('complementary', { name: 'Versions' }).evaluate((panel, base64) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'stray.png'));
+    // dispatchEvent returns false when a listener called preventDefault: the browser's default (open the file) is off.
+    return ['dragover', 'drop'].map(
+      (type) =>
+        !panel.dispatchEvent(
+          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }),
+        ),
+    );
+  }, file.buffer.toString('base64'));
+  expect(cancelled).toEqual([true, true]);
+  await expect(studio.imageInfo).toHaveCount(0);
+  await expect(page.getByText('Open an image to start editing')).toBeVisible();
 });

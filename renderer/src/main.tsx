@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { AppServicesContext, type AppServices } from './app/services';
+import { preventFileNavigation } from './app/preventFileNavigation';
 import { installTestHook, isTestMode } from './app/testHook';
 import { connectToApp } from './bridge/appClient';
 import { startEngineSync } from './bridge/engineSync';
@@ -30,6 +31,8 @@ const services: AppServices = {
     decode: (bytes, type) => createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type })),
   }),
 };
+
+preventFileNavigation();
 
 let stage: Konva.Stage | null = null;
 if (isTestMode(window.location.href)) installTestHook(store, () => stage);

@@ -6,8 +6,10 @@ import { Notices } from './Notices';
 import { EditPanel, VersionsPanel } from './SidePanels';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
+import { useDocumentTitle } from './useDocumentTitle';
 
 export function App({ onStage }: { onStage?: (stage: Konva.Stage | null) => void }) {
+  useDocumentTitle();
   return (
     <div className="app">
       <TopBar />

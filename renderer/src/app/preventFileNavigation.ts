@@ -1,0 +1,19 @@
+/**
+ * A file dropped outside the canvas must not make the browser open it in place of the app (losing the
+ * session in web mode; Electron denies the navigation, but the drop would still be lost silently).
+ */
+export function preventFileNavigation(target: Window = window): () => void {
+  const swallow = (e: DragEvent) => {
+    // A drop zone below (the canvas) has handled it already and chosen its own drop effect.
+    if (e.defaultPrevented) return;
+    if (!e.dataTransfer || !Array.from(e.dataTransfer.types).includes('Files')) return;
+    e.preventDefault();
+    if (e.type === 'dragover') e.dataTransfer.dropEffect = 'none';
+  };
+  target.addEventListener('dragover', swallow);
+  target.addEventListener('drop', swallow);
+  return () => {
+    target.removeEventListener('dragover', swallow);
+    target.removeEventListener('drop', swallow);
+  };
+}
