@@ -1,16 +1,22 @@
 /**
  * Writes initializer bytes into one external-data file, each tensor starting at a multiple of `alignment`
  * (64 KiB by default, so ORT can memory-map every tensor on Windows too). The gaps are left as holes.
+ * Tensors are written in order, so the file's sha256 is computed on the way (gaps hash as zeros) and the
+ * file need not be read back to hash it.
  */
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileRange } from '../weights';
 
 const COPY_CHUNK = 8 << 20;
+const ZEROS = new Uint8Array(65536);
 
 export class ExternalDataWriter {
   private end = 0;
   private written = 0;
+  private readonly hash: Hash = createHash('sha256');
 
   private constructor(
     private readonly handle: FileHandle,
@@ -23,6 +29,8 @@ export class ExternalDataWriter {
 
   private allocate(length: number): number {
     const offset = Math.ceil(this.end / this.alignment) * this.alignment;
+    for (let gap = offset - this.end; gap > 0; gap -= ZEROS.length)
+      this.hash.update(ZEROS.subarray(0, Math.min(gap, ZEROS.length)));
     this.end = offset + length;
     return offset;
   }
@@ -30,6 +38,7 @@ export class ExternalDataWriter {
   /** Appends bytes; returns where they went. */
   async append(bytes: Uint8Array): Promise<{ offset: number; length: number }> {
     const offset = this.allocate(bytes.length);
+    this.hash.update(bytes);
     let done = 0;
     while (done < bytes.length) {
       const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, offset + done);
@@ -52,6 +61,7 @@ export class ExternalDataWriter {
         if (bytesRead === 0) {
           throw new Error(`${range.path}: ends before byte ${range.offset + range.length} (truncated file?)`);
         }
+        this.hash.update(buffer.subarray(0, bytesRead));
         let out = 0;
         while (out < bytesRead) {
           const { bytesWritten } = await this.handle.write(buffer, out, bytesRead - out, offset + done + out);
@@ -76,9 +86,11 @@ export class ExternalDataWriter {
     return this.end;
   }
 
-  async close(): Promise<void> {
+  /** Closes the file; returns its sha256 (hex). */
+  async close(): Promise<string> {
     // A trailing hole must still count as file length so the last tensor's range is inside the file.
     await this.handle.truncate(this.end);
     await this.handle.close();
+    return this.hash.digest('hex');
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +131,13 @@ describe('GraphBuilder', () => {
     expect(stored[1 * N + 0]).toBe(w[0 * K + 1]);
     expect(stored[5 * N + 7]).toBe(w[7 * K + 5]);
     expect(saved.modelBytes).toBeLessThan(4096);
+    // The hashes computed while writing are those of the files (alignment gaps included).
+    expect(saved.sha256.data).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(saved.sha256.model).toBe(
+      createHash('sha256')
+        .update(await readFile(saved.modelPath))
+        .digest('hex'),
+    );
     expect((await stat(saved.modelPath)).size).toBe(saved.modelBytes);
   });
 
@@ -216,6 +224,11 @@ describe('GraphBuilder', () => {
     const expected = reference(x, values(N * K, 1), bias, norm);
 
     const copied = await buildChain('fp32', mixed).save(join(dir, 'copied'));
+    expect(copied.sha256.data).toBe(
+      createHash('sha256')
+        .update(await readFile(copied.dataPath))
+        .digest('hex'),
+    );
     const out = await runOnce(copied.modelPath, { x: new ort.Tensor('float32', x, [2, 3, K]) });
     expect(maxAbsDiff(out.y!.data as Float32Array, expected)).toBeLessThan(1e-5);
 

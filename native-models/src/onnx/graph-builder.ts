@@ -76,6 +76,8 @@ export type SavedModel = Readonly<{
   payloadBytes: number;
   initializers: number;
   nodes: number;
+  /** sha256 (hex) of the model file and of the data file, computed while writing them. */
+  sha256: Readonly<{ model: string; data: string }>;
   /** Where each external initializer's bytes are. */
   placements: readonly ExternalPlacement[];
   inputs: readonly IoSpec[];
@@ -276,6 +278,8 @@ export class GraphBuilder {
     let bytesDone = 0;
     const writer = await ExternalDataWriter.create(dataPath, options.alignment ?? 65536);
     const tensors: TensorProtoData[] = [];
+    let dataSha256 = '';
+    let closed = false;
     try {
       for (const { name, spec } of this.inits) {
         const expected = byteLength(spec.dtype, spec.dims);
@@ -319,8 +323,10 @@ export class GraphBuilder {
         bytesDone += expected;
         options.onProgress?.({ bytesDone, bytesTotal, tensor: name });
       }
+      dataSha256 = await writer.close();
+      closed = true;
     } finally {
-      await writer.close();
+      if (!closed) await writer.close();
     }
     const toValueInfo = (io: IoSpec): ValueInfoData => ({ name: io.name, dtype: io.dtype, dims: io.dims });
     const model = encodeModel({
@@ -338,6 +344,7 @@ export class GraphBuilder {
       metadata: options.metadata,
     });
     await writeFile(modelPath, model);
+    const modelSha256 = createHash('sha256').update(model).digest('hex');
     return {
       modelPath,
       dataPath,
@@ -346,6 +353,7 @@ export class GraphBuilder {
       payloadBytes: writer.bytesWritten,
       initializers: tensors.length,
       nodes: this.nodes.length,
+      sha256: { model: modelSha256, data: dataSha256 },
       placements: tensors.flatMap((t) => ('external' in t ? [{ name: t.name, ...t.external }] : [])),
       inputs: [...this.inputs],
       outputs: [...this.outputs],
