@@ -76,18 +76,19 @@ export async function run(): Promise<BenchResult> {
     'bf16',
     'transformer',
   );
-  const deep = measure(
-    await ensureTinyCheckpoint(0, { transformerLayers: 8, transformerHeads: 16 }),
-    'bf16',
-    'transformer',
-  );
+  const deepCheckpoint = await ensureTinyCheckpoint(0, { transformerLayers: 8, transformerHeads: 16 });
+  const deep = measure(deepCheckpoint, 'bf16', 'transformer');
+  // int4 adds blockwise quantisation of every linear weight in JS: the slow path of a real conversion.
+  const deepInt4 = measure(deepCheckpoint, 'int4', 'transformer');
   const rate = (r: ChildResult) => mb(r.sourceBytes) / r.seconds;
   const deepRate = rate(deep);
   const extrapolatedSeconds = REAL_TRANSFORMER_BYTES / 1e6 / deepRate;
+  const extrapolatedInt4Seconds = REAL_TRANSFORMER_BYTES / 1e6 / rate(deepInt4);
   const rows = [
     ['tiny model, all components, fp32', full],
     ['transformer 2×512, bf16', shallow],
     ['transformer 8×512, bf16', deep],
+    ['transformer 8×512, int4 (block 32)', deepInt4],
   ] as const;
   const table = [
     'case                                 source MB  output MB   seconds   MB/s (source)  peak RSS MB  (baseline)',
@@ -96,7 +97,7 @@ export async function run(): Promise<BenchResult> {
         `${label.padEnd(36)} ${mb(r.sourceBytes).toFixed(1).padStart(9)}  ${mb(r.outputBytes).toFixed(1).padStart(9)}  ${r.seconds.toFixed(2).padStart(8)}  ${rate(r).toFixed(1).padStart(13)}  ${r.peakRssMB.toFixed(0).padStart(11)}  (${r.baselineRssMB.toFixed(0)})`,
     ),
     '',
-    `20B transformer (40.86 GB bf16) at the 8×512 rate: ~${(extrapolatedSeconds / 60).toFixed(1)} min (this machine, CPU-bound, 2 cores shared)`,
+    `20B transformer (40.86 GB bf16) at the 8×512 rates: bf16 ~${(extrapolatedSeconds / 60).toFixed(1)} min, int4 ~${(extrapolatedInt4Seconds / 60).toFixed(1)} min (this machine: 2 shared cores, warm page cache)`,
     `peak RSS: 2 layers ${shallow.peakRssMB.toFixed(0)} MB, 8 layers ${deep.peakRssMB.toFixed(0)} MB for ${mb(shallow.sourceBytes).toFixed(0)} → ${mb(deep.sourceBytes).toFixed(0)} MB of weights`,
   ].join('\n');
   return {
@@ -105,6 +106,8 @@ export async function run(): Promise<BenchResult> {
       tinyAll: full,
       transformerShallow: shallow,
       transformerDeep: deep,
+      transformerDeepInt4: deepInt4,
+      extrapolated20BTransformerInt4Seconds: extrapolatedInt4Seconds,
       sourceMBPerSecond: deepRate,
       extrapolated20BTransformerSeconds: extrapolatedSeconds,
       peakRssGrowthMB: deep.peakRssMB - shallow.peakRssMB,
