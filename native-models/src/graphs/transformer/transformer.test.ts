@@ -371,6 +371,32 @@ describe('QwenImageTransformer2DModel graph (tiny config)', () => {
     expect(scale).toBeLessThan(100);
   });
 
+  it('the same graph serves other layouts without a rebuild (three images of different sizes, batch 1)', async () => {
+    const grids: ImageGrid[] = [
+      [1, 3, 2],
+      [1, 2, 2],
+      [1, 1, 3],
+    ];
+    const textTokens = 4;
+    const r = qwenImageRopeTables({ axesDims: shape.axesDimsRope, images: grids, textTokens });
+    const tokens = r.imageTokens;
+    const h = values(tokens * shape.inChannels, 51);
+    const e = values(textTokens * shape.jointAttentionDim, 52, 2);
+    const m = Float32Array.from([1, 1, 1, 0]);
+    const out = (
+      await run(fp32Path, {
+        hidden_states: f32(h, [1, tokens, shape.inChannels]),
+        encoder_hidden_states: f32(e, [1, textTokens, shape.jointAttentionDim]),
+        encoder_hidden_states_mask: f32(m, [1, textTokens]),
+        timestep: f32(Float32Array.from([0.5]), [1]),
+        ...ropeFeeds(r),
+      })
+    )[TRANSFORMER_OUTPUT]!;
+    expect(out.dims).toEqual([1, tokens, 64]);
+    const ref = refTransformer(weights, shape, { hidden: h, encoder: e, mask: m, sigma: 0.5, rope: r });
+    expect(maxAbsDiff(out.data as Float32Array, ref)).toBeLessThan(1e-5);
+  });
+
   it('padded text tokens (mask 0) do not affect the output at all', async () => {
     const changed = Float32Array.from(encoder);
     // Item 1's two padded tokens get different embeddings.
