@@ -120,7 +120,8 @@ export class EditPipeline {
     const working = calculateDimensions(input.width, input.height, req.area);
     const output = outputSize(working, { width: req.width, height: req.height });
     const cfgActive = req.cfg > 1 && req.negativePrompt !== null;
-    const recipe: EditRecipe = {
+    // Built when the run ends: the provider is only known once the sessions exist.
+    const recipe = (): EditRecipe => ({
       model: { id: info.id, precision: info.precision, hashes: info.hashes },
       imageSha256,
       prompt: req.prompt,
@@ -138,7 +139,7 @@ export class EditPipeline {
       memoryPolicy: this.memoryPolicy,
       noise: 'torch.randn float32 CPU',
       scheduler: 'FlowMatchEulerDiscrete',
-    };
+    });
     const resized = await resizeRgb(input, working.width, working.height, 'lanczos3');
     timings.load = now() - t0;
 
@@ -235,11 +236,11 @@ export class EditPipeline {
       timings.finish = now() - tf;
       timings.total = now() - t0;
       if (this.memoryPolicy === 'low-memory') await model.release(['vae_decoder']);
-      return { status: 'done', png, latents: x, rgb: result.rgb, width: result.width, height: result.height, recipe, timings, cache };
+      return { status: 'done', png, latents: x, rgb: result.rgb, width: result.width, height: result.height, recipe: recipe(), timings, cache };
     } catch (error) {
       if (!(error instanceof Cancelled)) throw error;
       timings.total = now() - t0;
-      return { status: 'cancelled', recipe, timings, atStep: step };
+      return { status: 'cancelled', recipe: recipe(), timings, atStep: step };
     }
   }
 

@@ -86,9 +86,9 @@ export function previewFromTokens(
       const v = x0[k]!;
       const s3 = (k & 3) * 3;
       const wk = k * 3;
-      acc[s3] += v * weight[wk]!;
-      acc[s3 + 1] += v * weight[wk + 1]!;
-      acc[s3 + 2] += v * weight[wk + 2]!;
+      acc[s3] = acc[s3]! + v * weight[wk]!;
+      acc[s3 + 1] = acc[s3 + 1]! + v * weight[wk + 1]!;
+      acc[s3 + 2] = acc[s3 + 2]! + v * weight[wk + 2]!;
     }
     const ty = (t / halfW) | 0;
     const tx = t - ty * halfW;
