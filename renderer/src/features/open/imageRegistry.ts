@@ -22,10 +22,6 @@ export class ImageRegistry<T extends Closable = ImageBitmap> {
     for (const l of this.#listeners) l();
   }
 
-  get size(): number {
-    return this.#images.size;
-  }
-
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
