@@ -353,18 +353,21 @@ export class Project {
       const toTrash = [...new Set(removed.flatMap(blobsOf))].filter((b) => !stillUsed.has(b));
       const entry = `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}`;
       const entryDir = join(this.dir, TRASH_DIR, entry);
+      const head = removedIds.has(this.file.head) ? target.parentId : this.file.head;
       try {
         await this.fs.mkdirp(join(entryDir, BLOBS_DIR));
+        const record = { deletedAt: new Date().toISOString(), versions: removed };
         await writeFileAtomic(
           this.fs,
           join(entryDir, 'versions.json'),
-          Buffer.from(JSON.stringify({ deletedAt: new Date().toISOString(), versions: removed }, null, 1)),
+          Buffer.from(JSON.stringify(record, null, 1)),
         );
+        await this.commit({ ...this.file, head, versions: kept });
       } catch (error) {
-        throw toWriteError(error, 'the deleted versions');
+        // Nothing was deleted: drop the trash entry just made for it.
+        await this.fs.removeTree(entryDir).catch(() => undefined);
+        throw toWriteError(error, 'the deletion');
       }
-      const head = removedIds.has(this.file.head) ? target.parentId : this.file.head;
-      await this.commit({ ...this.file, head, versions: kept });
       // Only now, with no saved state referring to them, do the files move. A crash in between leaves them
       // unreferenced in blobs/, which is harmless.
       const moved: BlobRef[] = [];

@@ -72,6 +72,35 @@ describe('full disk', () => {
     expect(reopened.versions.map((v) => v.id)).toEqual([reopened.versions[0]!.id, first.id, added.id]);
   });
 
+  it('deleting a branch on a full disk fails cleanly: versions, blobs and trash as before', async () => {
+    const fs = fullDiskFs(Infinity);
+    const projectDir = join(dir, 'd');
+    const p = await Project.create(projectDir, await seededPng(0), { fs });
+    const v = await p.addVersion({ parentId: p.head, png: await seededPng(1), recipe: sampleRecipe(1) });
+    const blobsBefore = (await readdir(join(projectDir, 'blobs'))).sort();
+    // No room for the trash record; then room for it (~1 KB) but not for the new project.json.
+    for (const budget of [0, 1500]) {
+      fs.budget = budget;
+      await expect(p.deleteBranch(v.id)).rejects.toMatchObject({ code: 'DISK_FULL' });
+      expect(p.versions.map((x) => x.id)).toContain(v.id);
+      expect(p.head).toBe(v.id);
+      expect((await readdir(join(projectDir, 'blobs'))).sort()).toEqual(blobsBefore);
+      expect(await p.listTrash()).toEqual([]);
+    }
+    expect(
+      fs.failures.map((f) =>
+        f
+          .split('/')
+          .pop()!
+          .replace(/\.tmp-.*/, ''),
+      ),
+    ).toEqual(['versions.json', 'project.json']);
+    fs.budget = Infinity;
+    await p.deleteBranch(v.id);
+    expect(await p.listTrash()).toHaveLength(1);
+    await p.close();
+  });
+
   it('creating a project on a full disk is DISK_FULL', async () => {
     const error = await Project.create(join(dir, 'q'), await seededPng(0), { fs: fullDiskFs(100) }).catch(
       (e: unknown) => e,

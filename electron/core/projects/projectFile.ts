@@ -262,18 +262,22 @@ async function keepBackup(fs: ProjectFs, dir: string): Promise<void> {
  */
 export function scanTruncated(text: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const listAt = text.indexOf('"versions":[');
-  const head = listAt < 0 ? text : text.slice(0, listAt);
-  for (const m of head.matchAll(/"(\w+)":("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/g)) {
+  const list = /"versions"\s*:\s*\[/.exec(text);
+  const head = list ? text.slice(0, list.index) : text;
+  for (const m of head.matchAll(/"(\w+)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/g)) {
     try {
       out[m[1]!] = JSON.parse(m[2]!);
     } catch {
       // an unreadable field is simply not recovered
     }
   }
-  if (listAt < 0) return out;
+  if (!list) return out;
   const versions: unknown[] = [];
-  let i = listAt + '"versions":['.length;
+  const skipSpace = (at: number) => {
+    while (at < text.length && /\s/.test(text[at]!)) at++;
+    return at;
+  };
+  let i = skipSpace(list.index + list[0].length);
   while (text[i] === '{') {
     const end = matchingBrace(text, i);
     if (end < 0) break;
@@ -282,9 +286,9 @@ export function scanTruncated(text: string): Record<string, unknown> {
     } catch {
       break;
     }
-    i = end + 1;
+    i = skipSpace(end + 1);
     if (text[i] !== ',') break;
-    i++;
+    i = skipSpace(i + 1);
   }
   out.versions = versions;
   return out;

@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { nodeProjectFs } from './projectFs';
-import { isProcessAlive, LOCK_FILE, ProjectLock } from './projectLock';
+import { isProcessAlive, LOCK_FILE, processStartTime, ProjectLock } from './projectLock';
 import { makeTempDir } from './testing/images';
 
 let dir: string;
@@ -63,4 +64,45 @@ describe('ProjectLock', () => {
     if (first.acquired) await first.lock.release();
     expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ token: 'someone-else' });
   });
+});
+
+describe('stale-lock detection with live pids', () => {
+  it('respects a lock of a live process that is older than the lock', async () => {
+    // pid 1 has run since boot, long before this lock was taken.
+    await writeFile(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 1, hostname: hostname(), createdAt: new Date().toISOString(), token: 'init' }),
+    );
+    const result = await ProjectLock.acquire(nodeProjectFs, dir);
+    expect(result.acquired).toBe(false);
+  });
+
+  it('takes over a lock from before the last boot even if its pid is in use now', async () => {
+    await writeFile(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 1, hostname: hostname(), createdAt: '2001-01-01T00:00:00Z', token: 'old' }),
+    );
+    expect((await ProjectLock.acquire(nodeProjectFs, dir)).acquired).toBe(true);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'takes over a lock whose pid now belongs to a process started after it',
+    async () => {
+      const child = spawn('sleep', ['30']);
+      try {
+        await new Promise((resolve) => child.on('spawn', resolve));
+        const started = processStartTime(child.pid!);
+        expect(started).not.toBeNull();
+        expect(Math.abs(started! - Date.now())).toBeLessThan(60_000);
+        const createdAt = new Date(started! - 20_000).toISOString(); // taken 20 s before this process started
+        await writeFile(
+          join(dir, LOCK_FILE),
+          JSON.stringify({ pid: child.pid, hostname: hostname(), createdAt, token: 'reused' }),
+        );
+        expect((await ProjectLock.acquire(nodeProjectFs, dir)).acquired).toBe(true);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    },
+  );
 });

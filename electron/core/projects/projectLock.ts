@@ -5,7 +5,8 @@
  * deleting the file). Losers open the project read-only and are told who holds it.
  */
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { hostname, uptime } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -116,8 +117,38 @@ async function readLock(fs: ProjectFs, path: string): Promise<LockInfo | 'missin
   }
 }
 
+/**
+ * A lock is stale when its process is gone, or when it is older than the process now using its pid: after
+ * a crash and a reboot (or long uptime) the pid may belong to something unrelated, which would otherwise
+ * keep the project read-only for good. Locks from other hosts cannot be checked.
+ */
 function isStale(holder: LockInfo): boolean {
-  return holder.hostname === hostname() && !isProcessAlive(holder.pid);
+  if (holder.hostname !== hostname()) return false;
+  if (!isProcessAlive(holder.pid)) return true;
+  const lockedAt = Date.parse(holder.createdAt);
+  if (Number.isNaN(lockedAt)) return false;
+  const bootedAt = Date.now() - uptime() * 1000;
+  if (lockedAt < bootedAt - 60_000) return true;
+  const started = processStartTime(holder.pid);
+  // Start times are only known to 10 ms, and clocks drift: allow a few seconds.
+  return started !== null && started > lockedAt + 5_000;
+}
+
+/** When process `pid` started (epoch ms), on Linux; null elsewhere or when unknown. */
+export function processStartTime(pid: number): number | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime, in clock ticks since boot) counts from after the ")" that ends the command name.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    if (!btime || !Number.isFinite(ticks)) return null;
+    // USER_HZ is 100 on every Linux architecture Node supports.
+    return Number(btime[1]) * 1000 + ticks * 10;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -87,6 +87,20 @@ describe('damaged project.json', () => {
     expect(p.report.issues.join(' ')).toMatch(/does not exist; switched to the latest/);
   });
 
+  it('a hand-edited, pretty-printed file cut short: salvages its complete records too', async () => {
+    const ids = await chain();
+    await unlink(join(projectDir, BACKUP_FILE));
+    const pretty = JSON.stringify(await readJson(), null, 2);
+    await writeFile(
+      join(projectDir, PROJECT_FILE),
+      pretty.slice(0, pretty.lastIndexOf(`"id": "${ids[3]}"`) + 10),
+    );
+    const p = await open({ readOnly: true });
+    expect(p.report.source).toBe('salvaged');
+    expect(p.versions.map((v) => v.id)).toEqual(ids.slice(0, 3));
+    expect(p.name).toBe((await Project.open(projectDir, { readOnly: true })).name);
+  });
+
   it('wrong types: drops only the unreadable record, re-roots its child, and says so', async () => {
     const ids = await chain();
     await unlink(join(projectDir, BACKUP_FILE));
