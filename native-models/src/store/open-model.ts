@@ -16,7 +16,7 @@ export type Provider = 'cuda' | 'cpu';
 export type OpenModelOptions = Readonly<{
   /** Execution providers in order of preference (default ['cuda', 'cpu']). */
   providers?: readonly Provider[];
-  /** 'sha256' (default) hashes every file; 'size' only checks presence and sizes (fast re-open). */
+  /** 'sha256' (default) hashes every file; 'auto' only files changed since the last full check; 'size' none. */
   verify?: VerifyMode;
   /** Where the fallback line goes (default console.warn). */
   log?: (line: string) => void;

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, open, readFile, rm, truncate } from 'node:fs/promises';
+import { cp, mkdtemp, open, readFile, rm, stat, truncate, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -108,6 +108,32 @@ describe('openModel', () => {
     await expect(openModel(dir, { providers: ['cpu'] })).rejects.toThrow(
       /vae_decoder\/model\.onnx\.data: sha256 mismatch \(model\.json records [0-9a-f]{16}…, the file has [0-9a-f]{16}…\)/,
     );
+  });
+
+  it("in 'auto' mode trusts files unchanged since the last full check and re-hashes changed ones", async () => {
+    const dir = await copyOfTiny('auto');
+    await verifyModelFolder(dir, 'auto');
+    const stamp = JSON.parse(await readFile(join(dir, '.verified.json'), 'utf8')) as {
+      files: Record<string, unknown>;
+    };
+    expect(Object.keys(stamp.files).sort()).toEqual(Object.keys((await manifestOf(dir)).files).sort());
+    const data = join(dir, 'text', 'model.onnx.data');
+    const { mtime } = await stat(data);
+    const fh = await open(data, 'r+');
+    const byte = new Uint8Array(1);
+    await fh.read(byte, 0, 1, 100);
+    byte[0] = byte[0]! ^ 0x55;
+    await fh.write(byte, 0, 1, 100);
+    await fh.close();
+    // Same size and (restored) modification time: 'auto' trusts the stamp, a full check does not.
+    await utimes(data, mtime, mtime);
+    await expect(verifyModelFolder(dir, 'auto')).resolves.toBeDefined();
+    await expect(verifyModelFolder(dir, 'sha256')).rejects.toThrow(
+      /text\/model\.onnx\.data: sha256 mismatch/,
+    );
+    // A rewrite that moves the modification time is hashed again and refused.
+    await utimes(data, new Date(), new Date(Date.now() + 5000));
+    await expect(verifyModelFolder(dir, 'auto')).rejects.toThrow(/text\/model\.onnx\.data: sha256 mismatch/);
   });
 
   it('refuse a truncated data file even in fast (size-only) mode', async () => {

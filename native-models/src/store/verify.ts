@@ -3,13 +3,32 @@
  * every component's files are listed, and that every listed file exists with the recorded size and
  * sha256. A folder that fails is refused whole; nothing in it is used.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from './hash';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from './manifest';
 import type { ModelManifest } from './manifest';
 
-export type VerifyMode = 'sha256' | 'size';
+/**
+ * 'sha256' hashes every file; 'size' checks presence and sizes only; 'auto' hashes only files whose size or
+ * modification time differ from the last full verification (recorded in `.verified.json`), so a 40 GB
+ * model is hashed once, not at every start, while any rewritten file is still caught.
+ */
+export type VerifyMode = 'sha256' | 'size' | 'auto';
+
+/** Written after a successful hash of every file: what each file looked like then. */
+export const VERIFIED_STAMP = '.verified.json';
+
+type Stamp = { manifestSha256: string; files: Record<string, { bytes: number; mtimeMs: number }> };
+
+async function readStamp(dir: string): Promise<Stamp | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, VERIFIED_STAMP), 'utf8')) as Stamp;
+  } catch {
+    return undefined;
+  }
+}
 
 export class ModelFolderError extends Error {
   constructor(message: string) {
@@ -53,19 +72,23 @@ export async function verifyModelFolder(dir: string, mode: VerifyMode = 'sha256'
         throw new ModelFolderError(`${manifestPath}: component '${name}' uses ${file}, which has no hash`);
     }
   }
+  const manifestSha256 = createHash('sha256').update(text).digest('hex');
+  const stamp = mode === 'auto' ? await readStamp(dir) : undefined;
+  const trusted = stamp?.manifestSha256 === manifestSha256 ? stamp.files : {};
+  const seen: Stamp['files'] = {};
   for (const [file, expected] of Object.entries(manifest.files)) {
     const path = join(dir, file);
-    const size = await stat(path).then(
-      (s) => s.size,
-      () => undefined,
-    );
-    if (size === undefined) throw new ModelFolderError(`${path}: missing (listed in ${MODEL_MANIFEST})`);
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined) throw new ModelFolderError(`${path}: missing (listed in ${MODEL_MANIFEST})`);
+    const size = info.size;
+    seen[file] = { bytes: size, mtimeMs: Math.trunc(info.mtimeMs) };
     if (size !== expected.bytes) {
       throw new ModelFolderError(
         `${path}: ${size} bytes, ${MODEL_MANIFEST} records ${expected.bytes} (truncated or modified)`,
       );
     }
-    if (mode === 'sha256') {
+    const unchanged = trusted[file]?.bytes === size && trusted[file]?.mtimeMs === Math.trunc(info.mtimeMs);
+    if (mode === 'sha256' || (mode === 'auto' && !unchanged)) {
       const actual = await sha256File(path);
       if (actual !== expected.sha256) {
         throw new ModelFolderError(
@@ -73,6 +96,13 @@ export async function verifyModelFolder(dir: string, mode: VerifyMode = 'sha256'
         );
       }
     }
+  }
+  if (mode !== 'size') {
+    // Best effort: a read-only model folder simply gets hashed again next time.
+    await writeFile(
+      join(dir, VERIFIED_STAMP),
+      JSON.stringify({ manifestSha256, files: seen } satisfies Stamp),
+    ).catch(() => undefined);
   }
   return manifest;
 }
