@@ -10,20 +10,20 @@ import type { JointInputs, TransformerContext } from './context';
 
 export type Modulation = Readonly<{ shift: string; scale: string; gate: string }>;
 
-/** Splits `Linear(SiLU(temb))` of `<prefix>` (`[B, 6D]`) into two `[B, 1, D]` modulation triples. */
-export function modulationParams(
-  ctx: TransformerContext,
-  siluTemb: string,
-  prefix: string,
-): [Modulation, Modulation] {
-  const { b, src } = ctx;
-  const params = b.op('Unsqueeze', [
-    linear(b, src, siluTemb, prefix, { quantize: true }),
-    b.constant([1], 'int64'),
-  ]);
+/**
+ * What the modulation Linears read. `siluTemb` `[B, D]` is SiLU(temb). With `zeroCond` (config `zero_cond_t`,
+ * Edit-2511) the image stream is modulated per token: `siluBoth` `[2B, D]` holds SiLU(temb) for t and for t = 0,
+ * and `isNoise` (bool `[B, S, 1]`) picks the t half for the noise tokens, the t = 0 half for reference tokens.
+ */
+export type Conditioning = Readonly<{
+  siluTemb: string;
+  zeroCond?: Readonly<{ siluBoth: string; isNoise: string }>;
+}>;
+
+function splitSix(b: GraphBuilder, params: string): [Modulation, Modulation] {
   const [shift1, scale1, gate1, shift2, scale2, gate2] = b.node(
     'Split',
-    [params],
+    [b.op('Unsqueeze', [params, b.constant([1], 'int64')])],
     { axis: -1, num_outputs: 6 },
     { outputs: 6 },
   ) as [string, string, string, string, string, string];
@@ -31,6 +31,37 @@ export function modulationParams(
     { shift: shift1, scale: scale1, gate: gate1 },
     { shift: shift2, scale: scale2, gate: gate2 },
   ];
+}
+
+/** Splits `Linear(SiLU(temb))` of `<prefix>` (`[B, 6D]`) into two `[B, 1, D]` modulation triples. */
+export function modulationParams(
+  ctx: TransformerContext,
+  siluTemb: string,
+  prefix: string,
+): [Modulation, Modulation] {
+  return splitSix(ctx.b, linear(ctx.b, ctx.src, siluTemb, prefix, { quantize: true }));
+}
+
+/** zero_cond_t: one Linear over both halves, then per-token `[B, S, D]` triples chosen by `isNoise`. */
+export function perTokenModulationParams(
+  ctx: TransformerContext,
+  zeroCond: NonNullable<Conditioning['zeroCond']>,
+  prefix: string,
+): [Modulation, Modulation] {
+  const { b, src } = ctx;
+  const both = linear(b, src, zeroCond.siluBoth, prefix, { quantize: true });
+  const [withT, withZero] = b.node('Split', [both], { axis: 0, num_outputs: 2 }, { outputs: 2 }) as [
+    string,
+    string,
+  ];
+  const t = splitSix(b, withT);
+  const zero = splitSix(b, withZero);
+  const pick = (a: Modulation, z: Modulation): Modulation => ({
+    shift: b.op('Where', [zeroCond.isNoise, a.shift, z.shift]),
+    scale: b.op('Where', [zeroCond.isNoise, a.scale, z.scale]),
+    gate: b.op('Where', [zeroCond.isNoise, a.gate, z.gate]),
+  });
+  return [pick(t[0], zero[0]), pick(t[1], zero[1])];
 }
 
 /** `LayerNorm(x)·(1 + scale) + shift` (LayerNorm without affine, eps 1e-6). */
@@ -64,15 +95,17 @@ export function transformerBlock(
   index: number,
   image: string,
   text: string,
-  siluTemb: string,
+  cond: Conditioning,
   joint: JointInputs,
 ): [string, string] {
   const { b, shape } = ctx;
   const prefix = `transformer_blocks.${index}`;
   const dim = shape.numHeads * shape.headDim;
   return b.scope(prefix, () => {
-    const [img1, img2] = modulationParams(ctx, siluTemb, `${prefix}.img_mod.1`);
-    const [txt1, txt2] = modulationParams(ctx, siluTemb, `${prefix}.txt_mod.1`);
+    const [img1, img2] = cond.zeroCond
+      ? perTokenModulationParams(ctx, cond.zeroCond, `${prefix}.img_mod.1`)
+      : modulationParams(ctx, cond.siluTemb, `${prefix}.img_mod.1`);
+    const [txt1, txt2] = modulationParams(ctx, cond.siluTemb, `${prefix}.txt_mod.1`);
     const imgIn = modulate(b, image, dim, img1.shift, img1.scale, 'img_norm1');
     const txtIn = modulate(b, text, dim, txt1.shift, txt1.scale, 'txt_norm1');
     const [imgAttn, txtAttn] = jointAttention(ctx, prefix, imgIn, txtIn, joint);

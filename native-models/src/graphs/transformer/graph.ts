@@ -9,6 +9,8 @@
  * - `timestep` `[batch]`: σ = t/1000 (the pipeline divides; the graph multiplies by 1000 inside the sinusoid).
  * - `img_rope_cos`, `img_rope_sin` `[image_tokens, head_dim/2]`, `txt_rope_cos`, `txt_rope_sin`
  *   `[text_tokens, head_dim/2]`: from `qwenImageRopeTables` (rope.ts).
+ * - `modulate_index` `[batch, image_tokens]`: only in graphs built with `zeroCondT` (Edit-2511): 0 for noise
+ *   tokens, 1 for reference tokens.
  * Output: `sample` `[batch, image_tokens, patch²·out_channels]` float32: the flow velocity for every image-stream
  * token; the pipeline keeps the first N_img (noise) tokens.
  */
@@ -25,6 +27,7 @@ import type { IoSpec, PrecisionOptions, SaveOptions, SavedModel } from '../../on
 import type { WeightSource } from '../../weights';
 import type { TransformerShape } from '../../convert/architecture/transformer';
 import { transformerBlock } from './block';
+import type { Conditioning } from './block';
 import type { AttentionKind, JointInputs, KeyMask, TransformerContext } from './context';
 import { MASKED_SCORE } from './attention';
 import { timestepEmbedding } from './timestep';
@@ -38,6 +41,7 @@ export const TRANSFORMER_INPUTS = {
   imgRopeSin: 'img_rope_sin',
   txtRopeCos: 'txt_rope_cos',
   txtRopeSin: 'txt_rope_sin',
+  modulateIndex: 'modulate_index',
 } as const;
 
 export const TRANSFORMER_OUTPUT = 'sample';
@@ -52,6 +56,11 @@ export type TransformerGraphOptions = PrecisionOptions &
      * flash-attention kernel, which takes no mask.
      */
     textMask?: boolean;
+    /**
+     * Config `zero_cond_t` (Qwen-Image-Edit-2511): adds the input `modulate_index` `[batch, image_tokens]`
+     * (0 = noise tokens, modulated with t; 1 = reference tokens, modulated with t = 0). Default false.
+     */
+    zeroCondT?: boolean;
   }>;
 
 function jointInputs(
@@ -106,7 +115,7 @@ export function transformerGraph(
   src: WeightSource,
   options: TransformerGraphOptions = {},
 ): GraphBuilder {
-  const { attention = 'mha', textMask = true, ...precision } = options;
+  const { attention = 'mha', textMask = true, zeroCondT = false, ...precision } = options;
   const b = new GraphBuilder({ name: 'qwen_image_transformer', ...precision });
   const ctx: TransformerContext = { b, src, shape };
   const dim = shape.numHeads * shape.headDim;
@@ -129,12 +138,28 @@ export function transformerGraph(
   let image = linear(b, src, castIfNeeded(b, hiddenIn, 'float32', b.compute), 'img_in');
   let text = castIfNeeded(b, encoderIn, 'float32', b.compute);
   text = linear(b, src, rmsNorm(b, src, text, 'txt_norm.weight', 1e-6), 'txt_in');
-  const temb = timestepEmbedding(ctx, timestep);
   // Every modulation Linear (blocks and norm_out) starts with SiLU(temb): compute it once.
-  const siluTemb = silu(b, temb, 'temb_silu');
+  let cond: Conditioning;
+  if (zeroCondT) {
+    const index = b.input(TRANSFORMER_INPUTS.modulateIndex, 'float32', ['batch', 'image_tokens']);
+    const both = b.op('Concat', [timestep, b.op('Mul', [timestep, b.constant(0, 'float32')])], { axis: 0 });
+    const siluBoth = silu(b, timestepEmbedding(ctx, both), 'temb_silu');
+    const [siluT] = b.node('Split', [siluBoth], { axis: 0, num_outputs: 2 }, { outputs: 2 }) as [
+      string,
+      string,
+    ];
+    const isNoise = b.op('Unsqueeze', [
+      b.op('Equal', [index, b.constant(0, 'float32')]),
+      b.constant([2], 'int64'),
+    ]);
+    cond = { siluTemb: siluT, zeroCond: { siluBoth, isNoise } };
+  } else {
+    cond = { siluTemb: silu(b, timestepEmbedding(ctx, timestep), 'temb_silu') };
+  }
+  const siluTemb = cond.siluTemb;
   const joint = jointInputs(ctx, hiddenIn, encoderIn, mask, attention);
   for (let i = 0; i < shape.numLayers; i++)
-    [image, text] = transformerBlock(ctx, i, image, text, siluTemb, joint);
+    [image, text] = transformerBlock(ctx, i, image, text, cond, joint);
 
   const out = b.scope('norm_out', () => {
     const emb = b.op('Unsqueeze', [linear(b, src, siluTemb, 'norm_out.linear'), b.constant([1], 'int64')]);

@@ -199,11 +199,28 @@ export function refTimestepEmbedding(w: Weights, sigma: number): Vec {
   return refLinear(w, 'time_text_embed.timestep_embedder.linear_2', refSilu(h), 1);
 }
 
-const addGated = (x: Vec, gate: ArrayLike<number>, y: ArrayLike<number>, dim: number) => {
-  for (let i = 0; i < x.length; i++) x[i] = x[i]! + gate[i % dim]! * y[i]!;
+/** Per-row modulation vectors: row `r` uses `sets[which(r)]`. */
+function rowsOf(sets: readonly Vec[], which: (row: number) => number, rows: number, dim: number): Vec {
+  const out = new Float64Array(rows * dim);
+  for (let r = 0; r < rows; r++) out.set(sets[which(r)]!, r * dim);
+  return out;
+}
+
+/** `LN(x)·(1 + scale) + shift` with per-row `[rows, dim]` shift and scale. */
+function refModulateRows(x: ArrayLike<number>, dim: number, shift: Vec, scale: Vec): Vec {
+  const n = refLayerNorm(x, dim, 1e-6);
+  for (let i = 0; i < n.length; i++) n[i] = n[i]! * (1 + scale[i]!) + shift[i]!;
+  return n;
+}
+
+const addGatedRows = (x: Vec, gate: Vec, y: ArrayLike<number>) => {
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! + gate[i]! * y[i]!;
 };
 
-/** One transformer forward for one batch item; returns `[S, patch²·out_channels]`. */
+/**
+ * One transformer forward for one batch item; returns `[S, patch²·out_channels]`. With `modulateIndex`
+ * (zero_cond_t) image token r is modulated with t where the index is 0 and with t = 0 otherwise.
+ */
 export function refTransformer(
   w: Weights,
   shape: TransformerShape,
@@ -213,6 +230,7 @@ export function refTransformer(
     mask: ArrayLike<number>;
     sigma: number;
     rope: RefRope;
+    modulateIndex?: ArrayLike<number>;
   }>,
 ): Vec {
   const D = shape.numHeads * shape.headDim;
@@ -226,41 +244,33 @@ export function refTransformer(
     L,
   );
   const temb = refTimestepEmbedding(w, input.sigma);
+  const tembZero = refTimestepEmbedding(w, 0);
+  const index = input.modulateIndex;
+  const imgWhich = (r: number) => (index && index[r] !== 0 ? 1 : 0);
   for (let i = 0; i < shape.numLayers; i++) {
     const p = `transformer_blocks.${i}`;
-    const [ish1, isc1, ig1, ish2, isc2, ig2] = refModulation(w, `${p}.img_mod.1`, temb, D) as [
-      Vec,
-      Vec,
-      Vec,
-      Vec,
-      Vec,
-      Vec,
-    ];
-    const [tsh1, tsc1, tg1, tsh2, tsc2, tg2] = refModulation(w, `${p}.txt_mod.1`, temb, D) as [
-      Vec,
-      Vec,
-      Vec,
-      Vec,
-      Vec,
-      Vec,
-    ];
+    const imgT = refModulation(w, `${p}.img_mod.1`, temb, D);
+    const imgZero = refModulation(w, `${p}.img_mod.1`, tembZero, D);
+    // [shift1, scale1, gate1, shift2, scale2, gate2], each [S, D] (image) or [L, D] (text).
+    const im = imgT.map((v, k) => rowsOf([v, imgZero[k]!], imgWhich, S, D));
+    const tm = refModulation(w, `${p}.txt_mod.1`, temb, D).map((v) => rowsOf([v], () => 0, L, D));
     const [ia, ta] = refJointAttention(
       w,
       shape,
       p,
-      refModulate(img, D, ish1, isc1),
-      refModulate(txt, D, tsh1, tsc1),
+      refModulateRows(img, D, im[0]!, im[1]!),
+      refModulateRows(txt, D, tm[0]!, tm[1]!),
       input.mask,
       input.rope,
     );
     img = Float64Array.from(img);
     txt = Float64Array.from(txt);
-    addGated(img, ig1, ia, D);
-    addGated(txt, tg1, ta, D);
+    addGatedRows(img, im[2]!, ia);
+    addGatedRows(txt, tm[2]!, ta);
     const mlp = (x: Vec, rows: number, name: string) =>
       refLinear(w, `${p}.${name}.net.2`, refGeluTanh(refLinear(w, `${p}.${name}.net.0.proj`, x, rows)), rows);
-    addGated(img, ig2, mlp(refModulate(img, D, ish2, isc2), S, 'img_mlp'), D);
-    addGated(txt, tg2, mlp(refModulate(txt, D, tsh2, tsc2), L, 'txt_mlp'), D);
+    addGatedRows(img, im[5]!, mlp(refModulateRows(img, D, im[3]!, im[4]!), S, 'img_mlp'));
+    addGatedRows(txt, tm[5]!, mlp(refModulateRows(txt, D, tm[3]!, tm[4]!), L, 'txt_mlp'));
   }
   const e = refLinear(w, 'norm_out.linear', refSilu(temb), 1);
   const [scale, shift] = [e.subarray(0, D), e.subarray(D, 2 * D)];

@@ -397,6 +397,44 @@ describe('QwenImageTransformer2DModel graph (tiny config)', () => {
     expect(maxAbsDiff(out.data as Float32Array, ref)).toBeLessThan(1e-5);
   });
 
+  it('zero_cond_t (Edit-2511): reference tokens modulated with t = 0 match the reference to 1e-5', async () => {
+    const info = await buildTransformerGraph(
+      shape,
+      src,
+      { precision: 'fp32', zeroCondT: true },
+      join(dir, 'zero-cond'),
+    );
+    expect(info.inputs.map((i) => i.name)).toContain('modulate_index');
+    // Noise tokens are image 0 (6 tokens), reference tokens image 1 (6 tokens).
+    const index = Float32Array.from({ length: B * S }, (_, i) => (i % S < S / 2 ? 0 : 1));
+    const out = (
+      await run(info.saved.modelPath, { ...transformerFeeds(), modulate_index: f32(index, [B, S]) })
+    )[TRANSFORMER_OUTPUT]!.data as Float32Array;
+    for (let item = 0; item < B; item++) {
+      const ref = refTransformer(weights, shape, {
+        hidden: hidden.subarray(item * S * shape.inChannels, (item + 1) * S * shape.inChannels),
+        encoder: encoder.subarray(
+          item * L * shape.jointAttentionDim,
+          (item + 1) * L * shape.jointAttentionDim,
+        ),
+        mask: mask.subarray(item * L, (item + 1) * L),
+        sigma: sigmas[item]!,
+        rope,
+        modulateIndex: index.subarray(item * S, (item + 1) * S),
+      });
+      expect(maxAbsDiff(out.subarray(item * S * 64, (item + 1) * S * 64), ref)).toBeLessThan(1e-5);
+    }
+    // It differs from the plain model, and an all-zero index gives the plain model back.
+    expect(maxAbsDiff(out, fp32Out)).toBeGreaterThan(1e-3);
+    const zeros = (
+      await run(info.saved.modelPath, {
+        ...transformerFeeds(),
+        modulate_index: f32(new Float32Array(B * S), [B, S]),
+      })
+    )[TRANSFORMER_OUTPUT]!.data as Float32Array;
+    expect(maxAbsDiff(zeros, fp32Out)).toBeLessThan(1e-6);
+  });
+
   it('padded text tokens (mask 0) do not affect the output at all', async () => {
     const changed = Float32Array.from(encoder);
     // Item 1's two padded tokens get different embeddings.
