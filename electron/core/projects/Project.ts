@@ -254,9 +254,29 @@ export class Project {
     return this.blobs.read(this.getVersion(id).image.blob);
   }
 
-  async readThumbnail(id: string): Promise<Buffer | null> {
-    const ref = this.getVersion(id).thumbnail;
-    return ref ? this.blobs.read(ref) : null;
+  /**
+   * A version's thumbnail (WebP, at most 256 px). One that is missing or damaged (e.g. a version migrated
+   * from v0) is made from the image; the writer also stores it and records it in the version.
+   */
+  async readThumbnail(id: string): Promise<Buffer> {
+    const node = this.getVersion(id);
+    if (node.thumbnail && (await this.blobs.health(node.thumbnail)) === 'ok')
+      return this.blobs.read(node.thumbnail);
+    const thumbnail = await makeThumbnail(await this.readImage(id));
+    if (this.readOnly) return thumbnail;
+    return this.exclusive(async () => {
+      const ref = await this.blobs.put(thumbnail, 'webp');
+      await this.commit({
+        ...this.file,
+        versions: this.file.versions.map((v) => (v.id === id ? { ...v, thumbnail: ref } : v)),
+      });
+      return thumbnail;
+    });
+  }
+
+  /** The file path of a blob, for serving it (e.g. over the app:// protocol); rejects anything but a blob name. */
+  blobPath(name: string): string {
+    return this.blobs.pathOf(name);
   }
 
   /** Reads a blob by name (names are validated: a path smuggled in as a name is INVALID_BLOB_NAME). */

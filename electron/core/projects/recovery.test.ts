@@ -272,9 +272,18 @@ describe('migration', () => {
     expect(JSON.parse(await readFile(join(projectDir, 'project.v0.json'), 'utf8'))).toMatchObject({
       version: 0,
     });
+    // v0 had no thumbnails: the writer makes and records one on first request.
+    expect(n1.thumbnail).toBeNull();
+    const thumb = await p.readThumbnail('n1');
+    expect(thumb.subarray(8, 12).toString('latin1')).toBe('WEBP');
     await p.close();
     const again = await open();
     expect(again.report).toEqual({ source: 'primary', migratedFrom: null, issues: [] });
     expect(again.id).toBe(p.id);
+    expect(await again.readBlob(again.getVersion('n1').thumbnail!)).toEqual(thumb);
+    expect(again.blobPath(n1.image.blob)).toBe(join(projectDir, 'blobs', n1.image.blob));
+    expect(() => again.blobPath('../project.json')).toThrow(
+      expect.objectContaining({ code: 'INVALID_BLOB_NAME' }),
+    );
   });
 });
