@@ -35,8 +35,9 @@
  * - Quantisation: `quantizeBlockwise(w[N·K], N, K, bits, blockSize)` → MatMulNBits B `[N, kBlocks, blob]`
  *   (low nibble first) and scales `[N, kBlocks]`, symmetric RTN, default zero point.
  * - `b.save(dir, { modelFile, dataFile, alignment, inlineMaxBytes, metadata, onProgress })` → `SavedModel`
- *   (paths, sizes, node and initializer counts, graph I/O for model.json). In-memory initializers ≤ 1 KiB stay
- *   inside the .onnx.
+ *   (paths, sizes, node and initializer counts, graph I/O for model.json, `sha256` of both files computed while
+ *   writing, `placements` of every external tensor). In-memory initializers ≤ 1 KiB stay inside the .onnx.
+ *   `reference: true` files must lie inside the model folder (ORT refuses external data outside it).
  */
 export { GraphBuilder, attr, IR_VERSION, OPSET, MS_DOMAIN } from './graph-builder';
 export type {
