@@ -7,8 +7,9 @@ import type { ParamsOf, RequestName, ResultOf } from '../shared/contract';
 import { CodedError } from '../shared/result';
 import type { EngineSupervisor } from './engine/EngineSupervisor';
 import { inspectImage } from './images/inspectImage';
+import { createProjectHandlers, type ProjectSessions } from './ProjectSessions';
 
-export function createAppHandlers(supervisor: EngineSupervisor): Handlers {
+export function createAppHandlers(supervisor: EngineSupervisor, sessions?: ProjectSessions): Handlers {
   const forward =
     <N extends RequestName>(method: N) =>
     async (params: ParamsOf<N>): Promise<ResultOf<N>> => {
@@ -22,5 +23,6 @@ export function createAppHandlers(supervisor: EngineSupervisor): Handlers {
     'engine:selftest': forward('engine:selftest'),
     'job:cancel': async ({ jobId }) => ({ cancelled: supervisor.cancel(jobId) }),
     'image:inspect': async ({ name, bytes }) => inspectImage(name, bytes),
+    ...(sessions ? createProjectHandlers(sessions, supervisor) : {}),
   };
 }

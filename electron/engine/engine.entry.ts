@@ -7,17 +7,18 @@ import * as ort from 'onnxruntime-node';
 import { EngineHost } from './EngineHost';
 import { connectToParent } from './engineChannel';
 import { describeModelFolder } from './modelStatus';
+import { createEditJob } from './editJob';
 import { runSelfTest } from './selfTest';
 
+const modelFolder = process.env.QWEN_EDIT_MODEL_DIR ?? '';
 const channel = connectToParent();
 const host = new EngineHost(channel, {
   'engine:selftest': runSelfTest,
+  'engine:edit': createEditJob(modelFolder, (line) => console.log(`[engine] ${line}`)),
 });
 
 const require = createRequire(import.meta.url);
 const ortVersion = (require('onnxruntime-node/package.json') as { version: string }).version;
-const modelFolder = process.env.QWEN_EDIT_MODEL_DIR ?? '';
-
 host.hello({
   ortVersion,
   providers: ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled })),

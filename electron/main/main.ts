@@ -4,11 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserWindow} from 'electron';
+import type { BrowserWindow } from 'electron';
 import { app, ipcMain } from 'electron';
 import { createAppHandlers } from '../core/appHandlers';
 import { modelDir } from '../core/appPaths';
 import { EngineSupervisor } from '../core/engine/EngineSupervisor';
+import { ProjectSessions } from '../core/ProjectSessions';
+import { ProjectStore } from '../core/projects/ProjectStore';
 import { createDispatcher } from '../shared/dispatcher';
 import { IPC_EVENT, IPC_PREVIEW, registerIpcServer } from '../shared/transport/ipcTransport';
 import { registerAppScheme, serveRenderer } from './appProtocol';
@@ -43,13 +45,23 @@ app.whenReady().then(() => {
       onPreview: (frame) => window?.webContents.send(IPC_PREVIEW, frame),
     },
   );
-  registerIpcServer(ipcMain, createDispatcher(createAppHandlers(supervisor)), (event: Electron.IpcMainInvokeEvent) =>
-    isTrustedFrame(window, event.senderFrame),
+  const userData = app.getPath('userData');
+  const sessions = new ProjectSessions(
+    new ProjectStore({ appDataDir: userData }),
+    join(userData, 'projects'),
+  );
+  registerIpcServer(
+    ipcMain,
+    createDispatcher(createAppHandlers(supervisor, sessions)),
+    (event: Electron.IpcMainInvokeEvent) => isTrustedFrame(window, event.senderFrame),
   );
   supervisor.start();
   window = createMainWindow(join(appRoot, 'out', 'preload', 'preload.cjs'));
   window.on('closed', () => (window = null));
-  app.on('before-quit', () => supervisor.stop());
+  app.on('before-quit', () => {
+    supervisor.stop();
+    void sessions.closeAll();
+  });
 });
 
 app.on('window-all-closed', () => app.quit());

@@ -6,7 +6,9 @@ import { BrowserWindow, session } from 'electron';
 import { RENDERER_ORIGIN } from './appProtocol';
 
 export function createMainWindow(preloadPath: string): BrowserWindow {
-  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) =>
+    callback(false),
+  );
   const window = new BrowserWindow({
     width: 1440,
     height: 900,

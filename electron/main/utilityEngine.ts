@@ -11,7 +11,10 @@ export function utilityEngine(entryPath: string, env: Record<string, string>): S
       serviceName: 'Qwen Edit engine',
       stdio: 'inherit',
       // Only what the engine needs: the model folder and the variables CUDA and ORT read.
-      env: { ...pick(process.env, ['PATH', 'LD_LIBRARY_PATH', 'CUDA_VISIBLE_DEVICES', 'HOME', 'TMPDIR']), ...env },
+      env: {
+        ...pick(process.env, ['PATH', 'LD_LIBRARY_PATH', 'CUDA_VISIBLE_DEVICES', 'HOME', 'TMPDIR']),
+        ...env,
+      },
     });
     let exited = false;
     const handle: EngineProcess = {
@@ -40,6 +43,7 @@ function pick(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
     const value = env[key];
     if (value !== undefined) out[key] = value;
   }
-  for (const [key, value] of Object.entries(env)) if (key.startsWith('ORT_') && value !== undefined) out[key] = value;
+  for (const [key, value] of Object.entries(env))
+    if (key.startsWith('ORT_') && value !== undefined) out[key] = value;
   return out;
 }

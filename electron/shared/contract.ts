@@ -4,6 +4,7 @@
  * speak exactly this table; every payload that crosses a process boundary is validated against it.
  */
 import { z } from 'zod';
+import { embeddedRecipeSchema, projectTreeSchema, versionIdSchema } from './projectSchemas';
 
 /** Latest-known state of the engine host process, as its supervisor sees it. */
 export const engineStateSchema = z.enum(['starting', 'ready', 'busy', 'restarting', 'crashed', 'stopped']);
@@ -52,6 +53,63 @@ export type ImageInfo = z.infer<typeof imageInfoSchema>;
 
 const empty = z.object({}).strict();
 
+/** An open project is named by its id; the UI-facing side keeps the open Project objects. */
+const projectId = z.string().min(1).max(128);
+const pngBytes = () => bytesSchema();
+
+/** Where an edit may change pixels (design.md §5): a box in image pixels, or a mask image (white = edit). */
+export const editRegionSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('box'),
+      x: z.number().nonnegative(),
+      y: z.number().nonnegative(),
+      width: z.number().positive(),
+      height: z.number().positive(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('mask'), png: pngBytes() }).strict(),
+]);
+export type EditRegion = z.infer<typeof editRegionSchema>;
+
+/** The user's edit settings (the UI sends these; a version's recipe restores them). */
+export const editSettingsSchema = z
+  .object({
+    prompt: z.string().max(20_000),
+    negativePrompt: z.string().max(20_000),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(2 ** 32 - 1),
+    cfg: z.number().min(1).max(30),
+    steps: z.number().int().min(1).max(150),
+    /** Output and working size; null keeps ≈1 MP at the input's aspect ratio (the model's native budget). */
+    size: z
+      .object({ width: z.number().int().min(16).max(4096), height: z.number().int().min(16).max(4096) })
+      .nullable(),
+    region: editRegionSchema.nullable(),
+    feather: z.number().min(0).max(512),
+  })
+  .strict();
+export type EditSettings = z.infer<typeof editSettingsSchema>;
+
+/** What the engine reports about a finished edit, stored in the version's recipe. */
+export const engineEditResultSchema = z.object({
+  png: pngBytes(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  model: z.object({ id: z.string(), precision: z.string(), files: z.record(z.string(), z.string()) }),
+  provider: z.string(),
+  memoryPolicy: z.string(),
+  workingSize: z.object({ width: z.number().int(), height: z.number().int() }),
+  timings: z.record(z.string(), z.number()),
+  cache: z.object({ prompt: z.boolean(), negative: z.boolean(), reference: z.boolean() }),
+});
+export type EngineEditResult = z.infer<typeof engineEditResultSchema>;
+
+const recentSchema = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
+
 /** Every request: its params and its result. Names are `domain:verb`. */
 export const requests = {
   /** Answered by the UI-facing side itself: proves it is responsive whatever the engine is doing. */
@@ -81,6 +139,74 @@ export const requests = {
     params: z.object({ name: z.string().max(1024), bytes: bytesSchema() }).strict(),
     result: imageInfoSchema,
   },
+
+  /** Engine-internal (served by the engine host, not by the UI-facing side): runs one edit on image bytes. */
+  'engine:edit': {
+    params: z.object({ jobId: jobIdSchema, image: bytesSchema(), settings: editSettingsSchema }).strict(),
+    result: engineEditResultSchema,
+  },
+
+  /** Creates a project (in the app's projects folder) whose root version is the imported image. */
+  'project:create': {
+    params: z.object({ name: z.string().min(1).max(200), bytes: bytesSchema() }).strict(),
+    result: projectTreeSchema.extend({ path: z.string() }),
+  },
+  'project:open': {
+    params: z.object({ path: z.string().min(1) }).strict(),
+    result: projectTreeSchema.extend({ path: z.string() }),
+  },
+  'project:recent': { params: empty, result: z.object({ items: z.array(recentSchema) }) },
+  /** A version's image (PNG/original bytes) or its thumbnail. */
+  'version:image': {
+    params: z.object({ projectId, versionId: versionIdSchema, thumbnail: z.boolean() }).strict(),
+    result: z.object({ bytes: bytesSchema(), mime: z.string() }),
+  },
+  /** Moves the head (rollback / checkout); never deletes. */
+  'version:checkout': {
+    params: z.object({ projectId, versionId: versionIdSchema }).strict(),
+    result: projectTreeSchema,
+  },
+  'version:label': {
+    params: z
+      .object({ projectId, versionId: versionIdSchema, label: z.string().max(200).nullable() })
+      .strict(),
+    result: projectTreeSchema,
+  },
+  /** Deletes a version and its descendants (their files go to the project's trash, restorable until purged). */
+  'version:deleteBranch': {
+    params: z.object({ projectId, versionId: versionIdSchema }).strict(),
+    result: projectTreeSchema,
+  },
+  'version:diff': {
+    params: z.object({ projectId, a: versionIdSchema, b: versionIdSchema }).strict(),
+    result: z.object({
+      changedFraction: z.number(),
+      maskPng: bytesSchema(),
+      width: z.number().int(),
+      height: z.number().int(),
+    }),
+  },
+  'version:export': {
+    params: z
+      .object({ projectId, versionId: versionIdSchema, format: z.enum(['png', 'jpeg', 'webp']) })
+      .strict(),
+    result: z.object({ bytes: bytesSchema(), fileName: z.string(), mime: z.string() }),
+  },
+  /** Reads the recipe embedded in an exported PNG (null when it has none). */
+  'recipe:read': {
+    params: z.object({ bytes: bytesSchema() }).strict(),
+    result: z.object({ recipe: embeddedRecipeSchema.nullable() }),
+  },
+  /**
+   * Runs an edit of `parentId` and adds the result as its child; the head moves to it. Progress comes as
+   * `job:progress` events and preview frames with the same jobId; cancel with `job:cancel`.
+   */
+  'edit:run': {
+    params: z
+      .object({ jobId: jobIdSchema, projectId, parentId: versionIdSchema, settings: editSettingsSchema })
+      .strict(),
+    result: z.object({ project: projectTreeSchema, versionId: versionIdSchema }),
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 export type RequestName = keyof typeof requests;
@@ -96,6 +222,8 @@ export const events = {
     total: z.number().int().positive(),
     elapsedMs: z.number().nonnegative(),
   }),
+  /** A project changed (e.g. an edit from another window or a replay added a version). */
+  'project:changed': projectTreeSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

@@ -1,6 +1,6 @@
 /**
  * The project file format and the project DTOs that cross process boundaries (version node, recipe, tree).
- * This file imports only zod so that it can move to `electron/shared/` unchanged.
+ * It lives in the contract layer: it imports only zod.
  *
  * Format v1 (`project.json`): a flat list of immutable version nodes that form a forest through `parentId`
  * (normally one root: the imported original), the `head` the user is looking at, and a `generation`

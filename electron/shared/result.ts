@@ -3,6 +3,7 @@
  * Error's message, and a WebSocket keeps nothing. Every response is a `Result`.
  */
 import { z } from 'zod';
+import { projectErrorCodes } from './projectSchemas';
 
 /** Every error code any request can answer with. SCREAMING_SNAKE string literals (house style). */
 export const errorCodes = [
@@ -17,11 +18,9 @@ export const errorCodes = [
   'IMAGE_TOO_LARGE',
   'MODEL_MISSING',
   'MODEL_INVALID',
-  'PROJECT_CORRUPT',
-  'PROJECT_LOCKED',
   'NOT_FOUND',
-  'DISK_FULL',
   'INTERNAL',
+  ...projectErrorCodes,
 ] as const;
 
 export const errorCodeSchema = z.enum(errorCodes);

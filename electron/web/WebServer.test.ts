@@ -22,6 +22,7 @@ describe('web mode server', () => {
       port: 0,
       token: 's3cret',
       rendererDir: join(dir, 'dist'),
+      userDataDir: join(dir, 'data'),
       modelDir: join(dir, 'models'),
       appVersion: '1.2.3',
     });
@@ -30,7 +31,14 @@ describe('web mode server', () => {
 
   it('refuses a non-loopback bind without a token', async () => {
     await expect(
-      startWebServer({ host: '0.0.0.0', port: 0, rendererDir: dir, modelDir: dir, appVersion: '0' }),
+      startWebServer({
+        host: '0.0.0.0',
+        port: 0,
+        rendererDir: dir,
+        userDataDir: dir,
+        modelDir: dir,
+        appVersion: '0',
+      }),
     ).rejects.toThrow(/without a token/);
     expect(['127.0.0.1', '127.9.8.7', 'localhost', '::1'].every(isLoopbackHost)).toBe(true);
     expect(['0.0.0.0', '192.168.1.2', '10.0.0.1', '::', '127.0.0.256'].some(isLoopbackHost)).toBe(false);

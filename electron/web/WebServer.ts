@@ -5,6 +5,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ProjectSessions } from '../core/ProjectSessions';
+import { ProjectStore } from '../core/projects/ProjectStore';
 import { createAppHandlers } from '../core/appHandlers';
 import { EngineSupervisor, type SpawnEngine } from '../core/engine/EngineSupervisor';
 import { forkEngine } from '../core/engine/forkEngine';
@@ -12,6 +15,7 @@ import { createDispatcher } from '../shared/dispatcher';
 import { isLoopbackHost } from './loopback';
 import { createStaticHandler } from './staticFiles';
 import { attachWsEndpoint } from './wsServer';
+import { WS_PATH } from '../shared/transport/wsTransport';
 
 export type WebServerOptions = {
   host: string;
@@ -19,6 +23,8 @@ export type WebServerOptions = {
   /** Required to bind anywhere but loopback; then every WebSocket must present it. */
   token?: string;
   rendererDir: string;
+  /** The app's data folder: projects, the recent list. */
+  userDataDir: string;
   modelDir: string;
   appVersion: string;
   spawnEngine?: SpawnEngine;
@@ -30,8 +36,6 @@ export type RunningWebServer = {
   supervisor: EngineSupervisor;
   close(): Promise<void>;
 };
-
-export const WS_PATH = '/ws';
 
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
   if (!isLoopbackHost(options.host) && !options.token) {
@@ -50,7 +54,11 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       onPreview: (frame) => endpoint?.broadcastPreview(frame),
     },
   );
-  const dispatch = createDispatcher(createAppHandlers(supervisor));
+  const sessions = new ProjectSessions(
+    new ProjectStore({ appDataDir: options.userDataDir }),
+    join(options.userDataDir, 'projects'),
+  );
+  const dispatch = createDispatcher(createAppHandlers(supervisor, sessions));
   const serveStatic = createStaticHandler(options.rendererDir, "'self'");
   const server = createServer((request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return void response.writeHead(405).end();
@@ -73,6 +81,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     supervisor,
     async close() {
       supervisor.stop();
+      await sessions.closeAll();
       await endpoint?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -16,6 +16,7 @@ try {
     port: Number(process.env.QWEN_EDIT_PORT ?? 5317),
     token: process.env.QWEN_EDIT_TOKEN || undefined,
     rendererDir: `${root}renderer/dist`,
+    userDataDir: defaultUserDataDir(),
     modelDir: modelDir(defaultUserDataDir()),
     appVersion: version,
     log: (line) => console.log(`[engine] ${line}`),

@@ -6,7 +6,7 @@
  * branch moves its files to `trash/`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 import { isTempName, writeFileAtomic } from './atomicWrite';
 import { blobRefOf, BlobStore, checkBlobRef } from './blobStore';
@@ -137,6 +137,8 @@ export class Project {
         versions: [root],
       };
       await createProjectFile(fs, dir, file);
+      // The new folder's own entry in its parent must be durable too, or a power cut could lose the project.
+      await fs.fsyncDir(dirname(dir)).catch(() => undefined);
       return new Project(dir, fs, blobs, file, lockResult.lock, null, {
         source: 'primary',
         migratedFrom: null,

@@ -5,6 +5,9 @@
 import type { RawTransport } from '../client';
 import { fromWireJson, toWireJson } from '../wireJson';
 
+/** The WebSocket endpoint's path on the web-mode server. */
+export const WS_PATH = '/ws';
+
 /** Client → server. */
 export type WsRequestEnvelope = { kind: 'request'; id: number; method: string; params: unknown };
 /** Server → client. */

@@ -3,9 +3,7 @@
  * browser (web mode) the page reaches the server's WebSocket endpoint on the host that served it.
  */
 import type { QwenEditBridge } from '../../../electron/shared/transport/ipcTransport';
-
-/** The WebSocket path the web server serves the contract on (electron/web/WebServer.ts `WS_PATH`). */
-export const WS_PATH = '/ws';
+import { WS_PATH } from '../../../electron/shared/transport/wsTransport';
 
 export type TransportChoice = { kind: 'ipc'; bridge: QwenEditBridge } | { kind: 'ws'; url: string };
 

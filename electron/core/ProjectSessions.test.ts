@@ -1,0 +1,194 @@
+/**
+ * The edit path the UI uses, end to end on real parts: a project on disk, the real engine process running
+ * the real pipeline on the tiny demo model, the result recorded as a version.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EditSettings } from '../shared/contract';
+import { createDispatcher } from '../shared/dispatcher';
+import type { ProjectTree } from '../shared/projectSchemas';
+import { createAppHandlers } from './appHandlers';
+import { EngineSupervisor } from './engine/EngineSupervisor';
+import { forkEngine } from './engine/forkEngine';
+import { ProjectSessions } from './ProjectSessions';
+import { ProjectStore } from './projects/ProjectStore';
+
+describe('projects and edits through the contract', () => {
+  const events: Array<{ name: string; payload: unknown }> = [];
+  let dispatch: ReturnType<typeof createDispatcher>;
+  let supervisor: EngineSupervisor;
+  let sessions: ProjectSessions;
+  let project: ProjectTree & { path: string };
+  const settings: EditSettings = {
+    prompt: 'make the sky purple',
+    negativePrompt: ' ',
+    seed: 42,
+    cfg: 4,
+    steps: 3,
+    // Small, so the tiny model runs each edit in about a second on 2 cores; ≈1 MP takes over a minute.
+    size: { width: 96, height: 64 },
+    region: null,
+    feather: 0,
+  };
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qe-sessions-'));
+    supervisor = new EngineSupervisor(forkEngine({ env: { QWEN_EDIT_MODEL_DIR: join(dir, 'no-model') } }), {
+      appVersion: 'test',
+      onEvent: (name, payload) => events.push({ name, payload }),
+    });
+    sessions = new ProjectSessions(new ProjectStore({ appDataDir: dir }), join(dir, 'projects'));
+    dispatch = createDispatcher(createAppHandlers(supervisor, sessions));
+    supervisor.start();
+    await supervisor.whenReady();
+    const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#3060c0' } })
+      .png()
+      .toBuffer();
+    const created = await dispatch('project:create', { name: 'poster.png', bytes: new Uint8Array(png) });
+    if (!created.ok) throw new Error(created.error.message);
+    project = created.value as typeof project;
+  }, 300_000);
+  afterAll(async () => {
+    supervisor.stop();
+    await sessions.closeAll();
+  });
+
+  const run = (jobId: string, parentId: string, s: EditSettings = settings) =>
+    dispatch('edit:run', { jobId, projectId: project.projectId, parentId, settings: s });
+
+  it('runs an edit on the demo model and records it as the new head, with its recipe', async () => {
+    const root = project.head;
+    const result = await run('edit-1', root);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { project: tree, versionId } = result.value as { project: ProjectTree; versionId: string };
+    expect(tree.head).toBe(versionId);
+    const node = tree.versions.find((v) => v.id === versionId)!;
+    expect(node.parentId).toBe(root);
+    expect(node.recipe).toMatchObject({
+      prompt: 'make the sky purple',
+      seed: 42,
+      cfg: 4,
+      steps: 3,
+      negativePrompt: ' ',
+    });
+    expect(Object.keys(node.recipe!.model.files).length).toBeGreaterThan(0);
+    const progress = events.filter(
+      (e) => e.name === 'job:progress' && (e.payload as { jobId: string }).jobId === 'edit-1',
+    );
+    expect(progress.map((e) => (e.payload as { step: number }).step)).toEqual([1, 2, 3]);
+
+    const exported = await dispatch('version:export', {
+      projectId: project.projectId,
+      versionId,
+      format: 'png',
+    });
+    expect(exported.ok).toBe(true);
+    if (!exported.ok) return;
+    const bytes = (exported.value as { bytes: Uint8Array }).bytes;
+    const recipe = await dispatch('recipe:read', { bytes });
+    expect(
+      recipe.ok && (recipe.value as { recipe: { version: { recipe: unknown } } }).recipe.version.recipe,
+    ).toEqual(node.recipe);
+  });
+
+  it('branches: rolling back and editing again makes a sibling; nothing is deleted', async () => {
+    const tree0 = (await dispatch('project:open', { path: project.path })) as {
+      ok: true;
+      value: ProjectTree;
+    };
+    const root = tree0.value.versions.find((v) => v.parentId === null)!.id;
+    const count = tree0.value.versions.length;
+    const back = await dispatch('version:checkout', { projectId: project.projectId, versionId: root });
+    expect(back.ok && (back.value as ProjectTree).head).toBe(root);
+    const again = await run('edit-2', root, { ...settings, seed: 7 });
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    const tree = (again.value as { project: ProjectTree }).project;
+    expect(tree.versions).toHaveLength(count + 1);
+    expect(tree.versions.filter((v) => v.parentId === root).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('cancel mid-run answers CANCELLED and leaves the tree unchanged', async () => {
+    const before = (await dispatch('project:open', { path: project.path })) as {
+      ok: true;
+      value: ProjectTree;
+    };
+    const job = run('edit-cancel', before.value.head, { ...settings, steps: 40 });
+    await waitFor(() =>
+      events.some(
+        (e) => e.name === 'job:progress' && (e.payload as { jobId: string }).jobId === 'edit-cancel',
+      ),
+    );
+    await dispatch('job:cancel', { jobId: 'edit-cancel' });
+    const result = await job;
+    expect(result).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    const after = (await dispatch('project:open', { path: project.path })) as {
+      ok: true;
+      value: ProjectTree;
+    };
+    expect(after.value.versions).toEqual(before.value.versions);
+    expect(after.value.head).toBe(before.value.head);
+  });
+
+  it('a region edit leaves every pixel outside the box exactly as it was', async () => {
+    const root = project.versions[0]!.id;
+    const box = { kind: 'box' as const, x: 16, y: 8, width: 40, height: 24 };
+    const result = await run('edit-region', root, { ...settings, region: box });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { versionId } = result.value as { versionId: string };
+    const [a, b] = await Promise.all(
+      [root, versionId].map(async (id) => {
+        const r = (await dispatch('version:image', {
+          projectId: project.projectId,
+          versionId: id,
+          thumbnail: false,
+        })) as {
+          ok: true;
+          value: { bytes: Uint8Array };
+        };
+        return sharp(r.value.bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      }),
+    );
+    expect(b!.info.width).toBe(a!.info.width);
+    let outsideDiffers = 0;
+    let insideDiffers = 0;
+    for (let y = 0; y < a!.info.height; y++)
+      for (let x = 0; x < a!.info.width; x++) {
+        const i = (y * a!.info.width + x) * 3;
+        const same =
+          a!.data[i] === b!.data[i] && a!.data[i + 1] === b!.data[i + 1] && a!.data[i + 2] === b!.data[i + 2];
+        const inside = x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height;
+        if (!inside && !same) outsideDiffers++;
+        if (inside && !same) insideDiffers++;
+      }
+    expect(outsideDiffers).toBe(0);
+    expect(insideDiffers).toBeGreaterThan(0);
+  });
+
+  it('refuses bad edit settings and unknown projects with clear errors', async () => {
+    expect(await run('bad-steps', project.head, { ...settings, steps: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await run('bad-cfg', project.head, { ...settings, cfg: -1 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(
+      await dispatch('edit:run', { jobId: 'nope', projectId: 'missing', parentId: project.head, settings }),
+    ).toMatchObject({ ok: false, error: { code: 'PROJECT_NOT_FOUND' } });
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * `engine:edit`: one Qwen-Image-Edit run in the engine process. The model opens on first use — the
+ * installed model folder when there is one, else the tiny demo model (generated once into the cache) —
+ * and stays open with its caches, so the next edit skips what it can.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDemoModel } from '../../native-models/src/pipeline/demo-model';
+import { EditPipeline } from '../../native-models/src/pipeline/edit-pipeline';
+import { EditRequestError } from '../../native-models/src/pipeline/edit-request';
+import type { EditRequest, StepEvent } from '../../native-models/src/pipeline/edit-request';
+import { PromptError } from '../../native-models/src/pipeline/edit-prompt';
+import { ImageInputError } from '../../native-models/src/pipeline/load-image';
+import { EditModelError, openEditModel } from '../../native-models/src/pipeline/ort-edit-model';
+import type { EditSettings, ParamsOf, ResultOf } from '../shared/contract';
+import { encodePreviewFrame } from '../shared/previewFrame';
+import { CodedError } from '../shared/result';
+import type { JobContext } from './EngineHost';
+
+let pipeline: Promise<EditPipeline> | null = null;
+
+/** The model folder with a converted model, or the demo model. */
+async function openPipeline(modelFolder: string, log: (line: string) => void): Promise<EditPipeline> {
+  const dir =
+    modelFolder && existsSync(join(modelFolder, 'model.json')) ? modelFolder : await ensureDemoModel(0);
+  try {
+    const model = await openEditModel(dir, { log });
+    const policy = process.env.QWEN_EDIT_MEMORY === 'low-memory' ? 'low-memory' : 'resident';
+    return new EditPipeline(model, { memoryPolicy: policy });
+  } catch (error) {
+    if (error instanceof EditModelError) throw new CodedError('MODEL_INVALID', error.message);
+    throw error;
+  }
+}
+
+export function createEditJob(modelFolder: string, log: (line: string) => void) {
+  return async (
+    { jobId, image, settings }: ParamsOf<'engine:edit'>,
+    ctx: JobContext,
+  ): Promise<ResultOf<'engine:edit'>> => {
+    pipeline ??= openPipeline(modelFolder, log).catch((error: unknown) => {
+      pipeline = null; // let the next request try again (e.g. after the user fixes the model folder)
+      throw error;
+    });
+    const p = await pipeline;
+    let result;
+    try {
+      result = await p.edit(toEditRequest(image, settings), {
+        signal: ctx.signal,
+        onStep: (event: StepEvent) => {
+          ctx.preview(
+            encodePreviewFrame({
+              jobId,
+              step: event.step,
+              total: event.steps,
+              width: event.preview.width,
+              height: event.preview.height,
+              pixels: new Uint8Array(
+                event.preview.rgba.buffer,
+                event.preview.rgba.byteOffset,
+                event.preview.rgba.byteLength,
+              ),
+            }),
+          );
+          ctx.emit('job:progress', {
+            jobId,
+            step: event.step,
+            total: event.steps,
+            elapsedMs: event.elapsedMs,
+          });
+        },
+      });
+    } catch (error) {
+      if (error instanceof EditRequestError || error instanceof PromptError)
+        throw new CodedError('BAD_REQUEST', error.message);
+      if (error instanceof ImageInputError) throw new CodedError('INVALID_IMAGE', error.message);
+      throw error;
+    }
+    if (result.status === 'cancelled')
+      throw new CodedError('CANCELLED', `cancelled at step ${result.atStep}`);
+    const { recipe, timings } = result;
+    return {
+      png: new Uint8Array(result.png.buffer, result.png.byteOffset, result.png.byteLength),
+      width: result.width,
+      height: result.height,
+      model: { id: recipe.model.id, precision: recipe.model.precision, files: { ...recipe.model.hashes } },
+      provider: recipe.provider,
+      memoryPolicy: recipe.memoryPolicy,
+      workingSize: recipe.workingSize,
+      timings: {
+        total: timings.total,
+        vision: timings.vision,
+        text: timings.text,
+        vaeEncode: timings.vaeEncode,
+        vaeDecode: timings.vaeDecode,
+        transformer: timings.transformerPerStep.reduce((a, b) => a + b, 0),
+      },
+      cache: result.cache,
+    };
+  };
+}
+
+function toEditRequest(image: Uint8Array, s: EditSettings): EditRequest {
+  return {
+    image,
+    prompt: s.prompt,
+    negativePrompt: s.negativePrompt,
+    seed: s.seed,
+    cfg: s.cfg,
+    steps: s.steps,
+    feather: s.feather,
+    // An explicit size sets the output and the working area (as the CLI's --size); null keeps ≈1 MP.
+    ...(s.size
+      ? { width: s.size.width, height: s.size.height, area: Math.max(64 * 64, s.size.width * s.size.height) }
+      : {}),
+    ...(s.region
+      ? { region: s.region.kind === 'box' ? s.region : { kind: 'mask' as const, image: s.region.png } }
+      : {}),
+  };
+}
