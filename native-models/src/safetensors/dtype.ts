@@ -96,8 +96,15 @@ export function f32ToF16(values: Float32Array): Uint16Array {
   return out;
 }
 
-/** Converts raw little-endian tensor bytes of `dtype` to float32 (a copy; exact widening). */
+/**
+ * Converts raw little-endian tensor bytes of `dtype` to float32 (exact widening). F32 bytes that own
+ * their whole buffer (as a fresh read does) are viewed in place rather than copied: for a large tensor
+ * that halves the transient memory; every other case returns a copy.
+ */
 export function bytesToF32(dtype: DType, bytes: Uint8Array): Float32Array {
+  if (dtype === 'F32' && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
+    return new Float32Array(bytes.buffer, 0, bytes.byteLength / 4);
+  }
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
   if (dtype === 'F32') {
     return new Float32Array(
