@@ -191,6 +191,7 @@ describe('bad input', () => {
     const junk = join(dir, 'junk.png');
     writeFileSync(junk, 'not an image');
     await expect(pipeline.edit(request({ image: junk }))).rejects.toThrow(ImageInputError);
+    await expect(pipeline.edit(request({ image: join(dir, 'absent.png') }))).rejects.toThrow(ImageInputError);
     await expect(pipeline.edit(request({ image: pngHeaderOnly(20000, 20000) }))).rejects.toThrow(/20000x20000/);
   });
 

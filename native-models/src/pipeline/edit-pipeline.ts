@@ -20,7 +20,7 @@ import { validateEditRequest } from './edit-request';
 import { calculateDimensions, outputSize } from './image-size';
 import { latentGrid, denormalizeLatents, normalizeLatents, packLatents, unpackLatents } from './latents';
 import type { LatentGrid } from './latents';
-import { encodePng, loadRgbImage, resizeRgb } from './load-image';
+import { encodePng, ImageInputError, loadRgbImage, resizeRgb } from './load-image';
 import type { RgbImage } from './load-image';
 import { LruCache } from './lru-cache';
 import { previewFromTokens } from './preview';
@@ -114,7 +114,12 @@ export class EditPipeline {
     // Bad prompts are refused before any model runs.
     editPromptTokens(info.tokenizer, req.prompt, 1);
     if (req.negativePrompt !== null) editPromptTokens(info.tokenizer, req.negativePrompt, 1);
-    const bytes = typeof req.image === 'string' ? await readFile(req.image) : req.image;
+    const bytes =
+      typeof req.image === 'string'
+        ? await readFile(req.image).catch((error: Error) => {
+            throw new ImageInputError(`cannot read the image file: ${error.message}`);
+          })
+        : req.image;
     const imageSha256 = createHash('sha256').update(bytes).digest('hex');
     const input = await loadRgbImage(bytes);
     const working = calculateDimensions(input.width, input.height, req.area);
