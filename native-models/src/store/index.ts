@@ -1,5 +1,5 @@
 /** Model folders: the manifest, verification, ORT sessions, and the cached tiny model. */
-export { openModel } from './open-model';
+export { openModel, isCpuPlacementRefusal } from './open-model';
 export type { LoadedModel, OpenModelOptions, Provider } from './open-model';
 export { verifyModelFolder, ModelFolderError } from './verify';
 export type { VerifyMode } from './verify';

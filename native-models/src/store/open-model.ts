@@ -2,8 +2,9 @@
  * Opening a model folder: verify it, then create ONNX Runtime sessions lazily, one per component, from
  * the files' paths (ORT maps the external data itself; no weights pass through JS). CUDA is tried first
  * when asked for, with CPU fallback inside a session disabled so that a graph never runs half on the
- * CPU unnoticed; if the CUDA provider cannot be used at all, the model falls back to the CPU provider
- * with one clear log line.
+ * CPU unnoticed (if ORT insists on CPU nodes, the session is made without the flag and a line says so);
+ * if the CUDA provider cannot be used at all, the model falls back to the CPU provider with one clear
+ * log line.
  */
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
@@ -12,6 +13,14 @@ import { verifyModelFolder } from './verify';
 import type { VerifyMode } from './verify';
 
 export type Provider = 'cuda' | 'cpu';
+
+/**
+ * Whether a session-creation error is ORT refusing CPU-placed nodes under `disable_cpu_ep_fallback`
+ * (as opposed to CUDA itself failing to load).
+ */
+export function isCpuPlacementRefusal(message: string): boolean {
+  return /assigned to the default CPU EP|fallback to CPU EP has been explicitly disabled/i.test(message);
+}
 
 export type OpenModelOptions = Readonly<{
   /** Execution providers in order of preference (default ['cuda', 'cpu']). */
@@ -55,16 +64,28 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
     return join(dir, entry.model);
   };
 
+  const createOn = (path: string, provider: Provider, strict: boolean) =>
+    ort.InferenceSession.create(path, {
+      ...options.sessionOptions,
+      executionProviders: [provider === 'cuda' ? { name: 'cuda', deviceId: 0 } : 'cpu'],
+      ...(provider === 'cuda' && strict ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
+    });
+
   const create = async (component: ComponentName) => {
     const path = modelPath(component);
     const failures: string[] = [];
     for (const provider of [...providers]) {
       try {
-        const session = await ort.InferenceSession.create(path, {
-          ...options.sessionOptions,
-          executionProviders: [provider === 'cuda' ? { name: 'cuda', deviceId: 0 } : 'cpu'],
-          ...(provider === 'cuda' ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
-        });
+        let session: InferenceSession;
+        try {
+          session = await createOn(path, provider, true);
+        } catch (error) {
+          if (provider !== 'cuda' || !isCpuPlacementRefusal((error as Error).message)) throw error;
+          // CUDA works, but ORT placed some nodes (typically shape arithmetic) on the CPU: accept that,
+          // loudly, rather than run the whole graph on the CPU.
+          session = await createOn(path, provider, false);
+          log(`[native-models] ${component}: some nodes run on the CPU next to CUDA (ORT placed them there)`);
+        }
         used.set(component, provider);
         return { session, provider };
       } catch (error) {

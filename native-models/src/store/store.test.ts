@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelManifest } from './manifest';
-import { openModel } from './open-model';
+import { isCpuPlacementRefusal, openModel } from './open-model';
 import { ensureTinyModel } from './tiny-model';
 import { verifyModelFolder } from './verify';
 
@@ -94,6 +94,15 @@ describe('openModel', () => {
       );
     }
     await model.release();
+  });
+
+  it('tell a CPU-placement refusal from a CUDA load failure', () => {
+    expect(
+      isCpuPlacementRefusal(
+        'This session contains graph nodes that are assigned to the default CPU EP, but fallback to CPU EP has been explicitly disabled by the user.',
+      ),
+    ).toBe(true);
+    expect(isCpuPlacementRefusal('Failed to load library libonnxruntime_providers_cuda.so')).toBe(false);
   });
 
   it('refuse a folder whose .onnx.data was corrupted (same size, one byte changed)', async () => {
