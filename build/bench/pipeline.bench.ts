@@ -34,15 +34,28 @@ export async function run(): Promise<BenchResult> {
   const dir = await ensureDemoModel(0);
   const threads = Number(process.env.PIPELINE_BENCH_THREADS ?? 0) || undefined;
   const model = await openEditModel(dir, { ...(threads ? { threads } : {}) });
-  const figures: Record<string, unknown> = { model: model.info.id, provider: model.info.provider, cases: [] as unknown[] };
+  const figures: Record<string, unknown> = {
+    model: model.info.id,
+    provider: model.info.provider,
+    cases: [] as unknown[],
+  };
   const rows: string[] = [];
   try {
     for (const c of cases()) {
       const pipeline = new EditPipeline(model);
       const raw = Buffer.alloc(c.size * c.size * 3);
       for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
-      const image = await sharp(raw, { raw: { width: c.size, height: c.size, channels: 3 } }).png().toBuffer();
-      const request = { image, prompt: 'replace the sky with a sunset', seed: 1, steps: c.steps, cfg: 4, area: c.size * c.size };
+      const image = await sharp(raw, { raw: { width: c.size, height: c.size, channels: 3 } })
+        .png()
+        .toBuffer();
+      const request = {
+        image,
+        prompt: 'replace the sky with a sunset',
+        seed: 1,
+        steps: c.steps,
+        cfg: 4,
+        area: c.size * c.size,
+      };
       const cold = await pipeline.edit(request, { onStep: () => {} });
       const warm = await pipeline.edit({ ...request, seed: 2 }, { onStep: () => {} });
       if (cold.status !== 'done' || warm.status !== 'done') throw new Error('bench run did not finish');
@@ -93,6 +106,10 @@ export async function run(): Promise<BenchResult> {
   }
   const header =
     'input | steps | vision ms | text ms | VAE enc ms | transformer ms/step (2 passes) | host ms/step | preview ms/step | host/transformer | VAE dec ms | warm total s | peak RSS MB';
-  const table = [`tiny model, ${String(figures.provider).toUpperCase()}, CFG 4 (two transformer passes per step); medians over steps`, header, ...rows].join('\n');
+  const table = [
+    `tiny model, ${String(figures.provider).toUpperCase()}, CFG 4 (two transformer passes per step); medians over steps`,
+    header,
+    ...rows,
+  ].join('\n');
   return { name: 'pipeline', figures, table };
 }

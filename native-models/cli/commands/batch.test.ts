@@ -11,14 +11,21 @@ const dir = mkdtempSync(join(tmpdir(), 'cli-batch-'));
 
 beforeAll(async () => {
   await ensureDemoModel(0);
-  for (const [name, colour] of [['one.png', '#ff0000'], ['two.png', '#00ff00']] as const) {
-    await sharp({ create: { width: 64, height: 64, channels: 3, background: colour } }).png().toFile(join(dir, name));
+  for (const [name, colour] of [
+    ['one.png', '#ff0000'],
+    ['two.png', '#00ff00'],
+  ] as const) {
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: colour } })
+      .png()
+      .toFile(join(dir, name));
   }
 });
 
 describe('parseCsv', () => {
   it('handles quotes, escaped quotes, commas and newlines inside fields, CRLF and blank lines', () => {
-    expect(parseCsv('image,prompt,seed\r\na.png,"make it ""red"", please",3\n\nb.png,"two\nlines",\n')).toEqual([
+    expect(
+      parseCsv('image,prompt,seed\r\na.png,"make it ""red"", please",3\n\nb.png,"two\nlines",\n'),
+    ).toEqual([
       ['image', 'prompt', 'seed'],
       ['a.png', 'make it "red", please', '3'],
       ['b.png', 'two\nlines', ''],
@@ -29,7 +36,10 @@ describe('parseCsv', () => {
 describe('qwen-edit batch', () => {
   it('runs every row, keeps going past a failure, summarises, and skips finished rows when run again', async () => {
     const csv = join(dir, 'rows.csv');
-    writeFileSync(csv, 'image,prompt,seed\none.png,make it blue,1\nmissing.png,whatever,2\ntwo.png,"make it ""gold""",3\n');
+    writeFileSync(
+      csv,
+      'image,prompt,seed\none.png,make it blue,1\nmissing.png,whatever,2\ntwo.png,"make it ""gold""",3\n',
+    );
     const out = join(dir, 'out');
     const args = ['batch', '--csv', csv, '--out', out, '--steps', '1', '--size', '64x64', '--threads', '1'];
     expect(await main(args)).toBe(1);
@@ -44,7 +54,23 @@ describe('qwen-edit batch', () => {
 
   it('edits every image of a folder with one prompt', async () => {
     const out = join(dir, 'folder-out');
-    expect(await main(['batch', '--dir', dir, '--prompt', 'invert', '--seed', '4', '--out', out, '--steps', '1', '--size', '64x64'])).toBe(0);
+    expect(
+      await main([
+        'batch',
+        '--dir',
+        dir,
+        '--prompt',
+        'invert',
+        '--seed',
+        '4',
+        '--out',
+        out,
+        '--steps',
+        '1',
+        '--size',
+        '64x64',
+      ]),
+    ).toBe(0);
     expect(readdirSync(out).filter((f) => f.endsWith('.png'))).toHaveLength(2);
   });
 });

@@ -8,7 +8,17 @@ import { openPipeline, progressBar, SHARED_OPTIONS, sharedRequestFields, writeAt
 export const summary =
   'edit many images: (--dir <folder> --prompt "…" | --csv rows.csv with image,prompt[,seed]) --out <folder> [edit options]; resumable, failures do not stop the rest';
 
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
+const IMAGE_EXTENSIONS = new Set([
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.gif',
+  '.avif',
+  '.heic',
+]);
 
 type Row = { image: string; prompt: string; seed?: number; line: number };
 
@@ -71,7 +81,13 @@ function outputName(row: Row, seed: number | undefined): string {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...SHARED_OPTIONS, dir: { type: 'string' }, csv: { type: 'string' }, prompt: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      ...SHARED_OPTIONS,
+      dir: { type: 'string' },
+      csv: { type: 'string' },
+      prompt: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
   if (!values.out || (!values.csv && !(values.dir && values.prompt !== undefined))) {
     console.error(`usage: qwen-edit batch ${summary.slice(summary.indexOf('('))}`);
@@ -87,7 +103,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   const out = resolve(values.out);
   await mkdir(out, { recursive: true });
-  const summaryRows: { image: string; prompt: string; status: 'done' | 'skipped' | 'failed'; output?: string; error?: string }[] = [];
+  const summaryRows: {
+    image: string;
+    prompt: string;
+    status: 'done' | 'skipped' | 'failed';
+    output?: string;
+    error?: string;
+  }[] = [];
   const pending = rows.filter((row) => {
     const seed = row.seed ?? fields.seed;
     const target = join(out, outputName(row, seed));
@@ -97,7 +119,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     return true;
   });
-  console.error(`${rows.length} rows: ${rows.length - pending.length} already done, ${pending.length} to run`);
+  console.error(
+    `${rows.length} rows: ${rows.length - pending.length} already done, ${pending.length} to run`,
+  );
   if (pending.length) {
     const pipeline = await openPipeline(values);
     try {
@@ -125,6 +149,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const count = (s: string) => summaryRows.filter((r) => r.status === s).length;
   await writeAtomic(join(out, 'batch-summary.json'), Buffer.from(JSON.stringify(summaryRows, null, 2)));
-  console.log(`batch: ${count('done')} done, ${count('skipped')} skipped (already done), ${count('failed')} failed; summary in ${join(out, 'batch-summary.json')}`);
+  console.log(
+    `batch: ${count('done')} done, ${count('skipped')} skipped (already done), ${count('failed')} failed; summary in ${join(out, 'batch-summary.json')}`,
+  );
   return count('failed') ? 1 : 0;
 }

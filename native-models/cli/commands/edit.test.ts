@@ -11,12 +11,26 @@ const input = join(dir, 'in.png');
 
 beforeAll(async () => {
   await ensureDemoModel(0);
-  await sharp({ create: { width: 96, height: 64, channels: 3, background: '#4080c0' } }).png().toFile(input);
+  await sharp({ create: { width: 96, height: 64, channels: 3, background: '#4080c0' } })
+    .png()
+    .toFile(input);
 });
 
 describe('qwen-edit edit', () => {
   it('edits with the demo model and writes a PNG of the requested size; same seed, same bytes', async () => {
-    const args = ['edit', '--image', input, '--prompt', 'make it red', '--steps', '2', '--size', '128x96', '--threads', '1'];
+    const args = [
+      'edit',
+      '--image',
+      input,
+      '--prompt',
+      'make it red',
+      '--steps',
+      '2',
+      '--size',
+      '128x96',
+      '--threads',
+      '1',
+    ];
     expect(await main([...args, '--seed', '5', '--out', join(dir, 'a.png')])).toBe(0);
     expect(await main([...args, '--seed', '5', '--out', join(dir, 'b.png')])).toBe(0);
     expect(await main([...args, '--seed', '6', '--out', join(dir, 'c.png')])).toBe(0);
@@ -28,14 +42,42 @@ describe('qwen-edit edit', () => {
 
   it('keeps pixels outside --box and reports bad options as errors', async () => {
     const out = join(dir, 'boxed.png');
-    const code = await main(['edit', '--image', input, '--prompt', 'x', '--steps', '1', '--size', '64x64', '--box', '10,10,30,20', '--seed', '1', '--out', out]);
+    const code = await main([
+      'edit',
+      '--image',
+      input,
+      '--prompt',
+      'x',
+      '--steps',
+      '1',
+      '--size',
+      '64x64',
+      '--box',
+      '10,10,30,20',
+      '--seed',
+      '1',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(0);
     const original = await sharp(input).raw().toBuffer();
     const edited = await sharp(out).raw().toBuffer();
     expect(edited.subarray(0, 96 * 3 * 9).equals(original.subarray(0, 96 * 3 * 9))).toBe(true);
     expect(await main(['edit', '--image', input, '--prompt', 'x', '--steps', '0'])).toBe(1);
     expect(await main(['edit', '--image', input, '--prompt', 'x', '--cfg', '-1'])).toBe(1);
-    expect(await main(['edit', '--image', join(dir, 'missing.png'), '--prompt', 'x', '--steps', '1', '--size', '64x64'])).toBe(1);
+    expect(
+      await main([
+        'edit',
+        '--image',
+        join(dir, 'missing.png'),
+        '--prompt',
+        'x',
+        '--steps',
+        '1',
+        '--size',
+        '64x64',
+      ]),
+    ).toBe(1);
     expect(await main(['edit', '--prompt', 'x'])).toBe(2);
     expect(existsSync(join(dir, 'in-edit-1.png'))).toBe(false);
   });

@@ -59,11 +59,14 @@ export function sharedRequestFields(values: SharedValues): Partial<EditRequest> 
 export async function openPipeline(values: SharedValues): Promise<EditPipeline> {
   let dir = typeof values.model === 'string' ? values.model : undefined;
   if (!dir) {
-    console.error('note: no --model given; using the tiny demo model, which has RANDOM weights (output is noise-like)');
+    console.error(
+      'note: no --model given; using the tiny demo model, which has RANDOM weights (output is noise-like)',
+    );
     dir = await ensureDemoModel(0);
   }
   const provider = String(values.provider ?? 'auto') as ProviderChoice;
-  if (!['auto', 'cuda', 'cpu'].includes(provider)) throw new Error(`--provider must be auto, cuda or cpu, got '${provider}'`);
+  if (!['auto', 'cuda', 'cpu'].includes(provider))
+    throw new Error(`--provider must be auto, cuda or cpu, got '${provider}'`);
   const threads = num('threads', values.threads);
   const model = await openEditModel(resolve(dir), {
     provider,
@@ -122,7 +125,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.mask) region = { kind: 'mask', image: resolve(values.mask) };
   if (values.box) {
     const parts = values.box.split(',').map(Number);
-    if (parts.length !== 4 || parts.some((p) => !Number.isFinite(p))) throw new Error(`--box must be x,y,w,h, got '${values.box}'`);
+    if (parts.length !== 4 || parts.some((p) => !Number.isFinite(p)))
+      throw new Error(`--box must be x,y,w,h, got '${values.box}'`);
     const [x, y, width, height] = parts as [number, number, number, number];
     region = { kind: 'box', x, y, width, height };
   }
@@ -142,11 +146,16 @@ export async function run(argv: string[]): Promise<number> {
     );
     if (result.status !== 'done') return 1;
     const seed = result.recipe.seed;
-    const out = resolve(values.out ?? join(dirname(values.image), `${basename(values.image, extname(values.image))}-edit-${seed}.png`));
+    const out = resolve(
+      values.out ??
+        join(dirname(values.image), `${basename(values.image, extname(values.image))}-edit-${seed}.png`),
+    );
     await writeAtomic(out, result.png);
     const t = result.timings;
     const steps = t.transformerPerStep.length;
-    const perStep = t.transformerPerStep.reduce((a, b) => a + b, 0) / steps + t.hostPerStep.reduce((a, b) => a + b, 0) / steps;
+    const perStep =
+      t.transformerPerStep.reduce((a, b) => a + b, 0) / steps +
+      t.hostPerStep.reduce((a, b) => a + b, 0) / steps;
     console.log(
       `${out}: ${result.width}x${result.height}, seed ${seed}, ${steps} steps, CFG ${result.recipe.cfgActive ? result.recipe.cfg : 'off'}, ` +
         `${result.recipe.provider.toUpperCase()}, ${(perStep / 1000).toFixed(2)} s/step, ${(t.total / 1000).toFixed(1)} s total`,

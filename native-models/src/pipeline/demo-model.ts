@@ -26,10 +26,9 @@ const DEMO_VERSION = 1;
 /** Path of a converted demo model for `seed` (built into the cache on first use). */
 export async function ensureDemoModel(seed = 0): Promise<string> {
   const checkpoint = await ensureTinyCheckpoint(seed);
-  const transformer = JSON.parse(await readFile(join(checkpoint, 'transformer', 'config.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  const transformer = JSON.parse(
+    await readFile(join(checkpoint, 'transformer', 'config.json'), 'utf8'),
+  ) as Record<string, unknown>;
   const text = JSON.parse(await readFile(join(checkpoint, 'text_encoder', 'config.json'), 'utf8')) as {
     hidden_size: number;
   };
@@ -44,14 +43,20 @@ export async function ensureDemoModel(seed = 0): Promise<string> {
     try {
       const config = { ...transformer, joint_attention_dim: text.hidden_size };
       const dir = join(source, 'transformer');
-      for (const f of ['diffusion_pytorch_model.safetensors.index.json']) await rm(join(dir, f), { force: true });
+      for (const f of ['diffusion_pytorch_model.safetensors.index.json'])
+        await rm(join(dir, f), { force: true });
       const { readdir } = await import('node:fs/promises');
       for (const f of await readdir(dir)) if (f.endsWith('.safetensors')) await rm(join(dir, f));
       await writeFile(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
       const tensors = transformerTensors(readTransformerConfig(config));
       await writeSafetensors(
         join(dir, 'diffusion_pytorch_model.safetensors'),
-        tensors.map((t) => ({ name: t.name, dtype: 'F32', shape: t.shape, data: () => f32ToBytes('F32', initTensor(seed, t)) })),
+        tensors.map((t) => ({
+          name: t.name,
+          dtype: 'F32',
+          shape: t.shape,
+          data: () => f32ToBytes('F32', initTensor(seed, t)),
+        })),
       );
       const checked = await validateCheckpoint(source, COMPONENTS);
       await writeModelFolder(checked, tmp, { precision: 'fp32', blockSize: 32 }, COMPONENTS);

@@ -9,7 +9,13 @@ import type { PromptTokenizer } from './tokenizer';
 import type { VisionPatchLayout } from './vision-input';
 
 export type ComponentName = 'vision' | 'text' | 'vae_encoder' | 'transformer' | 'vae_decoder';
-export const COMPONENT_NAMES: readonly ComponentName[] = ['vision', 'text', 'vae_encoder', 'transformer', 'vae_decoder'];
+export const COMPONENT_NAMES: readonly ComponentName[] = [
+  'vision',
+  'text',
+  'vae_encoder',
+  'transformer',
+  'vae_decoder',
+];
 
 /** One image's packed-token grid `[frames, height, width]` for the transformer's RoPE. */
 export type TokenGrid = readonly [number, number, number];

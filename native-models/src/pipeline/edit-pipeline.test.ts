@@ -34,7 +34,9 @@ beforeAll(async () => {
       rgb.set(inSquare ? [250, 240, 20] : [x * 2, y * 2, 128], (y * w + x) * 3);
     }
   }
-  image = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  image = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toBuffer();
 });
 
 afterAll(async () => {
@@ -63,7 +65,14 @@ describe('EditPipeline on the tiny model', () => {
     expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 160, 96, 3]);
     expect(Buffer.compare(a.png, b.png)).toBe(0);
     expect(Buffer.compare(a.png, c.png)).not.toBe(0);
-    expect(a.recipe).toMatchObject({ seed: 7, cfg: 4, cfgActive: true, steps: 3, negativePrompt: ' ', provider: 'cpu' });
+    expect(a.recipe).toMatchObject({
+      seed: 7,
+      cfg: 4,
+      cfgActive: true,
+      steps: 3,
+      negativePrompt: ' ',
+      provider: 'cpu',
+    });
     expect(a.recipe.model.hashes['model.json']).toMatch(/^[0-9a-f]{64}$/);
     expect(a.timings.transformerPerStep).toHaveLength(3);
   });
@@ -139,7 +148,9 @@ describe('EditPipeline on the tiny model', () => {
       if (++passes === 3) controller.abort();
       return out;
     };
-    const r = await new EditPipeline(counting).edit(request({ steps: 4, seed: 5 }), { signal: controller.signal });
+    const r = await new EditPipeline(counting).edit(request({ steps: 4, seed: 5 }), {
+      signal: controller.signal,
+    });
     expect(r.status === 'cancelled' && r.atStep).toBe(1);
     expect(passes).toBe(3);
   });
@@ -156,7 +167,8 @@ describe('EditPipeline on the tiny model', () => {
       for (let x = 0; x < input.width; x++) {
         const k = (y * input.width + x) * 3;
         const inside = x >= 20 && x < 70 && y >= 10 && y < 50;
-        const same = r.rgb[k] === input.rgb[k] && r.rgb[k + 1] === input.rgb[k + 1] && r.rgb[k + 2] === input.rgb[k + 2];
+        const same =
+          r.rgb[k] === input.rgb[k] && r.rgb[k + 1] === input.rgb[k + 1] && r.rgb[k + 2] === input.rgb[k + 2];
         if (!inside) expect(same, `pixel ${x},${y}`).toBe(true);
         else if (!same) changedInside++;
       }
@@ -180,7 +192,9 @@ describe('bad input', () => {
   it('refuses steps 0 or 1000, negative or NaN CFG, before running anything', async () => {
     const before = { ...model.runs };
     await expect(pipeline.edit(request({ steps: 0 }))).rejects.toThrow(EditRequestError);
-    await expect(pipeline.edit(request({ steps: 1000 }))).rejects.toThrow(/steps must be an integer from 1 to 150/);
+    await expect(pipeline.edit(request({ steps: 1000 }))).rejects.toThrow(
+      /steps must be an integer from 1 to 150/,
+    );
     await expect(pipeline.edit(request({ cfg: -2 }))).rejects.toThrow(/CFG scale/);
     await expect(pipeline.edit(request({ cfg: Number.NaN }))).rejects.toThrow(EditRequestError);
     expect(model.runs).toEqual(before);
@@ -192,22 +206,31 @@ describe('bad input', () => {
     writeFileSync(junk, 'not an image');
     await expect(pipeline.edit(request({ image: junk }))).rejects.toThrow(ImageInputError);
     await expect(pipeline.edit(request({ image: join(dir, 'absent.png') }))).rejects.toThrow(ImageInputError);
-    await expect(pipeline.edit(request({ image: pngHeaderOnly(20000, 20000) }))).rejects.toThrow(/20000x20000/);
+    await expect(pipeline.edit(request({ image: pngHeaderOnly(20000, 20000) }))).rejects.toThrow(
+      /20000x20000/,
+    );
   });
 
   it('edits a 1x1 image (scaled up to the working size), an empty prompt and a 5000-character prompt', async () => {
-    const one = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer();
+    const one = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
     const r1 = await pipeline.edit(request({ image: one, steps: 1 }));
     expect(r1.status === 'done' && [r1.width, r1.height]).toEqual([128, 128]);
     const empty = await pipeline.edit(request({ prompt: '', steps: 1 }));
     expect(empty.status).toBe('done');
-    const long = await pipeline.edit(request({ prompt: 'paint the sky a deep orange '.repeat(200).slice(0, 5000), steps: 1, cfg: 1 }));
+    const long = await pipeline.edit(
+      request({ prompt: 'paint the sky a deep orange '.repeat(200).slice(0, 5000), steps: 1, cfg: 1 }),
+    );
     expect(long.status === 'done' && long.recipe.prompt.length).toBe(5000);
   });
 
   it('refuses a model folder of another architecture and a folder that is no model', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edit-arch-'));
-    writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'qwen-edit-model', pipeline: 'StableDiffusionPipeline' }));
+    writeFileSync(
+      join(dir, 'model.json'),
+      JSON.stringify({ format: 'qwen-edit-model', pipeline: 'StableDiffusionPipeline' }),
+    );
     await expect(openEditModel(dir)).rejects.toThrow(EditModelError);
     await expect(openEditModel(dir)).rejects.toThrow(/StableDiffusionPipeline/);
     await expect(openEditModel(mkdtempSync(join(tmpdir(), 'edit-empty-')))).rejects.toThrow(/no model.json/);

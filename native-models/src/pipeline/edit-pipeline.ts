@@ -44,7 +44,11 @@ export type EditPipelineOptions = Readonly<{
 }>;
 
 type PromptEmbeds = Readonly<{ hidden: Float32Array; tokens: number }>;
-type VisionEmbeds = Readonly<{ embeds: Float32Array; gridThw: readonly [number, number, number]; mergedTokens: number }>;
+type VisionEmbeds = Readonly<{
+  embeds: Float32Array;
+  gridThw: readonly [number, number, number];
+  mergedTokens: number;
+}>;
 type Reference = Readonly<{ tokens: Float32Array; grid: LatentGrid }>;
 
 class Cancelled extends Error {}
@@ -84,7 +88,10 @@ export class EditPipeline {
     if (this.busy) throw new Error('this pipeline is already running an edit; wait for it or cancel it');
     this.busy = true;
     try {
-      return await this.run(validateEditRequest(request, () => randomInt(0, 2 ** 32)), options);
+      return await this.run(
+        validateEditRequest(request, () => randomInt(0, 2 ** 32)),
+        options,
+      );
     } finally {
       this.busy = false;
     }
@@ -169,7 +176,11 @@ export class EditPipeline {
       if (!reference) {
         const tv = now();
         const grid = latentGrid(working.width, working.height);
-        const mean = await model.vaeEncode(rgb8ToVaeInput(resized.rgb, working.width, working.height), working.width, working.height);
+        const mean = await model.vaeEncode(
+          rgb8ToVaeInput(resized.rgb, working.width, working.height),
+          working.width,
+          working.height,
+        );
         normalizeLatents(mean, info.latentsMean, info.latentsStd);
         reference = { tokens: packLatents(mean, grid, info.latentChannels), grid };
         this.references.set(imageKey, reference);
@@ -181,7 +192,11 @@ export class EditPipeline {
       const grid = latentGrid(output.width, output.height);
       const features = info.latentChannels * 4;
       const noiseTokens = (grid.height / 2) * (grid.width / 2);
-      const x = packLatents(torchRandn(req.seed, [1, 1, info.latentChannels, grid.height, grid.width]), grid, info.latentChannels);
+      const x = packLatents(
+        torchRandn(req.seed, [1, 1, info.latentChannels, grid.height, grid.width]),
+        grid,
+        info.latentChannels,
+      );
       const schedule = flowMatchSchedule(req.steps, noiseTokens, info.scheduler);
       const grids: TokenGrid[] = [
         [1, grid.height / 2, grid.width / 2],
@@ -198,13 +213,17 @@ export class EditPipeline {
         checkpoint();
         const timestep = schedule.modelTimesteps[step]!;
         let tr = now();
-        const cond = (await model.transformer(joint, positive.embeds.hidden, positive.embeds.tokens, timestep, grids)).subarray(0, x.length);
+        const cond = (
+          await model.transformer(joint, positive.embeds.hidden, positive.embeds.tokens, timestep, grids)
+        ).subarray(0, x.length);
         let transformerMs = now() - tr;
         let velocity = cond;
         if (negative) {
           checkpoint();
           tr = now();
-          const uncond = (await model.transformer(joint, negative.hidden, negative.tokens, timestep, grids)).subarray(0, x.length);
+          const uncond = (
+            await model.transformer(joint, negative.hidden, negative.tokens, timestep, grids)
+          ).subarray(0, x.length);
           transformerMs += now() - tr;
           velocity = trueCfg(cond, uncond, req.cfg, features, combined);
         }
@@ -226,7 +245,11 @@ export class EditPipeline {
       checkpoint();
       if (this.memoryPolicy === 'low-memory') await model.release(['transformer']);
       const td = now();
-      const latents = denormalizeLatents(unpackLatents(x, grid, info.latentChannels), info.latentsMean, info.latentsStd);
+      const latents = denormalizeLatents(
+        unpackLatents(x, grid, info.latentChannels),
+        info.latentsMean,
+        info.latentsStd,
+      );
       const decoded = await model.vaeDecode(latents, grid.width, grid.height);
       timings.vaeDecode = now() - td;
       const tf = now();
@@ -241,7 +264,17 @@ export class EditPipeline {
       timings.finish = now() - tf;
       timings.total = now() - t0;
       if (this.memoryPolicy === 'low-memory') await model.release(['vae_decoder']);
-      return { status: 'done', png, latents: x, rgb: result.rgb, width: result.width, height: result.height, recipe: recipe(), timings, cache };
+      return {
+        status: 'done',
+        png,
+        latents: x,
+        rgb: result.rgb,
+        width: result.width,
+        height: result.height,
+        recipe: recipe(),
+        timings,
+        cache,
+      };
     } catch (error) {
       if (!(error instanceof Cancelled)) throw error;
       timings.total = now() - t0;

@@ -45,7 +45,9 @@ describe('editPromptTokens', () => {
 
   it('reads vocab.json + merges.txt exactly like tokenizer.json', () => {
     const text = "Replace the sky with a sunset; keep the 2 dogs' fur & colours — 色 ✓\n\tthere";
-    expect(Array.from(editPromptTokens(slow, text, 16).ids)).toEqual(Array.from(editPromptTokens(fast, text, 16).ids));
+    expect(Array.from(editPromptTokens(slow, text, 16).ids)).toEqual(
+      Array.from(editPromptTokens(fast, text, 16).ids),
+    );
   });
 
   it('accepts a 5000-character prompt untruncated, as the reference does, and refuses absurd lengths', () => {

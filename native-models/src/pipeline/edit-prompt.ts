@@ -45,7 +45,11 @@ export class PromptError extends Error {
  * after tokenizing is equivalent to the processor's expansion before it, because added tokens are split
  * off before BPE.
  */
-export function editPromptTokens(tokenizer: PromptTokenizer, instruction: string, imageTokens: number): EditPromptTokens {
+export function editPromptTokens(
+  tokenizer: PromptTokenizer,
+  instruction: string,
+  imageTokens: number,
+): EditPromptTokens {
   const pad = tokenizer.tokenId('<|image_pad|>');
   const visionStart = tokenizer.tokenId('<|vision_start|>');
   const ids = tokenizer.encode(editPromptText(instruction));
@@ -54,7 +58,9 @@ export function editPromptTokens(tokenizer: PromptTokenizer, instruction: string
     throw new PromptError('the prompt must not contain vision placeholder tokens such as <|image_pad|>');
   }
   if (ids[EDIT_TEMPLATE_DROP] !== visionStart) {
-    throw new Error(`the tokenizer does not put <|vision_start|> at position ${EDIT_TEMPLATE_DROP} of the template`);
+    throw new Error(
+      `the tokenizer does not put <|vision_start|> at position ${EDIT_TEMPLATE_DROP} of the template`,
+    );
   }
   const instructionTokens = ids.length - (padAt + 2) - 5;
   if (instructionTokens > MAX_INSTRUCTION_TOKENS) {

@@ -31,7 +31,14 @@ export type EditRequest = Readonly<{
   feather?: number;
 }>;
 
-export const LIMITS = { minSteps: 1, maxSteps: 150, minCfg: 1, maxCfg: 30, minArea: 64 * 64, maxArea: 4096 * 4096 } as const;
+export const LIMITS = {
+  minSteps: 1,
+  maxSteps: 150,
+  minCfg: 1,
+  maxCfg: 30,
+  minArea: 64 * 64,
+  maxArea: 4096 * 4096,
+} as const;
 
 /** A request the user can fix; the message names the field and the accepted range. */
 export class EditRequestError extends Error {
@@ -45,11 +52,15 @@ export type ValidRequest = Required<Omit<EditRequest, 'region' | 'width' | 'heig
 export function validateEditRequest(request: EditRequest, randomSeed: () => number): ValidRequest {
   const steps = request.steps ?? 50;
   if (!Number.isInteger(steps) || steps < LIMITS.minSteps || steps > LIMITS.maxSteps) {
-    throw new EditRequestError(`steps must be an integer from ${LIMITS.minSteps} to ${LIMITS.maxSteps}, got ${steps}`);
+    throw new EditRequestError(
+      `steps must be an integer from ${LIMITS.minSteps} to ${LIMITS.maxSteps}, got ${steps}`,
+    );
   }
   const cfg = request.cfg ?? 4;
   if (!Number.isFinite(cfg) || cfg < LIMITS.minCfg || cfg > LIMITS.maxCfg) {
-    throw new EditRequestError(`CFG scale must be from ${LIMITS.minCfg} (off) to ${LIMITS.maxCfg}, got ${cfg}`);
+    throw new EditRequestError(
+      `CFG scale must be from ${LIMITS.minCfg} (off) to ${LIMITS.maxCfg}, got ${cfg}`,
+    );
   }
   const seed = request.seed ?? randomSeed();
   if (!Number.isSafeInteger(seed) || seed < 0) {
@@ -57,9 +68,14 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
   }
   const area = request.area ?? 1024 * 1024;
   if (!Number.isFinite(area) || area < LIMITS.minArea || area > LIMITS.maxArea) {
-    throw new EditRequestError(`working area must be from ${LIMITS.minArea} to ${LIMITS.maxArea} pixels, got ${area}`);
+    throw new EditRequestError(
+      `working area must be from ${LIMITS.minArea} to ${LIMITS.maxArea} pixels, got ${area}`,
+    );
   }
-  for (const [name, v] of [['width', request.width], ['height', request.height]] as const) {
+  for (const [name, v] of [
+    ['width', request.width],
+    ['height', request.height],
+  ] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 16 || v > 4096)) {
       throw new EditRequestError(`${name} must be an integer from 16 to 4096, got ${v}`);
     }

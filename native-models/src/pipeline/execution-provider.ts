@@ -24,7 +24,8 @@ export function cudaProviderInstalled(): boolean {
   try {
     const require = createRequire(import.meta.url);
     const root = dirname(require.resolve('onnxruntime-node/package.json'));
-    const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    const lib =
+      process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
     return existsSync(join(root, 'bin', 'napi-v6', process.platform, process.arch, lib));
   } catch {
     return false;

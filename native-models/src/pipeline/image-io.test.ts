@@ -27,20 +27,26 @@ describe('loadRgbImage', () => {
 
   it('composites alpha on white', async () => {
     const rgba = Buffer.from([255, 0, 0, 0, 0, 0, 255, 255]);
-    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } })
+      .png()
+      .toBuffer();
     const img = await loadRgbImage(png);
     expect(Array.from(img.rgb)).toEqual([255, 255, 255, 0, 0, 255]);
   });
 
   it('converts 16-bit and CMYK input to 8-bit sRGB', async () => {
-    const png16 = await sharp(Buffer.from([255, 0, 128, 0, 255, 7]), { raw: { width: 2, height: 1, channels: 3 } })
+    const png16 = await sharp(Buffer.from([255, 0, 128, 0, 255, 7]), {
+      raw: { width: 2, height: 1, channels: 3 },
+    })
       .toColourspace('rgb16')
       .png()
       .toBuffer();
     expect((await sharp(png16).metadata()).depth).toBe('ushort');
     expect(Array.from((await loadRgbImage(png16)).rgb)).toEqual([255, 0, 128, 0, 255, 7]);
 
-    const cmyk = await sharp({ create: { width: 3, height: 3, channels: 3, background: { r: 200, g: 40, b: 40 } } })
+    const cmyk = await sharp({
+      create: { width: 3, height: 3, channels: 3, background: { r: 200, g: 40, b: 40 } },
+    })
       .toColourspace('cmyk')
       .jpeg()
       .toBuffer();
@@ -56,13 +62,17 @@ describe('loadRgbImage', () => {
     await expect(loadRgbImage(junk)).rejects.toThrow(ImageInputError);
     await expect(loadRgbImage(join(dir, 'missing.png'))).rejects.toThrow(/cannot read/);
     const before = process.memoryUsage().rss;
-    await expect(loadRgbImage(pngHeaderOnly(20000, 20000))).rejects.toThrow(/20000x20000 \(400 MP\).*scale it down/);
+    await expect(loadRgbImage(pngHeaderOnly(20000, 20000))).rejects.toThrow(
+      /20000x20000 \(400 MP\).*scale it down/,
+    );
     // A decode would need 1.2 GB; refusing from the header keeps memory flat.
     expect(process.memoryUsage().rss - before).toBeLessThan(200e6);
   });
 
   it('reads a 1x1 image', async () => {
-    const one = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#102030' } }).png().toBuffer();
+    const one = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#102030' } })
+      .png()
+      .toBuffer();
     const img = await loadRgbImage(one);
     expect(Array.from(img.rgb)).toEqual([16, 32, 48]);
   });
@@ -86,7 +96,8 @@ describe('vision input (Qwen2-VL processor)', () => {
     expect(v.gridThw).toEqual([1, 2, 4]);
     expect(v.patches).toBe(8);
     expect(v.mergedTokens).toBe(2);
-    const norm = (byte: number, c: number) => Math.fround(Math.fround(Math.fround(byte / 255) - CLIP_MEAN[c]!) / CLIP_STD[c]!);
+    const norm = (byte: number, c: number) =>
+      Math.fround(Math.fround(Math.fround(byte / 255) - CLIP_MEAN[c]!) / CLIP_STD[c]!);
     // Order of patches: block (0,0): (0,0),(0,1),(1,0),(1,1); block (0,1): (0,2),(0,3),(1,2),(1,3).
     const expectedPatch = [0, 1, 4, 5, 2, 3, 6, 7];
     expectedPatch.forEach((patch, row) => expect(v.pixelValues[row * 1176]).toBe(norm(patch * 10, 0)));
@@ -129,7 +140,9 @@ describe('region compositing', () => {
 
   it('reads a grayscale mask image (white = edit) and resizes it to the input', async () => {
     const mask = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#000' } })
-      .composite([{ input: { create: { width: 20, height: 20, channels: 3, background: '#fff' } }, left: 0, top: 0 }])
+      .composite([
+        { input: { create: { width: 20, height: 20, channels: 3, background: '#fff' } }, left: 0, top: 0 },
+      ])
       .png()
       .toBuffer();
     const cov = await regionCoverage({ kind: 'mask', image: mask }, 20, 10);

@@ -31,10 +31,18 @@ export function outputSize(calculated: Size, requested?: Partial<Size>): Size {
 export type SmartResizeOptions = Readonly<{ factor: number; minPixels: number; maxPixels: number }>;
 
 /** Qwen2-VL processor defaults (`preprocessor_config.json` of Qwen2.5-VL-7B-Instruct). */
-export const QWEN2_VL_RESIZE: SmartResizeOptions = { factor: 28, minPixels: 56 * 56, maxPixels: 28 * 28 * 16384 };
+export const QWEN2_VL_RESIZE: SmartResizeOptions = {
+  factor: 28,
+  minPixels: 56 * 56,
+  maxPixels: 28 * 28 * 16384,
+};
 
 /** Qwen2-VL `smart_resize`: both sides multiples of `factor`, pixel count within [min, max]. */
-export function smartResize(height: number, width: number, options: SmartResizeOptions = QWEN2_VL_RESIZE): Size {
+export function smartResize(
+  height: number,
+  width: number,
+  options: SmartResizeOptions = QWEN2_VL_RESIZE,
+): Size {
   const { factor, minPixels, maxPixels } = options;
   if (height < factor || width < factor) {
     throw new Error(`image of ${width}x${height} is smaller than the vision patch factor ${factor}`);

@@ -8,7 +8,14 @@ export { openEditModel, EditModelError } from './ort-edit-model';
 export type { OpenEditModelOptions } from './ort-edit-model';
 export type { EditModel, EditModelInfo, ComponentName } from './edit-model';
 export { EditRequestError, LIMITS, validateEditRequest } from './edit-request';
-export type { EditRecipe, EditRequest, EditResult, EditTimings, MemoryPolicy, StepEvent } from './edit-request';
+export type {
+  EditRecipe,
+  EditRequest,
+  EditResult,
+  EditTimings,
+  MemoryPolicy,
+  StepEvent,
+} from './edit-request';
 export { ImageInputError, loadRgbImage } from './load-image';
 export { PromptError } from './edit-prompt';
 export type { Region } from './region-mask';

@@ -6,13 +6,13 @@
 
 /** Channel means of the Qwen-Image / Wan-2.1 latent space (`vae/config.json` `latents_mean`). */
 export const LATENTS_MEAN: readonly number[] = [
-  -0.7571, -0.7089, -0.9113, 0.1075, -0.1745, 0.9653, -0.1517, 1.5508, 0.4134, -0.0715, 0.5517, -0.3632, -0.1922,
-  -0.9497, 0.2503, -0.2921,
+  -0.7571, -0.7089, -0.9113, 0.1075, -0.1745, 0.9653, -0.1517, 1.5508, 0.4134, -0.0715, 0.5517, -0.3632,
+  -0.1922, -0.9497, 0.2503, -0.2921,
 ];
 /** Channel standard deviations (`vae/config.json` `latents_std`). */
 export const LATENTS_STD: readonly number[] = [
-  2.8184, 1.4541, 2.3275, 2.6558, 1.2196, 1.7708, 2.6052, 2.0743, 3.2687, 2.1526, 2.8652, 1.5579, 1.6382, 1.1253,
-  2.8251, 1.916,
+  2.8184, 1.4541, 2.3275, 2.6558, 1.2196, 1.7708, 2.6052, 2.0743, 3.2687, 2.1526, 2.8652, 1.5579, 1.6382,
+  1.1253, 2.8251, 1.916,
 ];
 
 export const LATENT_CHANNELS = 16;
@@ -27,10 +27,15 @@ export function latentGrid(pixelWidth: number, pixelHeight: number): LatentGrid 
 const f = Math.fround;
 
 /** `[16, h, w]` → `[(h/2)·(w/2), 64]`. */
-export function packLatents(latents: Float32Array, grid: LatentGrid, channels = LATENT_CHANNELS): Float32Array {
+export function packLatents(
+  latents: Float32Array,
+  grid: LatentGrid,
+  channels = LATENT_CHANNELS,
+): Float32Array {
   const { height: h, width: w } = grid;
   if (h % 2 || w % 2) throw new Error(`latent grid ${w}x${h} must be even to pack 2x2 patches`);
-  if (latents.length !== channels * h * w) throw new Error(`expected ${channels * h * w} latent values, got ${latents.length}`);
+  if (latents.length !== channels * h * w)
+    throw new Error(`expected ${channels * h * w} latent values, got ${latents.length}`);
   const features = channels * 4;
   const out = new Float32Array(latents.length);
   const halfW = w / 2;
@@ -46,9 +51,14 @@ export function packLatents(latents: Float32Array, grid: LatentGrid, channels = 
 }
 
 /** `[(h/2)·(w/2), 64]` → `[16, h, w]`; the exact inverse of `packLatents`. */
-export function unpackLatents(tokens: Float32Array, grid: LatentGrid, channels = LATENT_CHANNELS): Float32Array {
+export function unpackLatents(
+  tokens: Float32Array,
+  grid: LatentGrid,
+  channels = LATENT_CHANNELS,
+): Float32Array {
   const { height: h, width: w } = grid;
-  if (tokens.length !== channels * h * w) throw new Error(`expected ${channels * h * w} token values, got ${tokens.length}`);
+  if (tokens.length !== channels * h * w)
+    throw new Error(`expected ${channels * h * w} token values, got ${tokens.length}`);
   const features = channels * 4;
   const out = new Float32Array(tokens.length);
   const halfW = w / 2;

@@ -25,7 +25,10 @@ export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
  * CMYK/grey/palette converted, and alpha composited on white — as transformers' `convert_to_rgb` does for
  * the Qwen2-VL processor (diffusers' `load_image` would drop alpha instead; white is the defined choice).
  */
-export async function loadRgbImage(input: string | Uint8Array, options: LoadImageOptions = {}): Promise<RgbImage> {
+export async function loadRgbImage(
+  input: string | Uint8Array,
+  options: LoadImageOptions = {},
+): Promise<RgbImage> {
   const maxPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
   let meta: Metadata;
   try {
@@ -50,7 +53,11 @@ export async function loadRgbImage(input: string | Uint8Array, options: LoadImag
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
-    return { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+    return {
+      width: info.width,
+      height: info.height,
+      rgb: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    };
   } catch (error) {
     throw new ImageInputError(`cannot decode the image: ${(error as Error).message}`);
   }
@@ -72,6 +79,11 @@ export async function resizeRgb(
 }
 
 /** Encodes RGB8 (or RGBA8 with `channels` 4) as PNG. */
-export async function encodePng(pixels: Uint8Array, width: number, height: number, channels: 3 | 4 = 3): Promise<Buffer> {
+export async function encodePng(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  channels: 3 | 4 = 3,
+): Promise<Buffer> {
   return sharp(pixels, { raw: { width, height, channels } }).png().toBuffer();
 }

@@ -126,7 +126,10 @@ describe('sizes (spec §3.1, §3.3)', () => {
   });
 
   it('floors a user-chosen output size to multiples of 16', () => {
-    expect(outputSize({ width: 1024, height: 1024 }, { width: 530, height: 700 })).toEqual({ width: 528, height: 688 });
+    expect(outputSize({ width: 1024, height: 1024 }, { width: 530, height: 700 })).toEqual({
+      width: 528,
+      height: 688,
+    });
     expect(outputSize({ width: 1376, height: 768 })).toEqual({ width: 1376, height: 768 });
   });
 

@@ -45,7 +45,12 @@ export type OpenEditModelOptions = Readonly<{
 }>;
 
 const EDIT_PIPELINE = 'QwenImageEditPipeline';
-const VAE_IO = { encoderIn: 'image', encoderOut: 'latent_mean', decoderIn: 'latents', decoderOut: 'image' } as const;
+const VAE_IO = {
+  encoderIn: 'image',
+  encoderOut: 'latent_mean',
+  decoderIn: 'latents',
+  decoderOut: 'image',
+} as const;
 
 /** Opens a converted Qwen-Image-Edit model folder; sessions are created on first use. */
 export async function openEditModel(dir: string, options: OpenEditModelOptions = {}): Promise<EditModel> {
@@ -54,11 +59,15 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
   try {
     manifestText = await readFile(join(root, 'model.json'), 'utf8');
   } catch {
-    throw new EditModelError(`${root} is not a converted model folder (no model.json); convert a checkpoint first`);
+    throw new EditModelError(
+      `${root} is not a converted model folder (no model.json); convert a checkpoint first`,
+    );
   }
   const peek = JSON.parse(manifestText) as { pipeline?: string; components?: Record<string, unknown> };
   if (peek.pipeline !== EDIT_PIPELINE) {
-    throw new EditModelError(`${root} holds a ${peek.pipeline ?? 'unknown'} model; this app runs ${EDIT_PIPELINE}`);
+    throw new EditModelError(
+      `${root} holds a ${peek.pipeline ?? 'unknown'} model; this app runs ${EDIT_PIPELINE}`,
+    );
   }
   const missing = COMPONENT_NAMES.filter((c) => !peek.components?.[c]);
   if (missing.length) throw new EditModelError(`${root} lacks the component(s) ${missing.join(', ')}`);
@@ -68,7 +77,10 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
     providers,
     verify: options.verify ?? 'size',
     ...(options.log ? { log: options.log } : {}),
-    sessionOptions: { graphOptimizationLevel: 'all', ...(options.threads ? { intraOpNumThreads: options.threads } : {}) },
+    sessionOptions: {
+      graphOptimizationLevel: 'all',
+      ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    },
   });
   const manifest = loaded.manifest;
   const textJson = manifest.configs.text_encoder as Record<string, unknown>;
@@ -80,12 +92,21 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
   const preview = manifest.preview as { factors?: number[][]; bias?: number[] } | null;
   const tokenizer = await loadPromptTokenizer(join(root, manifest.tokenizer.dir));
 
-  const runs: Record<ComponentName, number> = { vision: 0, text: 0, vae_encoder: 0, transformer: 0, vae_decoder: 0 };
+  const runs: Record<ComponentName, number> = {
+    vision: 0,
+    text: 0,
+    vae_encoder: 0,
+    transformer: 0,
+    vae_decoder: 0,
+  };
   let lastProvider: Provider = providers[0]!;
 
   const info: EditModelInfo = {
     id: basename(root),
-    hashes: { 'model.json': createHash('sha256').update(manifestText).digest('hex'), ...manifest.sourceHashes },
+    hashes: {
+      'model.json': createHash('sha256').update(manifestText).digest('hex'),
+      ...manifest.sourceHashes,
+    },
     precision: manifest.precision,
     get provider() {
       return lastProvider;
@@ -113,7 +134,11 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
       : new ort.Tensor('float32', spec.data, spec.dims);
   const f32 = (data: Float32Array, dims: readonly number[]): FeedSpec => ({ dtype: 'float32', data, dims });
 
-  async function run(name: ComponentName, feeds: Record<string, FeedSpec>, output: string): Promise<Float32Array> {
+  async function run(
+    name: ComponentName,
+    feeds: Record<string, FeedSpec>,
+    output: string,
+  ): Promise<Float32Array> {
     const session = await loaded.session(name);
     lastProvider = loaded.providerOf(name) ?? lastProvider;
     const inputs: Record<string, ort.Tensor> = {};
@@ -137,7 +162,13 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
     encodeImage: (pixelValues, gridThw) =>
       run('vision', visionGraphFeeds(pixelValues, [gridThw], visionConfig), VISION_IO.imageEmbeds),
     async encodeText(ids, imageEmbeds, gridThw) {
-      const feeds = textGraphFeeds([Array.from(ids)], [gridThw], imageEmbeds, textConfig, visionConfig.spatialMergeSize);
+      const feeds = textGraphFeeds(
+        [Array.from(ids)],
+        [gridThw],
+        imageEmbeds,
+        textConfig,
+        visionConfig.spatialMergeSize,
+      );
       return { hidden: await run('text', feeds, TEXT_IO.lastHiddenState), width: textConfig.hiddenSize };
     },
     vaeEncode: (image, width, height) =>
@@ -153,7 +184,10 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
             [TRANSFORMER_INPUTS.imgRopeSin]: f32(r.imageSin, [r.imageTokens, r.pairs]),
             [TRANSFORMER_INPUTS.txtRopeCos]: f32(r.textCos, [r.textTokens, r.pairs]),
             [TRANSFORMER_INPUTS.txtRopeSin]: f32(r.textSin, [r.textTokens, r.pairs]),
-            [TRANSFORMER_INPUTS.encoderHiddenStatesMask]: f32(new Float32Array(textTokens).fill(1), [1, textTokens]),
+            [TRANSFORMER_INPUTS.encoderHiddenStatesMask]: f32(new Float32Array(textTokens).fill(1), [
+              1,
+              textTokens,
+            ]),
           },
         };
       }
@@ -172,7 +206,14 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
     vaeDecode: (latents, latentWidth, latentHeight) =>
       run(
         'vae_decoder',
-        { [VAE_IO.decoderIn]: f32(latents, [1, latents.length / (latentWidth * latentHeight), latentHeight, latentWidth]) },
+        {
+          [VAE_IO.decoderIn]: f32(latents, [
+            1,
+            latents.length / (latentWidth * latentHeight),
+            latentHeight,
+            latentWidth,
+          ]),
+        },
         VAE_IO.decoderOut,
       ),
     openComponents: () => COMPONENT_NAMES.filter((c) => loaded.providerOf(c) !== undefined),

@@ -55,7 +55,8 @@ export function previewFromTokens(
   const { height: h, width: w } = grid;
   const channels = factors.factors.length;
   const features = channels * 4;
-  if (tokens.length !== (h / 2) * (w / 2) * features) throw new Error('preview: token count does not match the grid');
+  if (tokens.length !== (h / 2) * (w / 2) * features)
+    throw new Error('preview: token count does not match the grid');
   const rgba = out ?? new Uint8ClampedArray(h * w * 4);
   // One 64 → 12 map per token (3 colours for each of the 2×2 pixels), folding in the [−1, 1] → [0, 255]
   // scaling: byte = 127.5·(bias + Σ x0·f) + 127.5.

@@ -61,14 +61,26 @@ export function featherAlpha(coverage: Alpha, feather: number): Alpha {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (d[i] === 0) continue;
-      d[i] = Math.min(d[i]!, at(x - 1, y) + 1, at(x, y - 1) + 1, at(x - 1, y - 1) + diag, at(x + 1, y - 1) + diag);
+      d[i] = Math.min(
+        d[i]!,
+        at(x - 1, y) + 1,
+        at(x, y - 1) + 1,
+        at(x - 1, y - 1) + diag,
+        at(x + 1, y - 1) + diag,
+      );
     }
   }
   for (let y = h - 1; y >= 0; y--) {
     for (let x = w - 1; x >= 0; x--) {
       const i = y * w + x;
       if (d[i] === 0) continue;
-      d[i] = Math.min(d[i]!, at(x + 1, y) + 1, at(x, y + 1) + 1, at(x + 1, y + 1) + diag, at(x - 1, y + 1) + diag);
+      d[i] = Math.min(
+        d[i]!,
+        at(x + 1, y) + 1,
+        at(x, y + 1) + 1,
+        at(x + 1, y + 1) + diag,
+        at(x - 1, y + 1) + diag,
+      );
     }
   }
   const alpha = new Float32Array(w * h);
@@ -84,14 +96,20 @@ export function featherAlpha(coverage: Alpha, feather: number): Alpha {
  * Where alpha is 0 the input's bytes are copied; where it is 1 the edited bytes.
  */
 export async function compositeRegion(input: RgbImage, edited: RgbImage, alpha: Alpha): Promise<RgbImage> {
-  if (alpha.width !== input.width || alpha.height !== input.height) throw new Error('mask size differs from the input');
+  if (alpha.width !== input.width || alpha.height !== input.height)
+    throw new Error('mask size differs from the input');
   const model = await resizeRgb(edited, input.width, input.height, 'lanczos3');
   const out = new Uint8Array(input.rgb.length);
   for (let i = 0; i < alpha.alpha.length; i++) {
     const a = alpha.alpha[i]!;
     for (let c = 0; c < 3; c++) {
       const k = i * 3 + c;
-      out[k] = a <= 0 ? input.rgb[k]! : a >= 1 ? model.rgb[k]! : Math.round(input.rgb[k]! * (1 - a) + model.rgb[k]! * a);
+      out[k] =
+        a <= 0
+          ? input.rgb[k]!
+          : a >= 1
+            ? model.rgb[k]!
+            : Math.round(input.rgb[k]! * (1 - a) + model.rgb[k]! * a);
     }
   }
   return { width: input.width, height: input.height, rgb: out };

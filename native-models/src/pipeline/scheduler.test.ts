@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { calculateMu, eulerStep, flowMatchSchedule, parseSchedulerConfig, QWEN_IMAGE_SCHEDULER } from './scheduler';
+import {
+  calculateMu,
+  eulerStep,
+  flowMatchSchedule,
+  parseSchedulerConfig,
+  QWEN_IMAGE_SCHEDULER,
+} from './scheduler';
 
-type Fixture = { schedules: { steps: number; imageSeqLen: number; mu: number; sigmas: number[]; timesteps: number[] }[] };
+type Fixture = {
+  schedules: { steps: number; imageSeqLen: number; mu: number; sigmas: number[]; timesteps: number[] }[];
+};
 // float64 evaluation of the spec's formulas (spec §8.2), made by a separate script.
 const fixture = JSON.parse(
   readFileSync(new URL('fixtures/flow-match-schedules.json', import.meta.url), 'utf8'),

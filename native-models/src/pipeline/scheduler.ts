@@ -32,7 +32,8 @@ export const QWEN_IMAGE_SCHEDULER: FlowMatchConfig = {
 
 /** Reads a scheduler config JSON, filling the pipeline's own fallbacks for absent keys (spec §8.1). */
 export function parseSchedulerConfig(json: Readonly<Record<string, unknown>>): FlowMatchConfig {
-  const num = (key: string, fallback: number) => (typeof json[key] === 'number' ? (json[key] as number) : fallback);
+  const num = (key: string, fallback: number) =>
+    typeof json[key] === 'number' ? (json[key] as number) : fallback;
   const shiftType = json.time_shift_type === 'linear' ? 'linear' : 'exponential';
   return {
     num_train_timesteps: num('num_train_timesteps', 1000),
@@ -77,7 +78,8 @@ export function flowMatchSchedule(
   imageSeqLen: number,
   config: FlowMatchConfig = QWEN_IMAGE_SCHEDULER,
 ): Schedule {
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new RangeError(`steps must be a positive integer, got ${steps}`);
   // Base sigmas: float64 linspace(1, 1/N, N), then float32.
   const sigmas = new Float32Array(steps + 1);
   // numpy.linspace: i·step + start, with the endpoint set exactly.
@@ -118,8 +120,14 @@ export function flowMatchSchedule(
 /**
  * One Euler step in place: `x += (σ_next − σ) · v`, in float32 like the scheduler's `step`. Returns `x`.
  */
-export function eulerStep(x: Float32Array, velocity: Float32Array, sigma: number, sigmaNext: number): Float32Array {
-  if (x.length !== velocity.length) throw new Error(`latent length ${x.length} != velocity length ${velocity.length}`);
+export function eulerStep(
+  x: Float32Array,
+  velocity: Float32Array,
+  sigma: number,
+  sigmaNext: number,
+): Float32Array {
+  if (x.length !== velocity.length)
+    throw new Error(`latent length ${x.length} != velocity length ${velocity.length}`);
   const dt = f(sigmaNext - sigma);
   for (let i = 0; i < x.length; i++) x[i] = f(x[i]! + f(dt * velocity[i]!));
   return x;

@@ -68,7 +68,10 @@ function fromSlowFiles(
       const space = line.indexOf(' ', 1);
       return [line.slice(0, space), line.slice(space + 1)];
     });
-  const decoder = (config.added_tokens_decoder ?? {}) as Record<string, { content: string } & Record<string, unknown>>;
+  const decoder = (config.added_tokens_decoder ?? {}) as Record<
+    string,
+    { content: string } & Record<string, unknown>
+  >;
   const added = Object.entries(decoder)
     .map(([id, t]): AddedTokenJson => ({
       single_word: false,
@@ -89,7 +92,10 @@ function fromSlowFiles(
     normalizer: { type: 'NFC' },
     pre_tokenizer: {
       type: 'Sequence',
-      pretokenizers: [{ type: 'Split', pattern: { Regex: QWEN2_SPLIT }, behavior: 'Isolated', invert: false }, byteLevel],
+      pretokenizers: [
+        { type: 'Split', pattern: { Regex: QWEN2_SPLIT }, behavior: 'Isolated', invert: false },
+        byteLevel,
+      ],
     },
     post_processor: byteLevel,
     decoder: byteLevel,

@@ -4,13 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { Mt19937 } from './mt19937';
 import { TorchCpuRandn, torchRandn } from './torch-randn';
 
-type Case = { seed: number; shape: number[]; sha256: string; values?: number[]; head?: number[]; tail?: number[] };
+type Case = {
+  seed: number;
+  shape: number[];
+  sha256: string;
+  values?: number[];
+  head?: number[];
+  tail?: number[];
+};
 type Golden = {
   cases: (Case | { seed: number; sequence: number[][]; values: number[][] })[];
   large: Case[];
 };
 // Made with Debian's python3-torch 1.13 (CPU capability AVX2): torch.manual_seed(seed); torch.randn(shape).
-const golden = JSON.parse(readFileSync(new URL('fixtures/torch-randn.json', import.meta.url), 'utf8')) as Golden;
+const golden = JSON.parse(
+  readFileSync(new URL('fixtures/torch-randn.json', import.meta.url), 'utf8'),
+) as Golden;
 const sha = (v: Float32Array) => createHash('sha256').update(new Uint8Array(v.buffer)).digest('hex');
 
 describe('Mt19937', () => {
@@ -28,7 +37,9 @@ describe('torchRandn', () => {
     if ('sequence' in c) {
       it(`continues the stream across draws like torch (seed ${c.seed})`, () => {
         const g = new TorchCpuRandn(c.seed);
-        c.sequence.forEach((shape, k) => expect(Array.from(g.randn(shape))).toEqual(c.values[k]!.map(Math.fround)));
+        c.sequence.forEach((shape, k) =>
+          expect(Array.from(g.randn(shape))).toEqual(c.values[k]!.map(Math.fround)),
+        );
       });
       continue;
     }

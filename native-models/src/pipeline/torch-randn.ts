@@ -95,10 +95,10 @@ function boxMuller16(data: Float32Array, at: number): void {
 
 const SQRTHF = f(Math.SQRT1_2);
 const LOG_P = [
-  7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
+  7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
   2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
 ].map(f);
-const LOG_Q1 = f(-2.12194440e-4);
+const LOG_Q1 = f(-2.1219444e-4);
 const LOG_Q2 = f(0.693359375);
 const bits = new DataView(new ArrayBuffer(4));
 
@@ -107,7 +107,7 @@ function logF32(input: number): number {
   if (input <= 0) return Number.NaN;
   bits.setFloat32(0, Math.max(input, 1.1754943508222875e-38));
   const raw = bits.getUint32(0);
-  let e = f(((raw >>> 23) - 0x7f) + 1);
+  let e = f((raw >>> 23) - 0x7f + 1);
   bits.setUint32(0, (raw & ~0x7f800000) | 0x3f000000);
   let x = bits.getFloat32(0);
   const below = x < SQRTHF;

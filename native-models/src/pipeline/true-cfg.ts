@@ -17,7 +17,9 @@ export function trueCfg(
   out: Float32Array = new Float32Array(cond.length),
 ): Float32Array {
   if (cond.length !== uncond.length || cond.length % features !== 0) {
-    throw new Error(`CFG inputs differ in size (${cond.length} vs ${uncond.length}) or are not [tokens, ${features}]`);
+    throw new Error(
+      `CFG inputs differ in size (${cond.length} vs ${uncond.length}) or are not [tokens, ${features}]`,
+    );
   }
   const s = f(scale);
   for (let base = 0; base < cond.length; base += features) {

@@ -6,7 +6,11 @@
 const f = Math.fround;
 
 /** Interleaved RGB8 (`width·height·3`) → planar float32 `[3, H, W]` in [−1, 1]: `2·(p/255) − 1`. */
-export function rgb8ToVaeInput(rgb: Uint8Array | Uint8ClampedArray, width: number, height: number): Float32Array {
+export function rgb8ToVaeInput(
+  rgb: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+): Float32Array {
   const plane = width * height;
   if (rgb.length !== plane * 3) throw new Error(`expected ${plane * 3} RGB bytes, got ${rgb.length}`);
   const out = new Float32Array(plane * 3);
@@ -22,7 +26,8 @@ export function rgb8ToVaeInput(rgb: Uint8Array | Uint8ClampedArray, width: numbe
  */
 export function vaeOutputToRgb8(planar: Float32Array, width: number, height: number): Uint8Array {
   const plane = width * height;
-  if (planar.length !== plane * 3) throw new Error(`expected ${plane * 3} decoder values, got ${planar.length}`);
+  if (planar.length !== plane * 3)
+    throw new Error(`expected ${plane * 3} decoder values, got ${planar.length}`);
   const out = new Uint8Array(plane * 3);
   for (let c = 0; c < 3; c++) {
     for (let i = 0; i < plane; i++) {

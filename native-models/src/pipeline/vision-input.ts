@@ -23,7 +23,10 @@ export type VisionPatchLayout = Readonly<{ patchSize: number; temporalPatchSize:
 export const QWEN2_VL_LAYOUT: VisionPatchLayout = { patchSize: 14, temporalPatchSize: 2, mergeSize: 2 };
 
 /** Resizes (bicubic) and patchifies the already working-size image for the vision encoder. */
-export async function visionInput(image: RgbImage, layout: VisionPatchLayout = QWEN2_VL_LAYOUT): Promise<VisionInput> {
+export async function visionInput(
+  image: RgbImage,
+  layout: VisionPatchLayout = QWEN2_VL_LAYOUT,
+): Promise<VisionInput> {
   const factor = layout.patchSize * layout.mergeSize;
   const size = smartResize(image.height, image.width, {
     factor,
@@ -49,7 +52,8 @@ export function patchify(image: RgbImage, layout: VisionPatchLayout = QWEN2_VL_L
   const out = new Float32Array(patches * rowLength);
   const norm = new Float32Array(image.width * image.height * 3);
   for (let i = 0; i < image.width * image.height; i++) {
-    for (let c = 0; c < 3; c++) norm[i * 3 + c] = f(f(f(image.rgb[i * 3 + c]! / 255) - CLIP_MEAN[c]!) / CLIP_STD[c]!);
+    for (let c = 0; c < 3; c++)
+      norm[i * 3 + c] = f(f(f(image.rgb[i * 3 + c]! / 255) - CLIP_MEAN[c]!) / CLIP_STD[c]!);
   }
   let index = 0;
   for (let bh = 0; bh < gridH / m; bh++) {
