@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { providerFromEnv, providerOrder } from './execution-provider';
+
+describe('execution provider choice', () => {
+  it('tries CUDA first only when its provider library is installed, unless forced', () => {
+    expect(providerOrder('auto', true)).toEqual(['cuda', 'cpu']);
+    expect(providerOrder('auto', false)).toEqual(['cpu']);
+    expect(providerOrder('cpu', true)).toEqual(['cpu']);
+    expect(providerOrder('cuda', false)).toEqual(['cuda']);
+  });
+
+  it('reads QWEN_EDIT_EP', () => {
+    expect(providerFromEnv({ QWEN_EDIT_EP: 'CPU' })).toBe('cpu');
+    expect(providerFromEnv({ QWEN_EDIT_EP: 'cuda' })).toBe('cuda');
+    expect(providerFromEnv({ QWEN_EDIT_EP: 'tpu' })).toBe('auto');
+    expect(providerFromEnv({})).toBe('auto');
+  });
+});
