@@ -5,7 +5,7 @@
  * failed conversion never leaves something that looks like a model.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ComputeType, Precision, QuantBlockSize } from '../onnx';
 import { sha256File } from '../store/hash';
@@ -61,6 +61,21 @@ async function folderBytes(dir: string): Promise<number> {
       total += (await stat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size;
   }
   return total;
+}
+
+/**
+ * Refuses to start when the destination's file system clearly lacks room for the output (the estimate
+ * plus 5%), rather than failing an hour into a 40 GB conversion.
+ */
+async function checkFreeSpace(dir: string, expectedBytes: number): Promise<void> {
+  const fs = await statfs(dir).catch(() => undefined);
+  if (!fs) return;
+  const free = fs.bavail * fs.bsize;
+  const needed = expectedBytes * 1.05;
+  if (free < needed) {
+    const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
+    throw new Error(`${dir}: the conversion needs about ${gb(needed)} but only ${gb(free)} is free`);
+  }
 }
 
 /** model.json paths use '/' on every platform. */
@@ -181,6 +196,7 @@ export async function convertCheckpoint(
         ? silentProgress
         : options.progress;
   await mkdir(dirname(target), { recursive: true });
+  await checkFreeSpace(dirname(target), expected);
   const tmp = join(
     dirname(target),
     `.${basename(target)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`,
