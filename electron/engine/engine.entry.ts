@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
+import { cudaProviderInstalled } from '../../native-models/src/pipeline/execution-provider';
 import { EngineHost } from './EngineHost';
 import { connectToParent } from './engineChannel';
 import { describeModelFolder } from './modelStatus';
@@ -21,6 +22,10 @@ const require = createRequire(import.meta.url);
 const ortVersion = (require('onnxruntime-node/package.json') as { version: string }).version;
 host.hello({
   ortVersion,
-  providers: ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled })),
+  providers: ort.listSupportedBackends().map((b) => ({
+    name: b.name,
+    bundled: b.bundled,
+    available: b.name === 'cuda' ? cudaProviderInstalled() : b.bundled,
+  })),
   model: describeModelFolder(modelFolder),
 });

@@ -10,7 +10,11 @@ import { embeddedRecipeSchema, projectTreeSchema, versionIdSchema } from './proj
 export const engineStateSchema = z.enum(['starting', 'ready', 'busy', 'restarting', 'crashed', 'stopped']);
 export type EngineState = z.infer<typeof engineStateSchema>;
 
-export const providerSchema = z.object({ name: z.string(), bundled: z.boolean() });
+/**
+ * An execution provider onnxruntime-node knows. `bundled`: shipped inside the npm package; `available`: its
+ * libraries are actually present here (CUDA's are downloaded at install time and may be missing).
+ */
+export const providerSchema = z.object({ name: z.string(), bundled: z.boolean(), available: z.boolean() });
 
 export const modelStatusSchema = z.object({
   /** The model folder the engine looks in. */

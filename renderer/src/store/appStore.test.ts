@@ -61,8 +61,9 @@ const info: EngineInfo = {
   appVersion: '0.1.0',
   ortVersion: '1.30.0',
   providers: [
-    { name: 'cpu', bundled: true },
-    { name: 'webgpu', bundled: true },
+    { name: 'cpu', bundled: true, available: true },
+    { name: 'webgpu', bundled: true, available: true },
+    { name: 'cuda', bundled: false, available: false },
   ],
   model: { folder: '/tmp/m', status: 'demo', detail: 'no model installed' },
   state: 'starting',

@@ -38,7 +38,9 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
 export const selectRuntimeLabel = (s: AppState): string | null => {
   const info = s.info;
   if (!info || info.providers.length === 0) return null;
-  return `ORT ${info.ortVersion} · ${info.providers.map((p) => p.name).join(', ')}`;
+  // Only providers that can run here: CUDA is listed by ORT even when its libraries were not installed.
+  const usable = info.providers.filter((p) => p.available).map((p) => p.name);
+  return `ORT ${info.ortVersion} · ${usable.join(', ') || 'no provider available'}`;
 };
 
 /** True while the tiny random-weight model stands in for a real one. */
