@@ -1,4 +1,4 @@
-import { cp, mkdtemp, open, readFile, rm, stat, truncate, utimes } from 'node:fs/promises';
+import { cp, mkdtemp, open, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -127,7 +127,7 @@ describe('openModel', () => {
     };
     expect(Object.keys(stamp.files).sort()).toEqual(Object.keys((await manifestOf(dir)).files).sort());
     const data = join(dir, 'text', 'model.onnx.data');
-    const { mtime } = await stat(data);
+    const { mtimeMs } = await stat(data);
     const fh = await open(data, 'r+');
     const byte = new Uint8Array(1);
     await fh.read(byte, 0, 1, 100);
@@ -135,7 +135,7 @@ describe('openModel', () => {
     await fh.write(byte, 0, 1, 100);
     await fh.close();
     // Same size and (restored) modification time: 'auto' trusts the stamp, a full check does not.
-    await utimes(data, mtime, mtime);
+    await utimes(data, mtimeMs / 1000, mtimeMs / 1000);
     await expect(verifyModelFolder(dir, 'auto')).resolves.toBeDefined();
     await expect(verifyModelFolder(dir, 'sha256')).rejects.toThrow(
       /text\/model\.onnx\.data: sha256 mismatch/,
@@ -159,6 +159,18 @@ describe('openModel', () => {
     const dir = await copyOfTiny('unfinished');
     await rm(join(dir, 'model.json'));
     await expect(openModel(dir)).rejects.toThrow(/not a model folder \(no model\.json/);
+  });
+
+  it('refuse a manifest with a malformed field, naming it', async () => {
+    const dir = await copyOfTiny('malformed');
+    const manifest = await manifestOf(dir);
+    const files = { ...manifest.files, '../outside.bin': { bytes: 1, sha256: '0'.repeat(64) } };
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ ...manifest, files }));
+    await expect(openModel(dir, { verify: 'size' })).rejects.toThrow(
+      /model\.json: malformed manifest at files\.\.\.\/outside\.bin: must be a relative path inside the model folder/,
+    );
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ ...manifest, precision: 'fp8' }));
+    await expect(openModel(dir, { verify: 'size' })).rejects.toThrow(/malformed manifest at precision:/);
   });
 
   it('refuse a missing component file', async () => {

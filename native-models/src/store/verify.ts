@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from './hash';
+import { manifestProblem } from './manifest-schema';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from './manifest';
 import type { ModelManifest } from './manifest';
 
@@ -54,18 +55,15 @@ export async function verifyModelFolder(dir: string, mode: VerifyMode = 'sha256'
   } catch (error) {
     throw new ModelFolderError(`${manifestPath}: malformed JSON (${(error as Error).message})`);
   }
-  if (
-    manifest.format !== MODEL_FORMAT ||
-    typeof manifest.files !== 'object' ||
-    typeof manifest.components !== 'object'
-  ) {
-    throw new ModelFolderError(`${manifestPath}: not a ${MODEL_FORMAT} manifest`);
-  }
+  const format = (manifest as { format?: unknown } | null)?.format;
+  if (format !== MODEL_FORMAT) throw new ModelFolderError(`${manifestPath}: not a ${MODEL_FORMAT} manifest`);
   if (manifest.formatVersion !== MODEL_FORMAT_VERSION) {
     throw new ModelFolderError(
       `${manifestPath}: format version ${manifest.formatVersion}, this build reads ${MODEL_FORMAT_VERSION}; convert the checkpoint again`,
     );
   }
+  const problem = manifestProblem(manifest);
+  if (problem) throw new ModelFolderError(`${manifestPath}: malformed manifest at ${problem}`);
   for (const [name, component] of Object.entries(manifest.components)) {
     for (const file of component?.files ?? []) {
       if (!(file in manifest.files))
@@ -81,13 +79,13 @@ export async function verifyModelFolder(dir: string, mode: VerifyMode = 'sha256'
     const info = await stat(path).catch(() => undefined);
     if (info === undefined) throw new ModelFolderError(`${path}: missing (listed in ${MODEL_MANIFEST})`);
     const size = info.size;
-    seen[file] = { bytes: size, mtimeMs: Math.trunc(info.mtimeMs) };
+    seen[file] = { bytes: size, mtimeMs: Math.round(info.mtimeMs) };
     if (size !== expected.bytes) {
       throw new ModelFolderError(
         `${path}: ${size} bytes, ${MODEL_MANIFEST} records ${expected.bytes} (truncated or modified)`,
       );
     }
-    const unchanged = trusted[file]?.bytes === size && trusted[file]?.mtimeMs === Math.trunc(info.mtimeMs);
+    const unchanged = trusted[file]?.bytes === size && trusted[file]?.mtimeMs === Math.round(info.mtimeMs);
     if (mode === 'sha256' || (mode === 'auto' && !unchanged)) {
       const actual = await sha256File(path);
       if (actual !== expected.sha256) {
