@@ -15,8 +15,9 @@ test('the app frame loads: top bar, canvas, side panels, status bar', async ({ s
   await expect(page.getByRole('banner')).toContainText('Qwen Edit Studio');
   await expect(page.getByRole('button', { name: 'Open image…' })).toBeVisible();
   await expect(page.getByRole('main', { name: 'Canvas area' })).toBeVisible();
-  await expect(page.getByRole('complementary', { name: 'Versions' })).toContainText('Coming soon');
-  await expect(page.getByRole('complementary', { name: 'Edit' })).toContainText('Coming soon');
+  await expect(page.getByRole('complementary', { name: /Versions/ })).toContainText('Open an image');
+  await expect(page.getByRole('complementary', { name: 'Edit' }).getByLabel('Instruction')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Run' })).toBeDisabled();
   await expect(page.getByText('Open an image to start editing')).toBeVisible();
   await expect(studio.zoom).toHaveText('Zoom —');
   await studio.screenshot('app-loaded');

@@ -10,6 +10,9 @@ import { preventFileNavigation } from './app/preventFileNavigation';
 import { installTestHook, isTestMode } from './app/testHook';
 import { connectToApp } from './bridge/appClient';
 import { startEngineSync } from './bridge/engineSync';
+import { PreviewSink } from './features/canvas/previewSink';
+import { Editor } from './features/editor/Editor';
+import { copyPngToClipboard, downloadBytes, rasterizeMask } from './features/editor/pageIO';
 import { ImageRegistry } from './features/open/imageRegistry';
 import { createImageOpener } from './features/open/openImageFile';
 import { createAppStore } from './store/appStore';
@@ -21,21 +24,34 @@ const { client } = connectToApp((detail) => store.getState().setConnection('clos
 startEngineSync(client, store);
 
 const images = new ImageRegistry();
+const preview = new PreviewSink();
+client.onPreview((frame) => preview.offer(frame));
+const decode = (bytes: Uint8Array, type: string) =>
+  createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+const editor = new Editor({
+  client,
+  store,
+  images,
+  decode,
+  preview,
+  rasterizeMask,
+  download: downloadBytes,
+  copyImage: copyPngToClipboard,
+});
 const services: AppServices = {
   client,
   images,
-  openImage: createImageOpener({
-    client,
-    store,
-    images,
-    decode: (bytes, type) => createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type })),
-  }),
+  editor,
+  preview,
+  openImage: createImageOpener({ client, store, editor, decode }),
 };
+// Deletions wait out their undo window; closing the window must not lose them.
+window.addEventListener('pagehide', () => void editor.commitPendingDeletes());
 
 preventFileNavigation();
 
 let stage: Konva.Stage | null = null;
-if (isTestMode(window.location.href)) installTestHook(store, () => stage);
+if (isTestMode(window.location.href)) installTestHook(store, () => stage, preview);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

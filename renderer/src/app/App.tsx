@@ -3,13 +3,18 @@ import type Konva from 'konva';
 import { CanvasArea } from '../features/canvas/CanvasArea';
 import { DemoBanner } from './DemoBanner';
 import { Notices } from './Notices';
-import { EditPanel, VersionsPanel } from './SidePanels';
+import { EditPanel } from '../features/editor/EditPanel';
+import { useEditorShortcuts } from '../features/editor/useEditorShortcuts';
+import { VersionsPanel } from '../features/versions/VersionsPanel';
+import { useAppStoreApi } from '../store/useAppStore';
+import { useServices } from './services';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 import { useDocumentTitle } from './useDocumentTitle';
 
 export function App({ onStage }: { onStage?: (stage: Konva.Stage | null) => void }) {
   useDocumentTitle();
+  useEditorShortcuts(useAppStoreApi(), useServices());
   return (
     <div className="app">
       <TopBar />

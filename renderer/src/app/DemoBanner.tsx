@@ -9,7 +9,8 @@ export function DemoBanner() {
   return (
     <section className="demo-banner" aria-label="Model notice" data-testid="demo-banner" title={detail}>
       <strong>Demo model in use:</strong> a tiny model with random weights stands in for Qwen-Image-Edit, so
-      edits will not follow your instructions.
+      edits will not follow your instructions. Output size defaults to about 512×512 so runs on the CPU stay
+      quick; choose a size under Settings.
     </section>
   );
 }

@@ -12,6 +12,18 @@ export function Notices() {
             <p className="notice-title">{n.title}</p>
             <p className="notice-message">{n.message}</p>
           </div>
+          {n.action && (
+            <button
+              type="button"
+              className="button notice-action"
+              onClick={() => {
+                n.action?.run();
+                dismiss(n.id);
+              }}
+            >
+              {n.action.label}
+            </button>
+          )}
           <button
             type="button"
             className="notice-close"

@@ -1,5 +1,7 @@
 /** The window's top bar: the app name, Open, and the view controls. */
 import { OpenImageButton } from '../features/open/OpenImageButton';
+import { RecentProjects } from '../features/project/RecentProjects';
+import { useServices } from './services';
 import { useAppStore } from '../store/useAppStore';
 
 export function TopBar() {
@@ -7,6 +9,11 @@ export function TopBar() {
   const fitToView = useAppStore((s) => s.fitToView);
   const zoomToActual = useAppStore((s) => s.zoomToActual);
   const zoomBy = useAppStore((s) => s.zoomBy);
+  const { editor } = useServices();
+  const canUndo = useAppStore((s) => s.past.length > 0);
+  const canRedo = useAppStore((s) => s.future.length > 0);
+  const undoLabel = useAppStore((s) => s.past.at(-1)?.label);
+  const redoLabel = useAppStore((s) => s.future.at(-1)?.label);
   return (
     <header className="top-bar">
       <div className="brand">
@@ -15,7 +22,28 @@ export function TopBar() {
       </div>
       <nav className="top-actions" aria-label="File">
         <OpenImageButton className="button button-primary" shortcut />
+        <RecentProjects />
       </nav>
+      <div className="history-controls" role="toolbar" aria-label="History">
+        <button
+          type="button"
+          className="button"
+          disabled={!canUndo}
+          onClick={() => void editor.undo()}
+          title={`Undo ${undoLabel ?? ''} (Ctrl+Z)`}
+        >
+          Undo
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={!canRedo}
+          onClick={() => void editor.redo()}
+          title={`Redo ${redoLabel ?? ''} (Ctrl+Shift+Z)`}
+        >
+          Redo
+        </button>
+      </div>
       <div className="top-spacer" />
       <div className="view-controls" role="toolbar" aria-label="View">
         <button

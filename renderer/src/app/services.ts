@@ -1,6 +1,8 @@
-/** The app's non-React services, handed to components by context: the contract client and the image opener. */
+/** The app's non-React services, handed to components by context: the contract client, the editor, images. */
 import { createContext, useContext } from 'react';
 import type { ContractClient } from '../../../electron/shared/client';
+import type { PreviewSink } from '../features/canvas/previewSink';
+import type { Editor } from '../features/editor/Editor';
 import type { ImageRegistry } from '../features/open/imageRegistry';
 import type { ImageOpener } from '../features/open/openImageFile';
 
@@ -8,6 +10,8 @@ export type AppServices = {
   client: ContractClient;
   images: ImageRegistry;
   openImage: ImageOpener;
+  editor: Editor;
+  preview: PreviewSink;
 };
 
 export const AppServicesContext = createContext<AppServices | null>(null);

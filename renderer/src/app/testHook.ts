@@ -3,6 +3,7 @@
  * It reports state (scale, view, image); pixel checks read the real canvas instead.
  */
 import type Konva from 'konva';
+import type { PreviewSink } from '../features/canvas/previewSink';
 import type { AppStore } from '../store/appStore';
 import { imageToScreen } from '../store/viewTransform';
 
@@ -14,6 +15,11 @@ export type QeTestHook = {
   /** Page (client) coordinates of an image pixel's centre, for pointing at it or reading it on the canvas. */
   imagePointToClient(ix: number, iy: number): { x: number; y: number } | null;
   engineState(): string | null;
+  /** The open project's tree (head, versions with recipes) and the viewed version. */
+  project(): { projectId: string; head: string; viewedId: string | null; versionIds: string[] } | null;
+  jobStatus(): string;
+  /** Preview frames received for the running job so far (pixels are checked on the canvas itself). */
+  previewVersion(): number;
 };
 
 declare global {
@@ -26,7 +32,11 @@ export function isTestMode(href: string): boolean {
   return new URL(href).searchParams.get('e2e') === '1';
 }
 
-export function installTestHook(store: AppStore, getStage: () => Konva.Stage | null): void {
+export function installTestHook(
+  store: AppStore,
+  getStage: () => Konva.Stage | null,
+  preview: PreviewSink,
+): void {
   window.__qeTest = {
     stageScale: () => getStage()?.scaleX() ?? null,
     view: () => ({ ...store.getState().view }),
@@ -44,5 +54,18 @@ export function installTestHook(store: AppStore, getStage: () => Konva.Stage | n
       return { x: box.left + p.x, y: box.top + p.y };
     },
     engineState: () => store.getState().engineState,
+    project: () => {
+      const { project, viewedId } = store.getState();
+      return project
+        ? {
+            projectId: project.projectId,
+            head: project.head,
+            viewedId,
+            versionIds: project.versions.map((v) => v.id),
+          }
+        : null;
+    },
+    jobStatus: () => store.getState().jobStatus,
+    previewVersion: () => preview.version,
   };
 }

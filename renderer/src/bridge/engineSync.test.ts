@@ -51,7 +51,12 @@ describe('startEngineSync', () => {
     expect(store.getState().engineState).toBe('starting');
     expect(store.getState().connection).toBe('open');
 
-    current = { ...base, state: 'ready', ortVersion: '1.30.0', providers: [{ name: 'cpu', bundled: true, available: true }] };
+    current = {
+      ...base,
+      state: 'ready',
+      ortVersion: '1.30.0',
+      providers: [{ name: 'cpu', bundled: true, available: true }],
+    };
     server.emit('engine:state', { state: 'ready', detail: '', restarts: 0 });
     expect(store.getState().engineState).toBe('ready');
     await settle();

@@ -5,7 +5,14 @@ import { selectZoomPercent, type OpenImage } from './documentSlice';
 import { selectIsDemoModel, selectRuntimeLabel } from './engineSlice';
 import { MAX_NOTICES } from './uiSlice';
 
-const image: OpenImage = { id: 1, name: 'a.png', width: 200, height: 100, format: 'png', byteLength: 1234 };
+const image: OpenImage = {
+  id: 'p/v1',
+  name: 'a.png',
+  width: 200,
+  height: 100,
+  format: 'png',
+  byteLength: 1234,
+};
 
 describe('document slice', () => {
   it('shows a new image fitted, and refits when the viewport changes while in fit mode', () => {

@@ -1,13 +1,27 @@
 /**
- * The one bounded store of the renderer: typed slices combined in a vanilla zustand store, so every slice's
- * logic runs (and is tested) in plain Node; React binds to it with `useAppStore`.
+ * The renderer's one store: a vanilla zustand store made of slices, so its logic runs (and is
+ * tested) in plain Node; React binds to it with `useAppStore`.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createCompareSlice, type CompareSlice } from './compareSlice';
 import { createDocumentSlice, type DocumentSlice } from './documentSlice';
 import { createEngineSlice, type EngineSlice } from './engineSlice';
+import { createHistorySlice, type HistorySlice } from './historySlice';
+import { createJobSlice, type JobSlice } from './jobSlice';
+import { createParamsSlice, type ParamsSlice } from './paramsSlice';
+import { createProjectSlice, type ProjectSlice } from './projectSlice';
+import { createRegionSlice, type RegionSlice } from './regionSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type AppState = DocumentSlice & EngineSlice & UiSlice;
+export type AppState = DocumentSlice &
+  EngineSlice &
+  UiSlice &
+  ParamsSlice &
+  ProjectSlice &
+  JobSlice &
+  CompareSlice &
+  RegionSlice &
+  HistorySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -15,5 +29,11 @@ export function createAppStore(): AppStore {
     ...createDocumentSlice(...a),
     ...createEngineSlice(...a),
     ...createUiSlice(...a),
+    ...createParamsSlice(...a),
+    ...createProjectSlice(...a),
+    ...createJobSlice(...a),
+    ...createCompareSlice(...a),
+    ...createRegionSlice(...a),
+    ...createHistorySlice(...a),
   }));
 }

@@ -16,8 +16,8 @@ import {
 } from './viewTransform';
 
 export type OpenImage = Readonly<{
-  /** Increases with every image opened; keys the decoded bitmap. */
-  id: number;
+  /** Keys the decoded bitmap in the image registry (a project version's image, usually). */
+  id: string;
   name: string;
   width: number;
   height: number;
@@ -33,8 +33,11 @@ export type DocumentSlice = {
   viewport: Size;
   view: ViewTransform;
   viewMode: ViewMode;
-  /** Shows an opened image fitted to the viewport. */
-  setImage(image: OpenImage): void;
+  /**
+   * Shows an image fitted to the viewport; with `keepView`, an image of the same size as the one shown
+   * (another version of it) keeps the user's zoom and pan, so versions can be flipped through in place.
+   */
+  setImage(image: OpenImage, options?: { keepView?: boolean }): void;
   setViewport(size: Size): void;
   fitToView(): void;
   /** 100 %: one image pixel per screen pixel, centred (or around `anchor`). */
@@ -51,7 +54,12 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     viewport: { width: 0, height: 0 },
     view: IDENTITY_VIEW,
     viewMode: 'fit',
-    setImage: (image) => set({ image, viewMode: 'fit', view: fitView(image, get().viewport) }),
+    setImage: (image, options) => {
+      const shown = get().image;
+      const sameSize = shown && shown.width === image.width && shown.height === image.height;
+      if (options?.keepView && sameSize) set({ image });
+      else set({ image, viewMode: 'fit', view: fitView(image, get().viewport) });
+    },
     setViewport: (size) => {
       const { image, viewMode, view } = get();
       const viewport = { width: Math.max(0, size.width), height: Math.max(0, size.height) };

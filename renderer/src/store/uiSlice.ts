@@ -4,7 +4,16 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from './appStore';
 
-export type Notice = Readonly<{ id: number; tone: 'error' | 'info'; title: string; message: string }>;
+/** A button on a notice (Retry, Undo…). */
+export type NoticeAction = Readonly<{ label: string; run: () => void }>;
+
+export type Notice = Readonly<{
+  id: number;
+  tone: 'error' | 'info';
+  title: string;
+  message: string;
+  action?: NoticeAction;
+}>;
 
 /** Older notices drop off beyond this many, so a burst of failures cannot fill the screen. */
 export const MAX_NOTICES = 4;

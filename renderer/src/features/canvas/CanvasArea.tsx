@@ -4,6 +4,7 @@ import { useServices } from '../../app/services';
 import { useAppStore } from '../../store/useAppStore';
 import { OpenImageButton } from '../open/OpenImageButton';
 import { useFileDrop } from '../open/useFileDrop';
+import { CompareBar } from '../compare/CompareBar';
 import { CanvasStage } from './CanvasStage';
 
 export function CanvasArea({ onStage }: { onStage?: (stage: Konva.Stage | null) => void }) {
@@ -15,6 +16,7 @@ export function CanvasArea({ onStage }: { onStage?: (stage: Konva.Stage | null) 
   return (
     <main className="canvas-area" aria-label="Canvas area" data-testid="canvas-area" {...drop.handlers}>
       <CanvasStage onStage={onStage} />
+      <CompareBar />
       {!hasImage && (
         <div className="empty-state">
           <p className="empty-title">Open an image to start editing</p>

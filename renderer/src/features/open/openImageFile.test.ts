@@ -8,6 +8,8 @@ import { MAX_IMAGE_BYTES, type ImageInfo } from '../../../../electron/shared/con
 import { createDispatcher } from '../../../../electron/shared/dispatcher';
 import { CodedError } from '../../../../electron/shared/result';
 import { createAppStore } from '../../store/appStore';
+import type { ProjectTree } from '../../../../electron/shared/projectSchemas';
+import { Editor } from '../editor/Editor';
 import { ImageRegistry } from './imageRegistry';
 import { createImageOpener, type Decoded } from './openImageFile';
 
@@ -36,6 +38,11 @@ function setup(answers: Record<string, ImageInfo | CodedError>, gate?: Promise<v
       if (answer instanceof CodedError) throw answer;
       return answer;
     },
+    'project:create': async ({ name, bytes }) => ({
+      ...tree(name, bytes[0]!, bytes[1]!),
+      path: `/p/${name}`,
+    }),
+    'recipe:read': async () => ({ recipe: null }),
   });
   const transport: RawTransport = {
     send: (method, params) => dispatch(method, params),
@@ -46,18 +53,42 @@ function setup(answers: Record<string, ImageInfo | CodedError>, gate?: Promise<v
   store.getState().setViewport({ width: 800, height: 600 });
   const images = new ImageRegistry<FakeBitmap>();
   const decoded: FakeBitmap[] = [];
-  const open = createImageOpener({
-    client: createContractClient(transport),
-    store,
-    images,
-    decode: async (bytes) => {
-      // The fake "decoder" takes its size from the bytes' first two values.
-      const bitmap = new FakeBitmap(bytes[0]!, bytes[1]!);
-      decoded.push(bitmap);
-      return bitmap;
-    },
-  });
+  const client = createContractClient(transport);
+  const decode = async (bytes: Uint8Array) => {
+    // The fake "decoder" takes its size from the bytes' first two values.
+    const bitmap = new FakeBitmap(bytes[0]!, bytes[1]!);
+    decoded.push(bitmap);
+    return bitmap;
+  };
+  const editor = new Editor({ client, store, images, decode, rasterizeMask: async () => new Uint8Array() });
+  const open = createImageOpener({ client, store, editor, decode });
   return { store, images, decoded, open };
+}
+
+/** The tree `project:create` answers: one root version, the imported image. */
+function tree(name: string, width: number, height: number): ProjectTree {
+  const id = name.replace(/\W/g, '_');
+  return {
+    projectId: `proj-${id}`,
+    name,
+    head: 'v1',
+    versions: [
+      {
+        id: 'v1',
+        parentId: null,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        kind: 'import',
+        image: { blob: `${'a'.repeat(64)}.png`, width, height },
+        thumbnail: null,
+        recipe: null,
+        sourceName: name,
+        label: null,
+      },
+    ],
+    unavailable: [],
+    readOnly: false,
+    readOnlyReason: null,
+  };
 }
 
 const file = (name: string, bytes: number[] = [64, 48, 1, 2]) => ({
@@ -73,6 +104,8 @@ describe('createImageOpener', () => {
     expect(await open(file('a.png'))).toBe(true);
     const s = store.getState();
     expect(s.image).toMatchObject({ name: 'a.png', width: 64, height: 48, format: 'png' });
+    expect(s.project).toMatchObject({ projectId: 'proj-a_png', head: 'v1', path: '/p/a.png' });
+    expect(s.viewedId).toBe('v1');
     expect(s.viewMode).toBe('fit');
     expect(s.notices).toEqual([]);
     expect(s.activity).toBeNull();
@@ -140,7 +173,7 @@ describe('createImageOpener', () => {
     const broken = createImageOpener({
       client: { request: (async () => ({ ok: true, value: png(64, 48) })) as ContractClient['request'] },
       store,
-      images: new ImageRegistry<FakeBitmap>(),
+      editor: { showProject: async () => undefined },
       decode: async () => {
         throw new Error('The source image could not be decoded.');
       },

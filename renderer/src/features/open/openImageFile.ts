@@ -1,12 +1,14 @@
 /**
  * Opening an image: the app side inspects the bytes first (format by content, size limits, a full decode
- * that catches truncation), and only then does the page decode and show it. Every failure becomes a
- * readable notice; the image already open stays.
+ * that catches truncation), then makes a project of it (the image is its root version), and only then does
+ * the page decode and show it. An exported PNG that carries a recipe restores its settings into the controls.
+ * Every failure becomes a readable notice; the image already open stays.
  */
 import { MAX_IMAGE_BYTES } from '../../../../electron/shared/contract';
 import type { ContractClient } from '../../../../electron/shared/client';
 import type { AppStore } from '../../store/appStore';
-import type { Closable, ImageRegistry } from './imageRegistry';
+import type { Editor } from '../editor/Editor';
+import type { Closable } from './imageRegistry';
 
 /** The formats the app opens; the file picker offers these and the app side checks the bytes. */
 export const ACCEPTED_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
@@ -18,7 +20,7 @@ export type Decoded = Closable & { width: number; height: number };
 export type OpenImageDeps<T extends Decoded> = {
   client: Pick<ContractClient, 'request'>;
   store: AppStore;
-  images: ImageRegistry<T>;
+  editor: Pick<Editor<T>, 'showProject'>;
   /** Decodes checked bytes (the page's `createImageBitmap` in the app). */
   decode(bytes: Uint8Array, mimeType: string): Promise<T>;
 };
@@ -28,7 +30,6 @@ export type ImageOpener = (file: OpenableFile) => Promise<boolean>;
 /** Returns an opener; when opens overlap, the last one started wins and earlier results are dropped. */
 export function createImageOpener<T extends Decoded>(deps: OpenImageDeps<T>): ImageOpener {
   let latest = 0;
-  let nextImageId = 1;
   const { store } = deps;
   const fail = (name: string, message: string) => {
     store.getState().pushNotice({ tone: 'error', title: `Couldn't open ${name}`, message });
@@ -66,20 +67,17 @@ export function createImageOpener<T extends Decoded>(deps: OpenImageDeps<T>): Im
           `The browser could not decode this ${info.format.toUpperCase()}: ${describe(error)}`,
         );
       }
+      const created = await deps.client.request('project:create', { name: file.name, bytes });
+      if (!created.ok) {
+        decoded.close();
+        return fail(file.name, created.error.message || created.error.code);
+      }
       if (!isCurrent()) {
         decoded.close();
         return false;
       }
-      const id = nextImageId++;
-      deps.images.replaceAll(id, decoded);
-      store.getState().setImage({
-        id,
-        name: file.name,
-        width: decoded.width,
-        height: decoded.height,
-        format: info.format,
-        byteLength: info.bytes,
-      });
+      await deps.editor.showProject(created.value, decoded, info.format);
+      if (info.format === 'png') await restoreRecipe(deps, bytes);
       return true;
     } finally {
       if (isCurrent()) store.getState().setActivity(null);
@@ -89,4 +87,18 @@ export function createImageOpener<T extends Decoded>(deps: OpenImageDeps<T>): Im
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** An exported PNG carries its recipe: dropping it back in restores the settings it was made with. */
+async function restoreRecipe(deps: Pick<OpenImageDeps<Decoded>, 'client' | 'store'>, bytes: Uint8Array) {
+  const read = await deps.client.request('recipe:read', { bytes });
+  const recipe = read.ok ? read.value.recipe?.version.recipe : null;
+  if (!recipe) return;
+  deps.store.getState().applyRecipe(recipe);
+  deps.store.getState().pushNotice({
+    tone: 'info',
+    title: 'Settings restored',
+    message:
+      'This PNG carries the recipe it was made with; its prompt, seed and settings are in the controls.',
+  });
 }

@@ -1,0 +1,80 @@
+/**
+ * Drawing on the canvas with the region tools: drag a box (box and text tools), brush or erase mask
+ * strokes. Left button only, and not while space is held (that pans). Points are in image pixels.
+ */
+import { useEffect, useState, type RefObject } from 'react';
+import type { AppStore } from '../../store/appStore';
+import { boxFromPoints, type Box, type Stroke } from '../../store/regionSlice';
+import { screenToImage } from '../../store/viewTransform';
+
+export type ToolDraft = { box?: Box | null; stroke?: Stroke | null; textBox?: Box | null };
+
+export function useToolPointer(
+  host: RefObject<HTMLElement | null>,
+  store: AppStore,
+  spaceHeld: boolean,
+): ToolDraft {
+  const [draft, setDraft] = useState<ToolDraft>({});
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    let active: { pointerId: number; start: { x: number; y: number }; points: number[] } | null = null;
+    const toImage = (e: PointerEvent) => {
+      const r = element.getBoundingClientRect();
+      return screenToImage(store.getState().view, { x: e.clientX - r.left, y: e.clientY - r.top });
+    };
+    const update = (e: PointerEvent, done: boolean) => {
+      if (!active) return;
+      const s = store.getState();
+      const image = s.image;
+      if (!image) return;
+      const p = toImage(e);
+      if (s.tool === 'box' || s.tool === 'text') {
+        const box = boxFromPoints(active.start, p, image);
+        if (!done) setDraft(s.tool === 'box' ? { box } : { textBox: box });
+        else if (s.tool === 'box') {
+          if (box) s.setBox(box);
+        } else s.setTextBox(box);
+      } else {
+        active.points.push(p.x, p.y);
+        const stroke: Stroke = {
+          mode: s.tool === 'erase' ? 'erase' : 'paint',
+          radius: s.brushSize / 2,
+          points: [...active.points],
+        };
+        if (!done) setDraft({ stroke });
+        else s.addStroke(stroke);
+      }
+      if (done) {
+        active = null;
+        setDraft({});
+      }
+    };
+    const onDown = (e: PointerEvent) => {
+      const s = store.getState();
+      if (e.button !== 0 || spaceHeld || s.tool === 'navigate' || !s.image || s.compareMode !== 'off') return;
+      e.preventDefault();
+      element.setPointerCapture(e.pointerId);
+      const start = toImage(e);
+      active = { pointerId: e.pointerId, start, points: [start.x, start.y] };
+      update(e, false);
+    };
+    const onMove = (e: PointerEvent) => {
+      if (active?.pointerId === e.pointerId) update(e, false);
+    };
+    const onUp = (e: PointerEvent) => {
+      if (active?.pointerId === e.pointerId) update(e, true);
+    };
+    element.addEventListener('pointerdown', onDown);
+    element.addEventListener('pointermove', onMove);
+    element.addEventListener('pointerup', onUp);
+    element.addEventListener('pointercancel', onUp);
+    return () => {
+      element.removeEventListener('pointerdown', onDown);
+      element.removeEventListener('pointermove', onMove);
+      element.removeEventListener('pointerup', onUp);
+      element.removeEventListener('pointercancel', onUp);
+    };
+  }, [host, store, spaceHeld]);
+  return draft;
+}

@@ -1,0 +1,173 @@
+/** Seed (dice, lock), CFG, steps, output size and presets, each with a tooltip that says what it trades. */
+import { selectIsDemoModel } from '../../store/engineSlice';
+import { selectViewedVersion } from '../../store/projectSlice';
+import {
+  CFG_RANGE,
+  PRESETS,
+  resolveOutputSize,
+  STEPS_RANGE,
+  type PresetName,
+  type SizeMode,
+} from '../../store/paramsSlice';
+import { useAppStore } from '../../store/useAppStore';
+
+export function Controls() {
+  const s = useAppStore((st) => st);
+  const viewed = useAppStore(selectViewedVersion);
+  const demo = useAppStore(selectIsDemoModel);
+  const source = viewed ? { width: viewed.image.width, height: viewed.image.height } : null;
+  const size = resolveOutputSize(s.sizeMode, s.customSize, source, demo);
+  return (
+    <fieldset className="controls">
+      <legend className="field-label">Settings</legend>
+      <div className="presets" role="group" aria-label="Presets">
+        {(Object.keys(PRESETS) as PresetName[]).map((name) => (
+          <button
+            key={name}
+            type="button"
+            className={`button chip${s.steps === PRESETS[name].steps && s.cfg === PRESETS[name].cfg ? ' active' : ''}`}
+            onClick={() => s.applyPreset(name)}
+            title={`${PRESETS[name].steps} steps, CFG ${PRESETS[name].cfg}. ${name === 'quality' ? 'The official default: best results, slowest.' : 'Fewer steps: faster, rougher.'}`}
+          >
+            {PRESETS[name].label}
+          </button>
+        ))}
+      </div>
+      <div className="control-row">
+        <label htmlFor="seed" title="The same seed and settings reproduce the same result exactly.">
+          Seed
+        </label>
+        <input
+          id="seed"
+          className="field number"
+          type="number"
+          min={0}
+          max={2 ** 32 - 1}
+          value={s.seed}
+          onChange={(e) => s.setSeed(e.currentTarget.valueAsNumber)}
+        />
+        <button
+          type="button"
+          className="button icon"
+          onClick={() => s.rollSeed()}
+          title="New random seed"
+          aria-label="New random seed"
+        >
+          🎲
+        </button>
+        <button
+          type="button"
+          className={`button icon${s.seedLocked ? ' active' : ''}`}
+          aria-pressed={s.seedLocked}
+          onClick={() => s.setSeedLocked(!s.seedLocked)}
+          title={s.seedLocked ? 'Seed locked: every run uses it' : 'Seed unlocked: a new one after each run'}
+          aria-label="Lock seed"
+        >
+          {s.seedLocked ? '🔒' : '🔓'}
+        </button>
+      </div>
+      <div className="control-row">
+        <label
+          htmlFor="cfg"
+          title="True CFG scale: how strongly the result follows the instruction. Higher follows more closely but can look harsh; 1 turns guidance off and runs twice as fast."
+        >
+          CFG
+        </label>
+        <input
+          id="cfg-range"
+          type="range"
+          aria-label="CFG scale slider"
+          min={CFG_RANGE.min}
+          max={CFG_RANGE.max}
+          step={0.1}
+          value={s.cfg}
+          onChange={(e) => s.setCfg(e.currentTarget.valueAsNumber)}
+        />
+        <input
+          id="cfg"
+          className="field number small"
+          type="number"
+          min={CFG_RANGE.min}
+          max={CFG_RANGE.max}
+          step={0.1}
+          value={s.cfg}
+          onChange={(e) => s.setCfg(e.currentTarget.valueAsNumber)}
+        />
+      </div>
+      <div className="control-row">
+        <label
+          htmlFor="steps"
+          title="Denoising steps: more steps give cleaner detail, and each one costs the same time."
+        >
+          Steps
+        </label>
+        <input
+          id="steps-range"
+          type="range"
+          aria-label="Steps slider"
+          min={STEPS_RANGE.min}
+          max={STEPS_RANGE.max}
+          value={s.steps}
+          onChange={(e) => s.setSteps(e.currentTarget.valueAsNumber)}
+        />
+        <input
+          id="steps"
+          className="field number small"
+          type="number"
+          min={STEPS_RANGE.min}
+          max={STEPS_RANGE.max}
+          value={s.steps}
+          onChange={(e) => s.setSteps(e.currentTarget.valueAsNumber)}
+        />
+      </div>
+      <div className="control-row">
+        <label
+          htmlFor="size-mode"
+          title="The model works best at about 1 megapixel; larger is slower, smaller loses detail. Same as source keeps pixels aligned with the input."
+        >
+          Size
+        </label>
+        <select
+          id="size-mode"
+          className="field"
+          value={s.sizeMode}
+          onChange={(e) => s.setSizeMode(e.currentTarget.value as SizeMode)}
+        >
+          <option value="auto">{demo ? 'Auto (small: demo model)' : 'Auto (≈1 MP)'}</option>
+          <option value="source">Same as source</option>
+          <option value="custom">Custom</option>
+        </select>
+      </div>
+      {s.sizeMode === 'custom' && (
+        <div className="control-row">
+          <label htmlFor="size-width">W×H</label>
+          <input
+            id="size-width"
+            aria-label="Output width"
+            className="field number small"
+            type="number"
+            min={16}
+            max={4096}
+            step={16}
+            value={s.customSize.width}
+            onChange={(e) => s.setCustomSize({ ...s.customSize, width: e.currentTarget.valueAsNumber })}
+          />
+          <input
+            id="size-height"
+            aria-label="Output height"
+            className="field number small"
+            type="number"
+            min={16}
+            max={4096}
+            step={16}
+            value={s.customSize.height}
+            onChange={(e) => s.setCustomSize({ ...s.customSize, height: e.currentTarget.valueAsNumber })}
+          />
+        </div>
+      )}
+      <p className="hint" data-testid="output-size">
+        Output: {size ? `${size.width}×${size.height}` : '≈1 MP at the input’s aspect ratio'}
+      </p>
+    </fieldset>
+  );
+}

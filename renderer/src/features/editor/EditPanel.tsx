@@ -1,0 +1,29 @@
+/** The right-hand panel: instruction, settings, region and text tools, Run. */
+import { useAppStore } from '../../store/useAppStore';
+import { Controls } from './Controls';
+import { PromptBox } from './PromptBox';
+import { RegionTools } from './RegionTools';
+import { RunBar } from './RunBar';
+import { TextTool } from './TextTool';
+
+export function EditPanel() {
+  const tool = useAppStore((s) => s.tool);
+  const viewedIsHead = useAppStore((s) => !s.project || s.viewedId === s.project.head);
+  return (
+    <aside className="panel panel-right" aria-labelledby="edit-heading">
+      <h2 id="edit-heading" className="panel-title">
+        Edit
+      </h2>
+      {!viewedIsHead && (
+        <p className="hint branch-hint" role="note">
+          You are viewing an older version: running edits it and starts a branch.
+        </p>
+      )}
+      <PromptBox />
+      <RunBar />
+      <Controls />
+      <RegionTools />
+      {tool === 'text' && <TextTool />}
+    </aside>
+  );
+}

@@ -1,0 +1,65 @@
+/** Run and Cancel (Esc), the progress bar with step n/N, seconds per step and ETA, and the last error with Retry. */
+import { useServices } from '../../app/services';
+import { formatDuration, progressFigures } from '../../store/jobSlice';
+import { useAppStore } from '../../store/useAppStore';
+
+export function RunBar() {
+  const { editor } = useServices();
+  const status = useAppStore((s) => s.jobStatus);
+  const progress = useAppStore((s) => s.progress);
+  const failure = useAppStore((s) => s.lastFailure);
+  const hasProject = useAppStore((s) => s.project !== null);
+  const readOnly = useAppStore((s) => s.project?.readOnly ?? false);
+  const hasPrompt = useAppStore((s) => s.prompt.trim() !== '');
+  const figures = progressFigures(progress);
+  const running = status !== 'idle';
+  return (
+    <div className="run-bar">
+      <div className="run-buttons">
+        <button
+          type="button"
+          className="button button-primary run"
+          disabled={running || !hasProject || readOnly || !hasPrompt}
+          onClick={() => void editor.run()}
+          title="Run the edit on the version shown (Ctrl+Enter)"
+        >
+          Run
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={status !== 'running'}
+          onClick={() => void editor.cancel()}
+          title="Cancel the running edit (Esc)"
+        >
+          {status === 'cancelling' ? 'Cancelling…' : 'Cancel'}
+        </button>
+      </div>
+      {running && figures && (
+        <div className="progress" data-testid="progress">
+          <progress
+            max={figures.total}
+            value={figures.step}
+            aria-label="Edit progress"
+            aria-valuetext={`step ${figures.step} of ${figures.total}`}
+          />
+          <p className="progress-text" role="status">
+            Step {figures.step}/{figures.total}
+            {figures.secondsPerStep !== null && ` · ${figures.secondsPerStep.toFixed(2)} s/step`}
+            {figures.etaSeconds !== null && ` · ETA ${formatDuration(figures.etaSeconds)}`}
+          </p>
+        </div>
+      )}
+      {!running && failure && (
+        <div className="run-error" role="alert">
+          <p>
+            <strong>The edit failed:</strong> {failure.error.message}
+          </p>
+          <button type="button" className="button" onClick={() => void editor.retry()}>
+            Retry
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

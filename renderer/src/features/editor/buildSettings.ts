@@ -1,0 +1,35 @@
+/** Turns the store's controls and region into the `edit:run` settings the contract accepts. */
+import type { EditRegion, EditSettings } from '../../../../electron/shared/contract';
+import type { AppState } from '../../store/appStore';
+import { selectIsDemoModel } from '../../store/engineSlice';
+import { resolveOutputSize, type PixelSize } from '../../store/paramsSlice';
+import { hasRegion, type RegionState } from '../../store/regionSlice';
+
+/** Draws a region as a mask PNG (white = editable) at the image's size; the page does it on a canvas. */
+export type MaskRasterizer = (region: RegionState, size: PixelSize) => Promise<Uint8Array>;
+
+export async function buildSettings(
+  s: AppState,
+  source: PixelSize | null,
+  rasterize: MaskRasterizer,
+  override?: { prompt?: string; region?: RegionState },
+): Promise<EditSettings> {
+  const region = override?.region ?? s.region;
+  let editRegion: EditRegion | null = null;
+  if (hasRegion(region) && source) {
+    const onlyBox = region.strokes.length === 0 && region.box;
+    editRegion = onlyBox
+      ? { kind: 'box', ...onlyBox }
+      : { kind: 'mask', png: await rasterize(region, source) };
+  }
+  return {
+    prompt: override?.prompt ?? s.prompt,
+    negativePrompt: s.negativePrompt.trim() ? s.negativePrompt : ' ',
+    seed: s.seed,
+    cfg: s.cfg,
+    steps: s.steps,
+    size: resolveOutputSize(s.sizeMode, s.customSize, source, selectIsDemoModel(s)),
+    region: editRegion,
+    feather: editRegion ? Math.min(s.feather, 64) : 0,
+  };
+}

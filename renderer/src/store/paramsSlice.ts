@@ -1,0 +1,141 @@
+/**
+ * The edit settings the user is about to run with: instruction, negative prompt, seed, CFG, steps, output
+ * size, recent prompts. Not undoable (they are form fields with their own undo); a version's recipe restores
+ * them ("Use these settings").
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { Recipe } from '../../../electron/shared/projectSchemas';
+import type { AppState } from './appStore';
+
+/** `auto`: the model's ≈1 MP budget (a small size with the demo model); `source`: the input's size; `custom`. */
+export type SizeMode = 'auto' | 'source' | 'custom';
+export type PixelSize = Readonly<{ width: number; height: number }>;
+
+export const CFG_RANGE = { min: 1, max: 10, default: 4 } as const;
+export const STEPS_RANGE = { min: 1, max: 100, default: 50 } as const;
+export const MAX_SEED = 2 ** 32 - 1;
+/** Recent prompts kept for the history list, newest first. */
+export const MAX_RECENT_PROMPTS = 20;
+/** With the demo model on CPU a ≈1 MP step takes seconds; about 512² keeps a run interactive. */
+export const DEMO_AREA = 512 * 512;
+
+export const PRESETS = {
+  quality: { label: 'Quality 50 steps', steps: 50, cfg: 4 },
+  fast: { label: 'Fast', steps: 20, cfg: 4 },
+  draft: { label: 'Draft', steps: 8, cfg: 2.5 },
+} as const;
+export type PresetName = keyof typeof PRESETS;
+
+export type ParamsSlice = {
+  prompt: string;
+  negativePrompt: string;
+  negativeOpen: boolean;
+  seed: number;
+  seedLocked: boolean;
+  cfg: number;
+  steps: number;
+  sizeMode: SizeMode;
+  customSize: PixelSize;
+  feather: number;
+  recentPrompts: readonly string[];
+  setPrompt(prompt: string): void;
+  setNegativePrompt(text: string): void;
+  setNegativeOpen(open: boolean): void;
+  setSeed(seed: number): void;
+  /** A new random seed (the dice). */
+  rollSeed(random?: () => number): void;
+  setSeedLocked(locked: boolean): void;
+  setCfg(cfg: number): void;
+  setSteps(steps: number): void;
+  setSizeMode(mode: SizeMode): void;
+  setCustomSize(size: PixelSize): void;
+  applyPreset(name: PresetName): void;
+  /** Restores a version's recipe into the controls; its seed is locked so the run reproduces. */
+  applyRecipe(recipe: Recipe): void;
+  rememberPrompt(prompt: string): void;
+};
+
+export function clampInt(value: number, min: number, max: number): number {
+  if (!Number.isFinite(value)) return min;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+export function clampCfg(value: number): number {
+  if (!Number.isFinite(value)) return CFG_RANGE.default;
+  return Math.min(CFG_RANGE.max, Math.max(CFG_RANGE.min, Math.round(value * 10) / 10));
+}
+
+export function randomSeed(random: () => number = Math.random): number {
+  return Math.floor(random() * (MAX_SEED + 1)) % (MAX_SEED + 1);
+}
+
+const floor16 = (v: number) => Math.max(16, Math.min(4096, Math.floor(v / 16) * 16));
+
+/** Sides in multiples of 16 (the model's grid), at the source's aspect, covering about `area` pixels. */
+export function sizeForArea(source: PixelSize, area: number): PixelSize {
+  const ratio = source.width / source.height;
+  const w = Math.sqrt(area * ratio);
+  return { width: floor16(w), height: floor16(w / ratio) };
+}
+
+/**
+ * The `size` sent with an edit: null lets the engine keep ≈1 MP; the demo model gets a small size instead
+ * (the banner says why).
+ */
+export function resolveOutputSize(
+  mode: SizeMode,
+  custom: PixelSize,
+  source: PixelSize | null,
+  demo: boolean,
+): PixelSize | null {
+  if (mode === 'custom') return { width: floor16(custom.width), height: floor16(custom.height) };
+  if (!source) return null;
+  if (mode === 'source') return { width: floor16(source.width), height: floor16(source.height) };
+  return demo ? sizeForArea(source, Math.min(DEMO_AREA, source.width * source.height)) : null;
+}
+
+export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (set, get) => ({
+  prompt: '',
+  negativePrompt: '',
+  negativeOpen: false,
+  seed: randomSeed(),
+  seedLocked: false,
+  cfg: CFG_RANGE.default,
+  steps: STEPS_RANGE.default,
+  sizeMode: 'auto',
+  customSize: { width: 512, height: 512 },
+  feather: 8,
+  recentPrompts: [],
+  setPrompt: (prompt) => set({ prompt }),
+  setNegativePrompt: (negativePrompt) => set({ negativePrompt }),
+  setNegativeOpen: (negativeOpen) => set({ negativeOpen }),
+  setSeed: (seed) => set({ seed: clampInt(seed, 0, MAX_SEED) }),
+  rollSeed: (random) => set({ seed: randomSeed(random) }),
+  setSeedLocked: (seedLocked) => set({ seedLocked }),
+  setCfg: (cfg) => set({ cfg: clampCfg(cfg) }),
+  setSteps: (steps) => set({ steps: clampInt(steps, STEPS_RANGE.min, STEPS_RANGE.max) }),
+  setSizeMode: (sizeMode) => set({ sizeMode }),
+  setCustomSize: (size) =>
+    set({ customSize: { width: clampInt(size.width, 16, 4096), height: clampInt(size.height, 16, 4096) } }),
+  applyPreset: (name) => set({ steps: PRESETS[name].steps, cfg: PRESETS[name].cfg }),
+  applyRecipe: (recipe) => {
+    const output = recipe.sizes.output;
+    set({
+      prompt: recipe.prompt,
+      negativePrompt: recipe.negativePrompt.trim() ? recipe.negativePrompt : '',
+      negativeOpen: get().negativeOpen || recipe.negativePrompt.trim() !== '',
+      seed: clampInt(recipe.seed, 0, MAX_SEED),
+      seedLocked: true,
+      cfg: clampCfg(recipe.cfg),
+      steps: clampInt(recipe.steps, STEPS_RANGE.min, STEPS_RANGE.max),
+      sizeMode: 'custom',
+      customSize: { width: output.width, height: output.height },
+    });
+  },
+  rememberPrompt: (prompt) => {
+    const text = prompt.trim();
+    if (!text) return;
+    const rest = get().recentPrompts.filter((p) => p !== text);
+    set({ recentPrompts: [text, ...rest].slice(0, MAX_RECENT_PROMPTS) });
+  },
+});
