@@ -31,9 +31,20 @@ describe('qwen-edit edit', () => {
       '--threads',
       '1',
     ];
-    expect(await main([...args, '--seed', '5', '--out', join(dir, 'a.png')])).toBe(0);
+    expect(
+      await main([...args, '--seed', '5', '--out', join(dir, 'a.png'), '--recipe', join(dir, 'a.json')]),
+    ).toBe(0);
     expect(await main([...args, '--seed', '5', '--out', join(dir, 'b.png')])).toBe(0);
     expect(await main([...args, '--seed', '6', '--out', join(dir, 'c.png')])).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as {
+      recipe: { seed: number; steps: number };
+    };
+    expect(saved.recipe).toMatchObject({
+      seed: 5,
+      steps: 2,
+      prompt: 'make it red',
+      outputSize: { width: 128, height: 96 },
+    });
     const meta = await sharp(join(dir, 'a.png')).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 128, 96]);
     expect(readFileSync(join(dir, 'a.png')).equals(readFileSync(join(dir, 'b.png')))).toBe(true);

@@ -9,7 +9,7 @@ import { openEditModel } from '../../src/pipeline/ort-edit-model';
 import type { Region } from '../../src/pipeline/region-mask';
 
 export const summary =
-  'edit an image by instruction: --image in.png --prompt "…" [--model <dir>] [--negative " "] [--seed N] [--cfg 4] [--steps 50] [--size WxH] [--mask m.png | --box x,y,w,h] [--feather 8] [--out out.png]';
+  'edit an image by instruction: --image in.png --prompt "…" [--model <dir>] [--negative " "] [--seed N] [--cfg 4] [--steps 50] [--size WxH] [--mask m.png | --box x,y,w,h] [--feather 8] [--out out.png] [--recipe out.json] [--provider auto|cuda|cpu] [--low-memory] [--no-negative]';
 
 /** Options shared by `edit` and `batch`. */
 export const SHARED_OPTIONS = {
@@ -114,6 +114,7 @@ export async function run(argv: string[]): Promise<number> {
       box: { type: 'string' },
       feather: { type: 'string' },
       out: { type: 'string' },
+      recipe: { type: 'string' },
     },
   });
   if (!values.image || values.prompt === undefined) {
@@ -151,6 +152,13 @@ export async function run(argv: string[]): Promise<number> {
         join(dirname(values.image), `${basename(values.image, extname(values.image))}-edit-${seed}.png`),
     );
     await writeAtomic(out, result.png);
+    if (values.recipe) {
+      const { recipe, timings } = result;
+      await writeAtomic(
+        resolve(values.recipe),
+        Buffer.from(`${JSON.stringify({ output: out, recipe, timings }, null, 2)}\n`),
+      );
+    }
     const t = result.timings;
     const steps = t.transformerPerStep.length;
     const perStep =
