@@ -113,6 +113,105 @@ export class StudioPage {
       .toBeLessThanOrEqual(tolerance);
   }
 
+  // ——— The editor ———
+
+  get instruction(): Locator {
+    return this.page.getByLabel('Instruction', { exact: true });
+  }
+
+  get versionRows(): Locator {
+    return this.page.getByRole('treeitem');
+  }
+
+  get headRow(): Locator {
+    return this.page.locator('[role=treeitem][data-head=true]');
+  }
+
+  /** Sets steps and the output size for a quick run on the demo model (size: the source's, or custom). */
+  async setRunSettings({ steps, size }: { steps: number; size?: { width: number; height: number } }) {
+    await this.page.locator('#steps').fill(String(steps));
+    if (size) {
+      await this.page.locator('#size-mode').selectOption('custom');
+      await this.page.getByLabel('Output width').fill(String(size.width));
+      await this.page.getByLabel('Output height').fill(String(size.height));
+    } else {
+      await this.page.locator('#size-mode').selectOption('source');
+    }
+  }
+
+  async seed(): Promise<number> {
+    return Number(await this.page.locator('#seed').inputValue());
+  }
+
+  /** Locks the seed field to `seed`, so the run's recipe can be predicted. */
+  async lockSeed(seed: number): Promise<void> {
+    await this.page.locator('#seed').fill(String(seed));
+    const lock = this.page.getByRole('button', { name: 'Lock seed' });
+    if ((await lock.getAttribute('aria-pressed')) !== 'true') await lock.click();
+  }
+
+  /** Waits until the run has ended and the UI is ready for another (Run enabled again, no progress). */
+  async waitForRunEnd(timeout = 90_000): Promise<void> {
+    await expect.poll(() => this.page.evaluate(() => window.__qeTest!.jobStatus()), { timeout }).toBe('idle');
+  }
+
+  project() {
+    return this.page.evaluate(() => window.__qeTest!.project());
+  }
+
+  /**
+   * Starts sampling the preview layer's canvas on every animation frame in the page, keeping the distinct
+   * pixel hashes it shows while it has content. `stopPreviewSampler` returns them.
+   */
+  async startPreviewSampler(): Promise<void> {
+    await this.page.evaluate(() => {
+      const w = window as unknown as { __sampler?: { hashes: string[]; stop: boolean; samples: number } };
+      const state = { hashes: [] as string[], stop: false, samples: 0 };
+      w.__sampler = state;
+      const tick = () => {
+        if (state.stop) return;
+        const canvas = window.__qeTest!.layerCanvas('preview-layer');
+        if (canvas && canvas.width > 0) {
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let hash = 0x811c9dc5;
+          let opaque = 0;
+          // FNV-1a over every 7th byte: cheap, and any change of the drawn preview changes it.
+          for (let i = 0; i < data.length; i += 7) {
+            hash = Math.imul(hash ^ data[i]!, 16777619) >>> 0;
+            if ((i & 3) === 3 && data[i]! > 0) opaque++;
+          }
+          state.samples++;
+          const key = hash.toString(16);
+          if (opaque > 0 && state.hashes.at(-1) !== key) state.hashes.push(key);
+        }
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+  }
+
+  async stopPreviewSampler(): Promise<{ hashes: string[]; samples: number }> {
+    return this.page.evaluate(() => {
+      const w = window as unknown as { __sampler?: { hashes: string[]; stop: boolean; samples: number } };
+      w.__sampler!.stop = true;
+      return { hashes: [...new Set(w.__sampler!.hashes)], samples: w.__sampler!.samples };
+    });
+  }
+
+  /** Clicks an export button and returns the downloaded file's bytes and name. */
+  async exportViewed(format: 'PNG' | 'JPEG' | 'WEBP'): Promise<{ bytes: Buffer; name: string }> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page
+        .getByRole('group', { name: 'Export' })
+        .getByRole('button', { name: format, exact: true })
+        .click(),
+    ]);
+    const path = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    return { bytes: await readFile(path), name: download.suggestedFilename() };
+  }
+
   /** Saves a screenshot under e2e/artifacts/screenshots and attaches it to the report. */
   async screenshot(name: string): Promise<string> {
     const path = new URL(`../artifacts/screenshots/${name}.png`, import.meta.url).pathname;

@@ -20,10 +20,13 @@ export default class SkipReasons implements Reporter {
   }
 
   onEnd(): void {
-    if (this.#skipped.length > 0) console.log(`\nSkipped (${this.#skipped.length}):\n${this.#skipped.join('\n')}`);
+    if (this.#skipped.length > 0)
+      console.log(`\nSkipped (${this.#skipped.length}):\n${this.#skipped.join('\n')}`);
     const outcomes = [...this.#outcomes.values()];
     const count = (...kinds: string[]) => outcomes.filter((o) => kinds.includes(o)).length;
-    console.log(`\ne2e: ${count('expected', 'flaky')} passed, ${count('unexpected')} failed, ${count('skipped')} skipped`);
+    console.log(
+      `\ne2e: ${count('expected', 'flaky')} passed, ${count('unexpected')} failed, ${count('skipped')} skipped`,
+    );
   }
 
   printsToStdio(): boolean {

@@ -20,6 +20,8 @@ export type QeTestHook = {
   jobStatus(): string;
   /** Preview frames received for the running job so far (pixels are checked on the canvas itself). */
   previewVersion(): number;
+  /** The canvas of a named Konva layer (`image-layer`, `preview-layer`, `region-layer`), to read its pixels. */
+  layerCanvas(name: string): HTMLCanvasElement | null;
 };
 
 declare global {
@@ -67,5 +69,9 @@ export function installTestHook(
     },
     jobStatus: () => store.getState().jobStatus,
     previewVersion: () => preview.version,
+    layerCanvas: (name) => {
+      const layer = getStage()?.findOne<Konva.Layer>(`.${name}`);
+      return layer ? layer.getNativeCanvasElement() : null;
+    },
   };
 }

@@ -43,7 +43,7 @@ export function useToolPointer(
           points: [...active.points],
         };
         if (!done) setDraft({ stroke });
-        else s.addStroke(stroke);
+        else if (touchesImage(stroke, image)) s.addStroke(stroke);
       }
       if (done) {
         active = null;
@@ -77,4 +77,15 @@ export function useToolPointer(
     };
   }, [host, store, spaceHeld]);
   return draft;
+}
+
+/** A stroke entirely off the image (a stray click on the empty canvas) changes nothing and is not recorded. */
+function touchesImage(stroke: Stroke, image: { width: number; height: number }): boolean {
+  const r = stroke.radius;
+  for (let i = 0; i < stroke.points.length; i += 2) {
+    const x = stroke.points[i]!;
+    const y = stroke.points[i + 1]!;
+    if (x >= -r && y >= -r && x <= image.width + r && y <= image.height + r) return true;
+  }
+  return false;
 }

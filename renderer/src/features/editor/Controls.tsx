@@ -53,7 +53,7 @@ export function Controls() {
           title="New random seed"
           aria-label="New random seed"
         >
-          🎲
+          Random
         </button>
         <button
           type="button"
@@ -63,7 +63,7 @@ export function Controls() {
           title={s.seedLocked ? 'Seed locked: every run uses it' : 'Seed unlocked: a new one after each run'}
           aria-label="Lock seed"
         >
-          {s.seedLocked ? '🔒' : '🔓'}
+          {s.seedLocked ? 'Locked' : 'Lock'}
         </button>
       </div>
       <div className="control-row">

@@ -284,18 +284,34 @@ export class Editor<T extends Decoded = ImageBitmap> {
     }
     const parent = findVersion(s, parentId);
     const source = parent ? { width: parent.image.width, height: parent.image.height } : null;
-    const settings = await buildSettings(s, source, this.#d.rasterizeMask, { ...override, prompt });
-    return this.#runWith(parentId, settings);
+    // The job starts now (Run disables at once); building the mask may take a moment.
+    const jobId = this.#newJobId();
+    s.startJob(jobId, parentId, s.steps);
+    let settings: EditSettings;
+    try {
+      settings = await buildSettings(s, source, this.#d.rasterizeMask, { ...override, prompt });
+    } catch (error) {
+      this.#s.endJob();
+      this.#fail("Couldn't prepare the edit", { code: 'INTERNAL', message: (error as Error).message });
+      return false;
+    }
+    return this.#runWith(parentId, settings, jobId);
   }
 
-  async #runWith(parentId: string, settings: EditSettings): Promise<boolean> {
+  #newJobId(): string {
+    return this.#d.newJobId?.() ?? `edit-${Date.now().toString(36)}-${++this.#jobCounter}`;
+  }
+
+  async #runWith(parentId: string, settings: EditSettings, startedJobId?: string): Promise<boolean> {
     const project = this.#s.project;
-    if (!project || this.#s.jobStatus !== 'idle') return false;
-    const jobId = this.#d.newJobId?.() ?? `edit-${Date.now().toString(36)}-${++this.#jobCounter}`;
-    this.#s.startJob(jobId, parentId, settings.steps);
+    if (!project || (!startedJobId && this.#s.jobStatus !== 'idle')) {
+      if (startedJobId) this.#s.endJob();
+      return false;
+    }
+    const jobId = startedJobId ?? this.#newJobId();
+    if (!startedJobId) this.#s.startJob(jobId, parentId, settings.steps);
     this.#s.rememberPrompt(settings.prompt);
     this.#d.preview?.begin(jobId);
-    let shown = false;
     try {
       const answer = await this.#d.client.request('edit:run', {
         jobId,
@@ -315,15 +331,12 @@ export class Editor<T extends Decoded = ImageBitmap> {
       }
       this.#s.updateTree(answer.value.project, answer.value.versionId);
       if (!this.#s.seedLocked) this.#s.rollSeed();
-      this.#s.endJob();
+      // The new version's image is decoded before the job ends, so the final image replaces the preview.
       await this.showVersion(answer.value.versionId);
-      shown = true;
       return true;
     } finally {
-      if (this.#s.jobId === jobId) this.#s.endJob();
-      // The final image replaces the preview; a failed run just clears it.
+      if (this.#s.jobId === jobId) this.#s.endJob(this.#s.lastFailure ?? undefined);
       this.#d.preview?.end();
-      void shown;
     }
   }
 

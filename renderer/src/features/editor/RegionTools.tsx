@@ -39,9 +39,10 @@ export function RegionTools() {
       </div>
       {(tool === 'brush' || tool === 'erase') && (
         <div className="control-row">
-          <label htmlFor="brush-size">Brush</label>
+          <label htmlFor="brush-size">Size</label>
           <input
             id="brush-size"
+            aria-label="Brush size"
             type="range"
             min={2}
             max={200}
