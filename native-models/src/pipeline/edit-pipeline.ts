@@ -20,7 +20,8 @@ import { validateEditRequest } from './edit-request';
 import { calculateDimensions, outputSize } from './image-size';
 import { latentGrid, denormalizeLatents, normalizeLatents, packLatents, unpackLatents } from './latents';
 import type { LatentGrid } from './latents';
-import { encodePng, ImageInputError, loadRgbImage, resizeRgb } from './load-image';
+import { encodePng, ImageInputError, loadRgbImage } from './load-image';
+import { resizeLikePil } from './pil-resample';
 import type { RgbImage } from './load-image';
 import { LruCache } from './lru-cache';
 import { previewFromTokens } from './preview';
@@ -152,7 +153,7 @@ export class EditPipeline {
       noise: 'torch.randn float32 CPU',
       scheduler: 'FlowMatchEulerDiscrete',
     });
-    const resized = await resizeRgb(input, working.width, working.height, 'lanczos3');
+    const resized = resizeLikePil(input, working.width, working.height, 'lanczos');
     timings.load = now() - t0;
 
     const imageKey = `${info.id}|${info.hashes['model.json']}|${imageSha256}|${working.width}x${working.height}`;
@@ -297,7 +298,7 @@ export class EditPipeline {
     if (!vision) {
       checkpoint();
       const tv = now();
-      const v = await visionInput(image, info.vision);
+      const v = visionInput(image, info.vision);
       const embeds = await this.model.encodeImage(v.pixelValues, v.gridThw);
       vision = { embeds, gridThw: v.gridThw, mergedTokens: v.mergedTokens };
       this.visions.set(imageKey, vision);

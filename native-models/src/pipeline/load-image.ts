@@ -63,21 +63,6 @@ export async function loadRgbImage(
   }
 }
 
-/** Resizes RGB8 to exactly `width × height` (aspect not kept) with the given sharp kernel. */
-export async function resizeRgb(
-  image: RgbImage,
-  width: number,
-  height: number,
-  kernel: 'lanczos3' | 'cubic' | 'nearest' = 'lanczos3',
-): Promise<RgbImage> {
-  if (image.width === width && image.height === height) return image;
-  const data = await sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(width, height, { kernel, fit: 'fill' })
-    .raw()
-    .toBuffer();
-  return { width, height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-}
-
 /** Encodes RGB8 (or RGBA8 with `channels` 4) as PNG. */
 export async function encodePng(
   pixels: Uint8Array,

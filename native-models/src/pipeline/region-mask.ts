@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import type { RgbImage } from './load-image';
-import { resizeRgb } from './load-image';
+import { resizeLikePil } from './pil-resample';
 
 /** A box in input-image pixels, or a grayscale mask image (white = edit, black = keep). */
 export type Region =
@@ -92,13 +92,13 @@ export function featherAlpha(coverage: Alpha, feather: number): Alpha {
 }
 
 /**
- * Composites `edited` (resized to the input's size with Lanczos if needed) into `input` by `alpha`.
+ * Composites `edited` (resized to the input's size with Pillow's Lanczos if needed) into `input` by `alpha`.
  * Where alpha is 0 the input's bytes are copied; where it is 1 the edited bytes.
  */
 export async function compositeRegion(input: RgbImage, edited: RgbImage, alpha: Alpha): Promise<RgbImage> {
   if (alpha.width !== input.width || alpha.height !== input.height)
     throw new Error('mask size differs from the input');
-  const model = await resizeRgb(edited, input.width, input.height, 'lanczos3');
+  const model = resizeLikePil(edited, input.width, input.height, 'lanczos');
   const out = new Uint8Array(input.rgb.length);
   for (let i = 0; i < alpha.alpha.length; i++) {
     const a = alpha.alpha[i]!;

@@ -4,7 +4,7 @@
  */
 import { smartResize } from './image-size';
 import type { RgbImage } from './load-image';
-import { resizeRgb } from './load-image';
+import { resizeLikePil } from './pil-resample';
 
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
@@ -22,18 +22,15 @@ export type VisionInput = Readonly<{
 export type VisionPatchLayout = Readonly<{ patchSize: number; temporalPatchSize: number; mergeSize: number }>;
 export const QWEN2_VL_LAYOUT: VisionPatchLayout = { patchSize: 14, temporalPatchSize: 2, mergeSize: 2 };
 
-/** Resizes (bicubic) and patchifies the already working-size image for the vision encoder. */
-export async function visionInput(
-  image: RgbImage,
-  layout: VisionPatchLayout = QWEN2_VL_LAYOUT,
-): Promise<VisionInput> {
+/** Resizes (Pillow bicubic, as the slow Qwen2-VL processor does) and patchifies the already working-size image for the vision encoder. */
+export function visionInput(image: RgbImage, layout: VisionPatchLayout = QWEN2_VL_LAYOUT): VisionInput {
   const factor = layout.patchSize * layout.mergeSize;
   const size = smartResize(image.height, image.width, {
     factor,
     minPixels: 56 * 56,
     maxPixels: 28 * 28 * 16384,
   });
-  const resized = await resizeRgb(image, size.width, size.height, 'cubic');
+  const resized = resizeLikePil(image, size.width, size.height, 'bicubic');
   return patchify(resized, layout);
 }
 
@@ -50,10 +47,13 @@ export function patchify(image: RgbImage, layout: VisionPatchLayout = QWEN2_VL_L
   const rowLength = 3 * tp * p * p;
   const patches = gridH * gridW;
   const out = new Float32Array(patches * rowLength);
+  // transformers' rescale (float64 multiply, then float32) and normalize (float32 with float32 mean/std).
+  const mean = CLIP_MEAN.map(f);
+  const std = CLIP_STD.map(f);
   const norm = new Float32Array(image.width * image.height * 3);
   for (let i = 0; i < image.width * image.height; i++) {
     for (let c = 0; c < 3; c++)
-      norm[i * 3 + c] = f(f(f(image.rgb[i * 3 + c]! / 255) - CLIP_MEAN[c]!) / CLIP_STD[c]!);
+      norm[i * 3 + c] = f(f(f(image.rgb[i * 3 + c]! * (1 / 255)) - mean[c]!) / std[c]!);
   }
   let index = 0;
   for (let bh = 0; bh < gridH / m; bh++) {
