@@ -58,49 +58,73 @@ export function previewFromTokens(
   if (tokens.length !== (h / 2) * (w / 2) * features)
     throw new Error('preview: token count does not match the grid');
   const rgba = out ?? new Uint8ClampedArray(h * w * 4);
-  // One 64 → 12 map per token (3 colours for each of the 2×2 pixels), folding in the [−1, 1] → [0, 255]
-  // scaling: byte = 127.5·(bias + Σ x0·f) + 127.5.
-  const weight = new Float64Array(features * 3);
-  for (let c = 0; c < channels; c++) {
-    for (let col = 0; col < 3; col++) {
-      const v = factors.factors[c]![col]! * 127.5;
-      for (let sub = 0; sub < 4; sub++) weight[(c * 4 + sub) * 3 + col] = v;
-    }
-  }
-  const b0 = (factors.bias[0]! + 1) * 127.5;
-  const b1 = (factors.bias[1]! + 1) * 127.5;
-  const b2 = (factors.bias[2]! + 1) * 127.5;
-  const x0 = new Float64Array(features);
-  const acc = new Float64Array(12);
+  // Factors scaled so that byte = 127.5·(bias + Σ x0·f) + 127.5 comes out of one multiply-add chain.
+  const weight = new Float64Array(channels * 3);
+  for (let c = 0; c < channels; c++)
+    for (let col = 0; col < 3; col++) weight[c * 3 + col] = factors.factors[c]![col]! * 127.5;
+  const bias = [0, 1, 2].map((col) => (factors.bias[col]! + 1) * 127.5) as [number, number, number];
+  const s = velocity ? sigma : 0;
+  const v = velocity ?? tokens;
   const halfW = w / 2;
   const tokenCount = (h / 2) * halfW;
+  // Per token: the 2×2 pixels' colours in twelve locals (features are c·4 + dy·2 + dx).
   for (let t = 0; t < tokenCount; t++) {
     const base = t * features;
-    if (velocity) for (let k = 0; k < features; k++) x0[k] = tokens[base + k]! - sigma * velocity[base + k]!;
-    else for (let k = 0; k < features; k++) x0[k] = tokens[base + k]!;
-    for (let s = 0; s < 4; s++) {
-      acc[s * 3] = b0;
-      acc[s * 3 + 1] = b1;
-      acc[s * 3 + 2] = b2;
-    }
-    for (let k = 0; k < features; k++) {
-      const v = x0[k]!;
-      const s3 = (k & 3) * 3;
-      const wk = k * 3;
-      acc[s3] = acc[s3]! + v * weight[wk]!;
-      acc[s3 + 1] = acc[s3 + 1]! + v * weight[wk + 1]!;
-      acc[s3 + 2] = acc[s3 + 2]! + v * weight[wk + 2]!;
+    let r0 = bias[0],
+      g0 = bias[1],
+      b0 = bias[2];
+    let r1 = r0,
+      g1 = g0,
+      b1 = b0;
+    let r2 = r0,
+      g2 = g0,
+      b2 = b0;
+    let r3 = r0,
+      g3 = g0,
+      b3 = b0;
+    for (let c = 0; c < channels; c++) {
+      const k = base + c * 4;
+      const fr = weight[c * 3]!;
+      const fg = weight[c * 3 + 1]!;
+      const fb = weight[c * 3 + 2]!;
+      const x0 = tokens[k]! - s * v[k]!;
+      const x1 = tokens[k + 1]! - s * v[k + 1]!;
+      const x2 = tokens[k + 2]! - s * v[k + 2]!;
+      const x3 = tokens[k + 3]! - s * v[k + 3]!;
+      r0 += x0 * fr;
+      g0 += x0 * fg;
+      b0 += x0 * fb;
+      r1 += x1 * fr;
+      g1 += x1 * fg;
+      b1 += x1 * fb;
+      r2 += x2 * fr;
+      g2 += x2 * fg;
+      b2 += x2 * fb;
+      r3 += x3 * fr;
+      g3 += x3 * fg;
+      b3 += x3 * fb;
     }
     const ty = (t / halfW) | 0;
     const tx = t - ty * halfW;
-    for (let s = 0; s < 4; s++) {
-      const p = ((2 * ty + (s >> 1)) * w + 2 * tx + (s & 1)) * 4;
-      // Uint8ClampedArray clamps to [0, 255] and rounds.
-      rgba[p] = acc[s * 3]!;
-      rgba[p + 1] = acc[s * 3 + 1]!;
-      rgba[p + 2] = acc[s * 3 + 2]!;
-      rgba[p + 3] = 255;
-    }
+    // Uint8ClampedArray clamps to [0, 255] and rounds.
+    let p = (2 * ty * w + 2 * tx) * 4;
+    rgba[p] = r0;
+    rgba[p + 1] = g0;
+    rgba[p + 2] = b0;
+    rgba[p + 3] = 255;
+    rgba[p + 4] = r1;
+    rgba[p + 5] = g1;
+    rgba[p + 6] = b1;
+    rgba[p + 7] = 255;
+    p += w * 4;
+    rgba[p] = r2;
+    rgba[p + 1] = g2;
+    rgba[p + 2] = b2;
+    rgba[p + 3] = 255;
+    rgba[p + 4] = r3;
+    rgba[p + 5] = g3;
+    rgba[p + 6] = b3;
+    rgba[p + 7] = 255;
   }
   return { width: w, height: h, rgba };
 }
