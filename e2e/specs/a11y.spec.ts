@@ -30,3 +30,18 @@ test('with an image open and an error shown, still none', async ({ studio }) => 
   await expect(studio.alerts).toHaveCount(1);
   expect(await seriousViolations(studio)).toEqual([]);
 });
+
+test('the editor after a run, with the version tree and compare open: still none', async ({ studio, page }) => {
+  test.setTimeout(90_000);
+  await studio.openByFileInput(await quadrantsPng(128, 96));
+  await studio.instruction.fill('make it brighter');
+  await studio.setRunSettings({ steps: 2 });
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(studio.versionRows).toHaveCount(2, { timeout: 60_000 });
+  await studio.waitForRunEnd();
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page.getByTestId('diff-summary')).toHaveText(/changed/);
+  await page.getByRole('button', { name: 'Text', exact: true }).click();
+  await studio.screenshot('a11y-editor');
+  expect(await seriousViolations(studio)).toEqual([]);
+});

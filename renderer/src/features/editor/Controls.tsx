@@ -1,4 +1,5 @@
 /** Seed (dice, lock), CFG, steps, output size and presets, each with a tooltip that says what it trades. */
+import { useShallow } from 'zustand/react/shallow';
 import { selectIsDemoModel } from '../../store/engineSlice';
 import { selectViewedVersion } from '../../store/projectSlice';
 import {
@@ -12,7 +13,25 @@ import {
 import { useAppStore } from '../../store/useAppStore';
 
 export function Controls() {
-  const s = useAppStore((st) => st);
+  // Only the fields shown here: typing in the prompt or a progress event must not re-render the controls.
+  const s = useAppStore(
+    useShallow((st) => ({
+      seed: st.seed,
+      seedLocked: st.seedLocked,
+      cfg: st.cfg,
+      steps: st.steps,
+      sizeMode: st.sizeMode,
+      customSize: st.customSize,
+      applyPreset: st.applyPreset,
+      setSeed: st.setSeed,
+      rollSeed: st.rollSeed,
+      setSeedLocked: st.setSeedLocked,
+      setCfg: st.setCfg,
+      setSteps: st.setSteps,
+      setSizeMode: st.setSizeMode,
+      setCustomSize: st.setCustomSize,
+    })),
+  );
   const viewed = useAppStore(selectViewedVersion);
   const demo = useAppStore(selectIsDemoModel);
   const source = viewed ? { width: viewed.image.width, height: viewed.image.height } : null;

@@ -1,0 +1,273 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from './appStore';
+import { defaultComparePair } from './compareSlice';
+import { MAX_HISTORY } from './historySlice';
+import { formatDuration, progressFigures } from './jobSlice';
+import {
+  DEMO_AREA,
+  MAX_RECENT_PROMPTS,
+  MAX_SEED,
+  randomSeed,
+  resolveOutputSize,
+  sizeForArea,
+} from './paramsSlice';
+import { subtreeIds, treeRows } from './projectSlice';
+import { boxFromPoints, composeTextInstruction, containsCjk, EMPTY_REGION, hasRegion } from './regionSlice';
+import { branchedTree, recipe, tree, version } from './testTree';
+
+describe('params slice', () => {
+  it('starts at the official defaults: 50 steps, CFG 4, a random seed in range', () => {
+    const s = createAppStore().getState();
+    expect(s.steps).toBe(50);
+    expect(s.cfg).toBe(4);
+    expect(s.seed).toBeGreaterThanOrEqual(0);
+    expect(s.seed).toBeLessThanOrEqual(MAX_SEED);
+    expect(randomSeed(() => 0.999999999999)).toBeLessThanOrEqual(MAX_SEED);
+  });
+
+  it('clamps CFG to 1–10 (one decimal), steps to 1–100 and the seed to 32 bits', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().setCfg(12);
+    expect(s().cfg).toBe(10);
+    s().setCfg(0.2);
+    expect(s().cfg).toBe(1);
+    s().setCfg(3.14159);
+    expect(s().cfg).toBe(3.1);
+    s().setSteps(0);
+    expect(s().steps).toBe(1);
+    s().setSteps(400);
+    expect(s().steps).toBe(100);
+    s().setSteps(Number.NaN);
+    expect(s().steps).toBe(1);
+    s().setSeed(2 ** 40);
+    expect(s().seed).toBe(MAX_SEED);
+    s().setSeed(-5);
+    expect(s().seed).toBe(0);
+  });
+
+  it('applies presets and restores a recipe with its seed locked', () => {
+    const store = createAppStore();
+    store.getState().applyPreset('fast');
+    expect(store.getState().steps).toBe(20);
+    store.getState().applyPreset('quality');
+    expect(store.getState()).toMatchObject({ steps: 50, cfg: 4 });
+    store
+      .getState()
+      .applyRecipe({ ...recipe('make it red', 99), negativePrompt: 'blurry', steps: 12, cfg: 2.5 });
+    expect(store.getState()).toMatchObject({
+      prompt: 'make it red',
+      negativePrompt: 'blurry',
+      negativeOpen: true,
+      seed: 99,
+      seedLocked: true,
+      steps: 12,
+      cfg: 2.5,
+      sizeMode: 'custom',
+      customSize: { width: 64, height: 48 },
+    });
+  });
+
+  it('keeps recent prompts newest first, without duplicates or blanks, bounded', () => {
+    const store = createAppStore();
+    for (let i = 0; i < MAX_RECENT_PROMPTS + 3; i++) store.getState().rememberPrompt(`p${i}`);
+    store.getState().rememberPrompt('p5');
+    store.getState().rememberPrompt('   ');
+    const recent = store.getState().recentPrompts;
+    expect(recent).toHaveLength(MAX_RECENT_PROMPTS);
+    expect(recent[0]).toBe('p5');
+    expect(recent.filter((p) => p === 'p5')).toHaveLength(1);
+  });
+
+  it('picks the output size: ≈1 MP (null) for the real model, a small one for the demo, multiples of 16', () => {
+    const src = { width: 1000, height: 750 };
+    expect(resolveOutputSize('auto', { width: 1, height: 1 }, src, false)).toBeNull();
+    const demo = resolveOutputSize('auto', { width: 1, height: 1 }, src, true)!;
+    expect(demo.width % 16).toBe(0);
+    expect(demo.height % 16).toBe(0);
+    expect(demo.width * demo.height).toBeLessThanOrEqual(DEMO_AREA);
+    expect(demo.width / demo.height).toBeCloseTo(4 / 3, 1);
+    // A source smaller than the demo budget stays at its own size.
+    expect(resolveOutputSize('auto', { width: 1, height: 1 }, { width: 128, height: 96 }, true)).toEqual({
+      width: 128,
+      height: 96,
+    });
+    expect(resolveOutputSize('source', { width: 1, height: 1 }, { width: 1001, height: 751 }, false)).toEqual(
+      {
+        width: 992,
+        height: 736,
+      },
+    );
+    expect(resolveOutputSize('custom', { width: 130, height: 5000 }, null, false)).toEqual({
+      width: 128,
+      height: 4096,
+    });
+    expect(sizeForArea({ width: 100, height: 100 }, 512 * 512)).toEqual({ width: 512, height: 512 });
+  });
+});
+
+describe('project slice', () => {
+  it('lays the tree out depth-first, a branch right under the version it grew from', () => {
+    const rows = treeRows(branchedTree());
+    expect(rows.map((r) => [r.node.id, r.depth, r.branch, r.isHead])).toEqual([
+      ['root', 0, false, false],
+      ['a', 1, false, false],
+      ['b', 2, false, true],
+      ['c', 1, true, false],
+    ]);
+    expect(rows[0]!.childCount).toBe(2);
+  });
+
+  it('hides a branch (and its descendants) while its deletion can be undone', () => {
+    const rows = treeRows(branchedTree(), ['a']);
+    expect(rows.map((r) => r.node.id)).toEqual(['root', 'c']);
+    expect(rows[0]!.childCount).toBe(1);
+    expect([...subtreeIds(branchedTree(), 'a')].sort()).toEqual(['a', 'b']);
+  });
+
+  it('lays out a chain of 5,000 edits without recursion', () => {
+    const versions = [version('v0', null, 0)];
+    for (let i = 1; i < 5000; i++) versions.push(version(`v${i}`, `v${i - 1}`, 1));
+    const rows = treeRows(tree(versions, 'v4999'));
+    expect(rows).toHaveLength(5000);
+    expect(rows.at(-1)!.depth).toBe(4999);
+  });
+
+  it('opens on the head, keeps the viewed version across tree updates, falls back to the head when it goes', () => {
+    const store = createAppStore();
+    store.getState().openProject({ ...branchedTree(), path: '/p' });
+    expect(store.getState().viewedId).toBe('b');
+    store.getState().viewVersion('c');
+    store.getState().viewVersion('nope');
+    expect(store.getState().viewedId).toBe('c');
+    store.getState().updateTree(branchedTree('a'));
+    expect(store.getState()).toMatchObject({ viewedId: 'c', project: { head: 'a', path: '/p' } });
+    store.getState().hideBranch('c');
+    store.getState().updateTree(tree([version('root', null, 0), version('a', 'root', 1)], 'a'));
+    expect(store.getState().viewedId).toBe('a');
+    expect(store.getState().hiddenBranches).toEqual([]);
+    // Another project's tree is not applied to this one.
+    store.getState().updateTree(tree([version('x', null, 0)], 'x', 'other'));
+    expect(store.getState().project?.projectId).toBe('p1');
+  });
+});
+
+describe('job slice', () => {
+  it('follows its own job only, and the UI is ready again when it ends', () => {
+    const store = createAppStore();
+    store.getState().startJob('j1', 'root', 4);
+    store.getState().applyProgress({ jobId: 'other', step: 3, total: 4, elapsedMs: 10 });
+    expect(store.getState().progress?.step).toBe(0);
+    store.getState().applyProgress({ jobId: 'j1', step: 1, total: 4, elapsedMs: 3000 });
+    store.getState().applyProgress({ jobId: 'j1', step: 3, total: 4, elapsedMs: 4000 });
+    expect(store.getState().progress).toEqual({ step: 3, total: 4, elapsedMs: 4000, firstStepMs: 3000 });
+    store.getState().requestCancel();
+    expect(store.getState().jobStatus).toBe('cancelling');
+    store.getState().endJob();
+    expect(store.getState()).toMatchObject({ jobStatus: 'idle', jobId: null, progress: null });
+    store.getState().applyProgress({ jobId: 'j1', step: 4, total: 4, elapsedMs: 5000 });
+    expect(store.getState().progress).toBeNull();
+  });
+
+  it('derives s/step from the steps after the first (which also encodes the prompt), and the ETA', () => {
+    const f = progressFigures({ step: 3, total: 10, elapsedMs: 4000, firstStepMs: 3000 })!;
+    expect(f.secondsPerStep).toBeCloseTo(0.5, 9);
+    expect(f.etaSeconds).toBeCloseTo(3.5, 9);
+    expect(f.fraction).toBeCloseTo(0.3, 9);
+    expect(progressFigures({ step: 0, total: 10, elapsedMs: 0, firstStepMs: null })!.etaSeconds).toBeNull();
+    expect(formatDuration(3.25)).toBe('3.3 s');
+    expect(formatDuration(125)).toBe('2 min 05 s');
+  });
+});
+
+describe('compare slice', () => {
+  it('compares the viewed version with its parent by default, and clamps the slider', () => {
+    const store = createAppStore();
+    store.getState().openProject({ ...branchedTree(), path: '/p' });
+    expect(defaultComparePair(store.getState())).toEqual({ a: 'a', b: 'b' });
+    store.getState().viewVersion('root');
+    expect(defaultComparePair(store.getState())).toBeNull();
+    store.getState().startCompare('slider', 'a', 'b');
+    store.getState().setComparePosition(1.7);
+    expect(store.getState().comparePosition).toBe(1);
+    store.getState().setShowDiff(true);
+    store.getState().stopCompare();
+    expect(store.getState()).toMatchObject({ compareMode: 'off', showDiff: false });
+  });
+});
+
+describe('region slice and UI history', () => {
+  it('makes boxes from drag corners, clamped to the image', () => {
+    expect(boxFromPoints({ x: 50.5, y: 10.5 }, { x: 10.5, y: 40.2 }, { width: 64, height: 48 })).toEqual({
+      x: 10,
+      y: 10,
+      width: 41,
+      height: 31,
+    });
+    expect(boxFromPoints({ x: -20, y: -20 }, { x: 200, y: 200 }, { width: 64, height: 48 })).toEqual({
+      x: 0,
+      y: 0,
+      width: 64,
+      height: 48,
+    });
+    expect(boxFromPoints({ x: 70, y: 5 }, { x: 90, y: 9 }, { width: 64, height: 48 })).toBeNull();
+  });
+
+  it('undoes and redoes strokes and boxes; a new change clears the redo stack', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().addStroke({ mode: 'paint', radius: 4, points: [1, 1, 5, 5] });
+    s().setBox({ x: 1, y: 2, width: 3, height: 4 });
+    expect(hasRegion(s().region)).toBe(true);
+    expect(s().takeUndo()?.kind).toBe('region');
+    expect(s().region.box).toBeNull();
+    expect(s().region.strokes).toHaveLength(1);
+    s().takeUndo();
+    expect(s().region).toEqual(EMPTY_REGION);
+    expect(s().takeUndo()).toBeNull();
+    s().takeRedo();
+    expect(s().region.strokes).toHaveLength(1);
+    s().addStroke({ mode: 'erase', radius: 4, points: [1, 1] });
+    expect(s().future).toEqual([]);
+    // Erase strokes alone are no region.
+    expect(hasRegion({ box: null, strokes: [{ mode: 'erase', radius: 1, points: [0, 0] }] })).toBe(false);
+    s().clearRegion();
+    expect(s().region).toEqual(EMPTY_REGION);
+    s().takeUndo();
+    expect(s().region.strokes).toHaveLength(2);
+  });
+
+  it('keeps at most MAX_HISTORY entries and forgets entries that can no longer apply', () => {
+    const store = createAppStore();
+    for (let i = 0; i < MAX_HISTORY + 5; i++)
+      store.getState().recordHistory({ kind: 'head', label: 'h', before: 'a', after: `v${i}` });
+    expect(store.getState().past).toHaveLength(MAX_HISTORY);
+    store.getState().recordHistory({ kind: 'delete', label: 'd', versionId: 'x', headBefore: 'a' });
+    store.getState().forgetHistory((e) => e.kind === 'delete');
+    expect(store.getState().past.every((e) => e.kind === 'head')).toBe(true);
+  });
+
+  it('composes text instructions in English, or in Chinese when either text is CJK', () => {
+    expect(composeTextInstruction('OPEN', 'CLOSED')).toBe('Replace the text "OPEN" with "CLOSED"');
+    expect(composeTextInstruction(' 营业 ', '休息')).toBe('将文字"营业"替换为"休息"');
+    expect(composeTextInstruction('SALE', '特价')).toBe('将文字"SALE"替换为"特价"');
+    expect(composeTextInstruction('', 'NEW')).toBe('Add the text "NEW"');
+    expect(composeTextInstruction('旧', '')).toBe('删除文字"旧"');
+    expect(composeTextInstruction(' ', '')).toBe('');
+    expect(containsCjk('カタカナ')).toBe(true);
+    expect(containsCjk('Ünïcode')).toBe(false);
+  });
+
+  it('recomposes the text instruction until the user edits it, then keeps their words', () => {
+    const store = createAppStore();
+    store.getState().setTextFields({ current: 'OPEN', next: 'CLOSED' });
+    expect(store.getState().text.instruction).toBe('Replace the text "OPEN" with "CLOSED"');
+    store.getState().setInstruction('Replace the sign text "OPEN" with "CLOSED"');
+    store.getState().setTextFields({ next: 'SHUT' });
+    expect(store.getState().text.instruction).toBe('Replace the sign text "OPEN" with "CLOSED"');
+    // Typing back exactly the composed form re-attaches it.
+    store.getState().setInstruction('Replace the text "OPEN" with "SHUT"');
+    store.getState().setTextFields({ next: 'GONE' });
+    expect(store.getState().text.instruction).toBe('Replace the text "OPEN" with "GONE"');
+  });
+});
