@@ -31,7 +31,10 @@ test('with an image open and an error shown, still none', async ({ studio }) => 
   expect(await seriousViolations(studio)).toEqual([]);
 });
 
-test('the editor after a run, with the version tree and compare open: still none', async ({ studio, page }) => {
+test('the editor after a run, with the version tree and compare open: still none', async ({
+  studio,
+  page,
+}) => {
   test.setTimeout(90_000);
   await studio.openByFileInput(await quadrantsPng(128, 96));
   await studio.instruction.fill('make it brighter');
