@@ -130,6 +130,12 @@ export class EditPipeline {
         : req.image;
     const imageSha256 = createHash('sha256').update(bytes).digest('hex');
     const input = await loadRgbImage(bytes);
+    if (Math.max(input.width, input.height) / Math.min(input.width, input.height) > 200) {
+      // The Qwen2-VL processor refuses these too (smart_resize).
+      throw new ImageInputError(
+        `the image is ${input.width}x${input.height}; aspect ratios beyond 200:1 are not supported — crop it`,
+      );
+    }
     const working = calculateDimensions(input.width, input.height, req.area);
     const output = outputSize(working, { width: req.width, height: req.height });
     const cfgActive = req.cfg > 1 && req.negativePrompt !== null;
