@@ -209,6 +209,10 @@ describe('bad input', () => {
     await expect(pipeline.edit(request({ image: pngHeaderOnly(20000, 20000) }))).rejects.toThrow(
       /20000x20000/,
     );
+    const sliver = await sharp({ create: { width: 2010, height: 10, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    await expect(pipeline.edit(request({ image: sliver }))).rejects.toThrow(/aspect ratios beyond 200:1/);
   });
 
   it('edits a 1x1 image (scaled up to the working size), an empty prompt and a 5000-character prompt', async () => {
