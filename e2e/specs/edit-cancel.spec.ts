@@ -16,6 +16,9 @@ test('Esc mid-run cancels: the tree is unchanged and the UI is ready for the nex
   // Wait for real progress (the engine is denoising), then cancel with Esc.
   await expect(page.getByTestId('progress')).toContainText(/Step [1-9]\d*\/100/, { timeout: 60_000 });
   await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
+  // A preview frame is on the canvas mid-run.
+  await expect.poll(() => page.evaluate(() => window.__qeTest!.previewVersion())).toBeGreaterThan(1);
+  await studio.screenshot('run-in-progress');
   await page.keyboard.press('Escape');
   await studio.waitForRunEnd(30_000);
   await expect(page.getByRole('status').filter({ hasText: 'Edit cancelled' })).toBeVisible();

@@ -35,13 +35,15 @@ test('open → instruct → run 4 steps with previews → version → rollback �
   await studio.instruction.press('Control+Enter');
   await expect(page.getByTestId('progress')).toBeVisible();
   await expect(page.getByTestId('progress')).toContainText(/Step \d\/4/);
-  await studio.screenshot('run-in-progress');
   await studio.waitForRunEnd();
   const sampled = await studio.stopPreviewSampler();
   test.info().annotations.push({
     type: 'preview frames',
     description: `${sampled.hashes.length} distinct preview frames drawn (${sampled.samples} animation frames sampled)`,
   });
+  console.log(
+    `preview frames: ${sampled.hashes.length} distinct drawn, ${sampled.samples} animation frames sampled`,
+  );
   expect(sampled.hashes.length).toBeGreaterThanOrEqual(3);
 
   // The final image replaced the preview: the preview layer is empty, the new version is shown and is the head.
@@ -60,6 +62,7 @@ test('open → instruct → run 4 steps with previews → version → rollback �
   expect(afterFirst.viewedId).toBe(firstEdit);
   await expect(studio.headRow).toContainText(instruction);
   await expect(studio.headRow).toContainText('seed 1234 · 4 steps · CFG 4');
+  await expect(page.getByTestId('last-run')).toHaveText(/^fp32 · cpu/);
   await studio.screenshot('run-done');
 
   // Roll back: view the original and make it the head.

@@ -1,6 +1,7 @@
 /** The status bar: connection and engine state, runtime and providers, model, image and zoom. */
 import { selectZoomPercent } from '../store/documentSlice';
 import { selectRuntimeLabel } from '../store/engineSlice';
+import { selectLastRunModel } from '../store/projectSlice';
 import { useAppStore } from '../store/useAppStore';
 import { describeEngine, describeModel } from './statusText';
 
@@ -12,6 +13,7 @@ export function StatusBar() {
   const runtime = useAppStore(selectRuntimeLabel);
   const model = useAppStore((s) => s.info?.model ?? null);
   const image = useAppStore((s) => s.image);
+  const lastRun = useAppStore(selectLastRunModel);
   const zoom = useAppStore(selectZoomPercent);
   const engine = describeEngine(connection, connectionDetail, engineState, engineDetail);
 
@@ -33,6 +35,15 @@ export function StatusBar() {
       {model && (
         <span className="status-item" data-testid="model-status" title={model.folder}>
           {describeModel(model)}
+        </span>
+      )}
+      {lastRun && (
+        <span
+          className="status-item"
+          data-testid="last-run"
+          title="Precision and execution provider of the last edit"
+        >
+          {lastRun}
         </span>
       )}
       <span className="status-spacer" />

@@ -11,7 +11,7 @@ import {
   resolveOutputSize,
   sizeForArea,
 } from './paramsSlice';
-import { subtreeIds, treeRows } from './projectSlice';
+import { selectLastRunModel, subtreeIds, treeRows } from './projectSlice';
 import { boxFromPoints, composeTextInstruction, containsCjk, EMPTY_REGION, hasRegion } from './regionSlice';
 import { branchedTree, recipe, tree, version } from './testTree';
 
@@ -123,6 +123,17 @@ describe('project slice', () => {
     expect(rows.map((r) => r.node.id)).toEqual(['root', 'c']);
     expect(rows[0]!.childCount).toBe(1);
     expect([...subtreeIds(branchedTree(), 'a')].sort()).toEqual(['a', 'b']);
+  });
+
+  it('names the precision and provider the newest edit ran with', () => {
+    const store = createAppStore();
+    expect(selectLastRunModel(store.getState())).toBeNull();
+    const t = branchedTree();
+    const versions = t.versions.map((v) =>
+      v.id === 'c' ? { ...v, recipe: { ...v.recipe!, options: { precision: 'fp32', provider: 'cpu' } } } : v,
+    );
+    store.getState().openProject({ ...t, versions, path: '/p' });
+    expect(selectLastRunModel(store.getState())).toBe('fp32 · cpu');
   });
 
   it('lays out a chain of 5,000 edits without recursion', () => {

@@ -112,3 +112,15 @@ export function subtreeIds(project: ProjectTree, id: string): Set<string> {
   }
   return out;
 }
+
+/** `fp32 · cpu`: the precision and execution provider the newest edit of the project really ran with. */
+export const selectLastRunModel = (s: AppState): string | null => {
+  let newest: VersionNode | null = null;
+  for (const v of s.project?.versions ?? []) {
+    if (v.recipe && (!newest || v.createdAt > newest.createdAt)) newest = v;
+  }
+  const options = newest?.recipe?.options;
+  if (!options) return null;
+  const parts = [options.precision, options.provider].filter((p) => typeof p === 'string' && p);
+  return parts.length > 0 ? parts.join(' · ') : null;
+};
