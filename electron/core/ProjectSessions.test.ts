@@ -170,6 +170,23 @@ describe('projects and edits through the contract', () => {
     expect(insideDiffers).toBeGreaterThan(0);
   });
 
+  it('replays every edit in the project byte for byte (plain and region edits)', async () => {
+    const tree = (await dispatch('project:open', { path: project.path })) as { ok: true; value: ProjectTree };
+    const edits = tree.value.versions.filter((v) => v.kind === 'edit');
+    expect(edits.some((v) => v.recipe?.region)).toBe(true);
+    for (const v of edits) {
+      const report = await dispatch('version:replay', {
+        jobId: `replay-${v.id}`,
+        projectId: project.projectId,
+        versionId: v.id,
+      });
+      expect(report).toEqual({
+        ok: true,
+        value: { identical: true, pixelsIdentical: true, changedFraction: 0 },
+      });
+    }
+  });
+
   it('refuses bad edit settings and unknown projects with clear errors', async () => {
     expect(await run('bad-steps', project.head, { ...settings, steps: 0 })).toMatchObject({
       ok: false,

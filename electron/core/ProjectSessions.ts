@@ -11,6 +11,7 @@ import type { EditRegion, EditSettings, EngineEditResult } from '../shared/contr
 import { engineEditResultSchema } from '../shared/contract';
 import { CodedError } from '../shared/result';
 import type { Project } from './projects/Project';
+import type { Recipe } from '../shared/projectSchemas';
 import type { ProjectStore } from './projects/ProjectStore';
 import { readEmbeddedRecipe } from './projects/recipeEmbed';
 import type { EngineSupervisor } from './engine/EngineSupervisor';
@@ -113,6 +114,24 @@ export function createProjectHandlers(sessions: ProjectSessions, supervisor: Eng
       };
     },
     'recipe:read': async ({ bytes }) => ({ recipe: readEmbeddedRecipe(bytes) }),
+    'version:replay': async ({ jobId, projectId, versionId }) => {
+      const report = await sessions.get(projectId).replay(versionId, {
+        run: async ({ recipe, input, mask }) => {
+          const answer = await supervisor.request('engine:edit', {
+            jobId,
+            image: new Uint8Array(input),
+            settings: settingsFromRecipe(recipe, mask),
+          });
+          if (!answer.ok) throw new CodedError(answer.error.code, answer.error.message);
+          return engineEditResultSchema.parse(answer.value).png;
+        },
+      });
+      return {
+        identical: report.identical,
+        pixelsIdentical: report.pixelsIdentical,
+        changedFraction: report.changedFraction,
+      };
+    },
     'edit:run': async ({ jobId, projectId, parentId, settings }) => {
       const project = sessions.get(projectId);
       if (project.readOnly)
@@ -176,6 +195,21 @@ function toRecipe(
       regionBox: box ? `${box.x},${box.y},${box.width},${box.height}` : null,
     },
     timings: Object.fromEntries(Object.entries(result.timings).filter(([, v]) => v >= 0)),
+  };
+}
+
+/** The settings that made a version, back from its recipe (the inverse of toRecipe). */
+export function settingsFromRecipe(recipe: Recipe, mask: Uint8Array | null): EditSettings {
+  const { requestedWidth: w, requestedHeight: h, feather } = recipe.options;
+  return {
+    prompt: recipe.prompt,
+    negativePrompt: recipe.negativePrompt,
+    seed: recipe.seed,
+    cfg: recipe.cfg,
+    steps: recipe.steps,
+    size: typeof w === 'number' && typeof h === 'number' ? { width: w, height: h } : null,
+    region: recipe.region && mask ? { kind: 'mask', png: new Uint8Array(mask) } : null,
+    feather: recipe.region?.feather ?? (typeof feather === 'number' ? feather : 0),
   };
 }
 

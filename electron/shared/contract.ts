@@ -196,6 +196,14 @@ export const requests = {
       .strict(),
     result: z.object({ bytes: bytesSchema(), fileName: z.string(), mime: z.string() }),
   },
+  /**
+   * Re-runs a version's recipe on the engine (the result is not stored) and reports whether it reproduces the
+   * stored image byte for byte. Cancellable like an edit.
+   */
+  'version:replay': {
+    params: z.object({ jobId: jobIdSchema, projectId, versionId: versionIdSchema }).strict(),
+    result: z.object({ identical: z.boolean(), pixelsIdentical: z.boolean(), changedFraction: z.number() }),
+  },
   /** Reads the recipe embedded in an exported PNG (null when it has none). */
   'recipe:read': {
     params: z.object({ bytes: bytesSchema() }).strict(),
