@@ -14,19 +14,24 @@ test('Ctrl+Enter during IME composition does not run; after composition it does;
   await studio.setRunSettings({ steps: 2 });
   await studio.instruction.fill('把天空变成紫色');
   // What Chromium sends while a Chinese IME is composing: keydown with isComposing (keyCode 229).
-  await studio.instruction.evaluate((box) => {
-    for (const init of [{ isComposing: true }, { keyCode: 229 }] as KeyboardEventInit[]) {
-      box.dispatchEvent(
-        new KeyboardEvent('keydown', {
-          key: 'Enter',
-          ctrlKey: true,
-          bubbles: true,
-          cancelable: true,
-          ...init,
-        }),
-      );
+  const statusAfter = await studio.instruction.evaluate((box) => {
+    const statuses: string[] = [];
+    for (const kind of ['isComposing', 'keyCode 229'] as const) {
+      const event = new KeyboardEvent('keydown', {
+        key: 'Enter',
+        ctrlKey: true,
+        bubbles: true,
+        cancelable: true,
+        isComposing: kind === 'isComposing',
+      });
+      // Chromium ignores keyCode in the constructor; an IME's keydown reports 229.
+      if (kind === 'keyCode 229') Object.defineProperty(event, 'keyCode', { value: 229 });
+      box.dispatchEvent(event);
+      statuses.push(window.__qeTest!.jobStatus());
     }
+    return statuses.join(',');
   });
+  expect(statusAfter).toBe('idle,idle');
   expect(await page.evaluate(() => window.__qeTest!.jobStatus())).toBe('idle');
   await expect(studio.versionRows).toHaveCount(1);
 
