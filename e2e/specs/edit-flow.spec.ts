@@ -101,6 +101,9 @@ test('open → instruct → run 4 steps with previews → version → rollback �
   // All the way to one side: only the edit.
   await compare.getByRole('slider', { name: 'Compare position' }).fill('0');
   await studio.expectImagePixel(left.x, left.y, editedLeft);
+  // Any two versions: the first edit against the branch, side by side.
+  await compare.getByRole('combobox', { name: 'Before' }).selectOption(firstEdit);
+  await expect(page.getByTestId('diff-summary')).toHaveText(/\d+\.\d% changed/);
   await compare.getByRole('button', { name: 'Side by side' }).click();
   await studio.screenshot('compare-side-by-side');
   await compare.getByRole('button', { name: 'Done' }).click();

@@ -14,10 +14,30 @@ export function CompareBar() {
   const diff = useAppStore((s) => s.diff);
   const diffError = useAppStore((s) => s.diffError);
   const stop = useAppStore((s) => s.stopCompare);
-  if (mode === 'off' || !a || !b) return null;
+  const versions = useAppStore((s) => s.project?.versions);
+  const unavailable = useAppStore((s) => s.project?.unavailable);
+  if (mode === 'off' || !a || !b || !versions) return null;
+  const name = (id: string) => {
+    const v = versions.find((x) => x.id === id);
+    const text = v?.label || v?.recipe?.prompt || v?.sourceName || 'Original';
+    return text.length > 28 ? `${text.slice(0, 28)}…` : text;
+  };
+  // Versions whose image is missing cannot be drawn.
+  const choices = versions.filter((v) => !unavailable?.includes(v.id));
   return (
     <div className="compare-bar" role="toolbar" aria-label="Compare">
-      <span className="hint">Before ◀ ▶ After</span>
+      <select
+        className="field compare-select"
+        aria-label="Before"
+        value={a}
+        onChange={(e) => void editor.compare(mode, e.currentTarget.value, b)}
+      >
+        {choices.map((v) => (
+          <option key={v.id} value={v.id}>
+            Before: {name(v.id)}
+          </option>
+        ))}
+      </select>
       {mode === 'slider' && (
         <input
           type="range"
@@ -35,6 +55,18 @@ export function CompareBar() {
       >
         {mode === 'slider' ? 'Side by side' : 'Slider'}
       </button>
+      <select
+        className="field compare-select"
+        aria-label="After"
+        value={b}
+        onChange={(e) => void editor.compare(mode, a, e.currentTarget.value)}
+      >
+        {choices.map((v) => (
+          <option key={v.id} value={v.id}>
+            After: {name(v.id)}
+          </option>
+        ))}
+      </select>
       <label className="checkbox" title="Highlight every pixel that differs between the two versions">
         <input
           type="checkbox"

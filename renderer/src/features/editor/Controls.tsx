@@ -11,6 +11,7 @@ import {
   type SizeMode,
 } from '../../store/paramsSlice';
 import { useAppStore } from '../../store/useAppStore';
+import { NumberField } from './NumberField';
 
 export function Controls() {
   // Only the fields shown here: typing in the prompt or a progress event must not re-render the controls.
@@ -56,14 +57,13 @@ export function Controls() {
         <label htmlFor="seed" title="The same seed and settings reproduce the same result exactly.">
           Seed
         </label>
-        <input
+        <NumberField
           id="seed"
           className="field number"
-          type="number"
           min={0}
           max={2 ** 32 - 1}
           value={s.seed}
-          onChange={(e) => s.setSeed(e.currentTarget.valueAsNumber)}
+          onCommit={s.setSeed}
         />
         <button
           type="button"
@@ -102,15 +102,14 @@ export function Controls() {
           value={s.cfg}
           onChange={(e) => s.setCfg(e.currentTarget.valueAsNumber)}
         />
-        <input
+        <NumberField
           id="cfg"
           className="field number small"
-          type="number"
           min={CFG_RANGE.min}
           max={CFG_RANGE.max}
           step={0.1}
           value={s.cfg}
-          onChange={(e) => s.setCfg(e.currentTarget.valueAsNumber)}
+          onCommit={s.setCfg}
         />
       </div>
       <div className="control-row">
@@ -129,14 +128,13 @@ export function Controls() {
           value={s.steps}
           onChange={(e) => s.setSteps(e.currentTarget.valueAsNumber)}
         />
-        <input
+        <NumberField
           id="steps"
           className="field number small"
-          type="number"
           min={STEPS_RANGE.min}
           max={STEPS_RANGE.max}
           value={s.steps}
-          onChange={(e) => s.setSteps(e.currentTarget.valueAsNumber)}
+          onCommit={s.setSteps}
         />
       </div>
       <div className="control-row">
@@ -160,27 +158,25 @@ export function Controls() {
       {s.sizeMode === 'custom' && (
         <div className="control-row">
           <label htmlFor="size-width">W×H</label>
-          <input
+          <NumberField
             id="size-width"
             aria-label="Output width"
             className="field number small"
-            type="number"
             min={16}
             max={4096}
             step={16}
             value={s.customSize.width}
-            onChange={(e) => s.setCustomSize({ ...s.customSize, width: e.currentTarget.valueAsNumber })}
+            onCommit={(width) => s.setCustomSize({ ...s.customSize, width })}
           />
-          <input
+          <NumberField
             id="size-height"
             aria-label="Output height"
             className="field number small"
-            type="number"
             min={16}
             max={4096}
             step={16}
             value={s.customSize.height}
-            onChange={(e) => s.setCustomSize({ ...s.customSize, height: e.currentTarget.valueAsNumber })}
+            onCommit={(height) => s.setCustomSize({ ...s.customSize, height })}
           />
         </div>
       )}
