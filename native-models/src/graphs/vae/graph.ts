@@ -1,4 +1,4 @@
-import { GraphBuilder, encodeFloats, modulePath, silu, weightInitializer } from '../../onnx';
+import { GraphBuilder, MS_DOMAIN, attr, encodeFloats, modulePath, silu, weightInitializer } from '../../onnx';
 import type { Precision, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { VaeLayer } from './architecture';
@@ -94,7 +94,12 @@ function residual(
   return b.op('Add', [h, shortcut], {}, { name: `/${modulePath(n)}/Add` });
 }
 
-/** Single-head attention over all H·W positions of each image (scale 1/√C), 1×1 proj, + identity. */
+/**
+ * Single-head attention over all H·W positions of each image (scale 1/√C), 1×1 proj, + identity.
+ * It is one com.microsoft MultiHeadAttention (1 head, no mask): ORT's CPU kernel then runs its tiled flash
+ * path in float32 and never materialises the [HW, HW] scores, which at a 1024² image (128² latents) would
+ * be 1 GiB per copy; CUDA's kernel is fused as well.
+ */
 function attention(b: GraphBuilder, src: WeightSource, x: string, name: string, dim: number): string {
   const normed = rmsNormChannels(b, src, x, `${name}.norm.gamma`, dim);
   const qkvConv = conv(b, src, normed, `${name}.to_qkv`, [0, 0, 0, 0]);
@@ -107,13 +112,12 @@ function attention(b: GraphBuilder, src: WeightSource, x: string, name: string, 
       { axis: 2 },
       { outputs: 3 },
     ) as [string, string, string];
-    const kt = b.op('Transpose', [k], { perm: [0, 2, 1] }, { name: 'TransposeK' });
-    const scores = b.op('Mul', [
-      b.op('MatMul', [q, kt], {}, { name: 'MatMulQK' }),
-      b.constant(1 / Math.sqrt(dim), 'float32'),
-    ]);
-    const probs = b.op('Softmax', [scores], { axis: -1 });
-    const o = b.op('MatMul', [probs, v], {}, { name: 'MatMulV' });
+    const o = b.op(
+      'MultiHeadAttention',
+      [q, k, v],
+      { num_heads: 1, scale: attr.float(1 / Math.sqrt(dim)) },
+      { domain: MS_DOMAIN, name: 'Attention' },
+    );
     const chw = b.op(
       'Reshape',
       [b.op('Transpose', [o], { perm: [0, 2, 1] }, { name: 'TransposeO' }), b.op('Shape', [x])],
