@@ -168,7 +168,13 @@ export function CanvasStage({ onStage }: { onStage?: (stage: Konva.Stage | null)
               visible={maskVisible || tool !== 'navigate'}
             />
           )}
-          {image && <PreviewLayer sink={preview} size={{ width: w, height: h }} />}
+          {image && (
+            <PreviewLayer
+              sink={preview}
+              size={{ width: w, height: h }}
+              clip={region.box && region.strokes.length === 0 ? region.box : null}
+            />
+          )}
           <Layer listening={false}>
             {image && (bitmap || comparing) && compareMode !== 'side' && (
               <PixelGrid image={image} view={view} viewport={viewport} />

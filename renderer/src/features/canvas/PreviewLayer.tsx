@@ -6,10 +6,12 @@
 import type Konva from 'konva';
 import { useEffect, useRef } from 'react';
 import { Image as KonvaImage, Layer } from 'react-konva';
+import type { Box } from '../../store/regionSlice';
 import type { Size } from '../../store/viewTransform';
 import type { PreviewSink } from './previewSink';
 
-export function PreviewLayer({ sink, size }: { sink: PreviewSink; size: Size }) {
+/** `clip`: a box region; only its inside can change, so only its inside previews. */
+export function PreviewLayer({ sink, size, clip }: { sink: PreviewSink; size: Size; clip?: Box | null }) {
   const layer = useRef<Konva.Layer>(null);
   const node = useRef<Konva.Image>(null);
   useEffect(() => {
@@ -69,7 +71,12 @@ export function PreviewLayer({ sink, size }: { sink: PreviewSink; size: Size }) 
     };
   }, [sink]);
   return (
-    <Layer ref={layer} listening={false} name="preview-layer">
+    <Layer
+      ref={layer}
+      listening={false}
+      name="preview-layer"
+      {...(clip ? { clipX: clip.x, clipY: clip.y, clipWidth: clip.width, clipHeight: clip.height } : {})}
+    >
       <KonvaImage
         ref={node}
         image={undefined}

@@ -19,11 +19,12 @@ export function EditPanel() {
           You are viewing an older version: running edits it and starts a branch.
         </p>
       )}
+      {/* The text tool composes the instruction itself: it comes first while it is the tool in use. */}
+      {tool === 'text' && <TextTool />}
       <PromptBox />
       <RunBar />
       <Controls />
       <RegionTools />
-      {tool === 'text' && <TextTool />}
     </aside>
   );
 }
