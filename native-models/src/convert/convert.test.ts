@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../store/hash';
 import type { ModelManifest } from '../store/manifest';
+import { VERIFIED_STAMP, verifyModelFolder } from '../store/verify';
 import { component } from './component';
 import { COMPONENTS } from './components';
 import { convertCheckpoint } from './convert';
@@ -50,6 +51,10 @@ describe('convert', () => {
     expect((manifest.configs.vae as { z_dim: number }).z_dim).toBe(16);
     expect(manifest.precision).toBe('fp32');
     expect((await readdir(dirname(to))).filter((s) => s !== 'model')).toEqual([]);
+    // The hashes were computed while writing, so the folder is stamped as verified for 'auto' opens.
+    const stamp = JSON.parse(await readFile(join(to, VERIFIED_STAMP), 'utf8')) as { files: object };
+    expect(Object.keys(stamp.files).sort()).toEqual(Object.keys(manifest.files).sort());
+    await expect(verifyModelFolder(to, 'auto')).resolves.toEqual(manifest);
   });
 
   it('accept a Hugging Face cache snapshot, whose files are symlinks', async () => {

@@ -10,6 +10,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ComputeType, Precision, QuantBlockSize } from '../onnx';
 import { sha256File } from '../store/hash';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../store/manifest';
+import { recordVerified } from '../store/verify';
 import type { ComponentEntry, FileEntry, ModelManifest } from '../store/manifest';
 import type { ComponentPlugin, ConvertSettings } from './component';
 import { COMPONENTS } from './components';
@@ -99,6 +100,8 @@ export async function writeModelFolder(
 ): Promise<ModelManifest> {
   await mkdir(outDir, { recursive: true });
   const components: Record<string, ComponentEntry> = {};
+  // The builders hash their files while writing them; only the copied files are read back to hash.
+  const knownSha256 = new Map<string, string>();
   let finishedBytes = 0;
   for (const plugin of plugins) {
     progress.stage(plugin.name);
@@ -115,6 +118,8 @@ export async function writeModelFolder(
         settings,
         dir,
       );
+      knownSha256.set(portable(relative(outDir, saved.modelPath)), saved.sha256.model);
+      knownSha256.set(portable(relative(outDir, saved.dataPath)), saved.sha256.data);
       components[plugin.name] = {
         model: portable(relative(outDir, saved.modelPath)),
         files: [saved.modelPath, saved.dataPath].map((p) => portable(relative(outDir, p))),
@@ -142,7 +147,10 @@ export async function writeModelFolder(
     .sort();
   for (const path of all) {
     const full = join(outDir, path);
-    files[path] = { bytes: (await stat(full)).size, sha256: await sha256File(full) };
+    files[path] = {
+      bytes: (await stat(full)).size,
+      sha256: knownSha256.get(path) ?? (await sha256File(full)),
+    };
   }
   const manifest: ModelManifest = {
     format: MODEL_FORMAT,
@@ -165,7 +173,10 @@ export async function writeModelFolder(
     preview: null,
     files,
   };
-  await writeFile(join(outDir, MODEL_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  await writeFile(join(outDir, MODEL_MANIFEST), manifestText);
+  // Every hash above describes bytes just written, so the first 'auto' open need not hash them again.
+  await recordVerified(outDir, manifestText);
   progress.finish();
   return manifest;
 }

@@ -38,6 +38,24 @@ export class ModelFolderError extends Error {
   }
 }
 
+/**
+ * Writes the stamp of a full verification for a folder whose files were hashed as they were written (the
+ * converter's case), so that its first 'auto' check compares sizes and times instead of hashing again.
+ * `manifestText` is the exact text of its model.json.
+ */
+export async function recordVerified(dir: string, manifestText: string): Promise<void> {
+  const manifest = JSON.parse(manifestText) as ModelManifest;
+  const files: Stamp['files'] = {};
+  for (const [file, expected] of Object.entries(manifest.files)) {
+    const info = await stat(join(dir, file));
+    if (info.size !== expected.bytes)
+      throw new ModelFolderError(`${join(dir, file)}: size changed while stamping`);
+    files[file] = { bytes: info.size, mtimeMs: Math.round(info.mtimeMs) };
+  }
+  const manifestSha256 = createHash('sha256').update(manifestText).digest('hex');
+  await writeFile(join(dir, VERIFIED_STAMP), JSON.stringify({ manifestSha256, files } satisfies Stamp));
+}
+
 /** Reads and checks `dir/model.json`; with mode 'sha256' (default) every file is hashed too. */
 export async function verifyModelFolder(dir: string, mode: VerifyMode = 'sha256'): Promise<ModelManifest> {
   const manifestPath = join(dir, MODEL_MANIFEST);
