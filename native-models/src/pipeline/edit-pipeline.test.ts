@@ -1,6 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoModel } from './demo-model';
@@ -238,5 +247,18 @@ describe('bad input', () => {
     await expect(openEditModel(dir)).rejects.toThrow(EditModelError);
     await expect(openEditModel(dir)).rejects.toThrow(/StableDiffusionPipeline/);
     await expect(openEditModel(mkdtempSync(join(tmpdir(), 'edit-empty-')))).rejects.toThrow(/no model.json/);
+  });
+
+  it('refuses, by default, a model folder whose weights were altered without changing their size', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'edit-corrupt-')), 'model');
+    cpSync(modelDir, dir, { recursive: true });
+    const data = join(dir, 'vae_decoder', 'model.onnx.data');
+    const fd = openSync(data, 'r+');
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, 70_000);
+    writeSync(fd, Buffer.from([byte[0]! ^ 0xff]), 0, 1, 70_000);
+    closeSync(fd);
+    await expect(openEditModel(dir, { provider: 'cpu' })).rejects.toThrow(/vae_decoder.*sha256 mismatch/);
+    rmSync(dirname(dir), { recursive: true, force: true });
   });
 });

@@ -38,7 +38,11 @@ export type OpenEditModelOptions = Readonly<{
   provider?: ProviderChoice;
   /** Intra-op threads per session (default: ORT's choice). */
   threads?: number;
-  /** 'size' (default) checks files' presence and sizes; 'sha256' hashes every file first. */
+  /**
+   * 'auto' (default) hashes only files that changed since the last full check (a fresh conversion is
+   * stamped as checked), so a corrupted file is refused without hashing 40 GB at every start; 'sha256'
+   * hashes every file; 'size' checks presence and sizes only.
+   */
   verify?: VerifyMode;
   /** Where a provider fallback is reported (default console.warn). */
   log?: (line: string) => void;
@@ -75,7 +79,7 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
   const providers: Provider[] = providerOrder(options.provider ?? providerFromEnv(), cudaProviderInstalled());
   const loaded = await openModel(root, {
     providers,
-    verify: options.verify ?? 'size',
+    verify: options.verify ?? 'auto',
     ...(options.log ? { log: options.log } : {}),
     sessionOptions: {
       graphOptimizationLevel: 'all',
