@@ -8,9 +8,10 @@ import { readPngRecipe } from '../fixtures/pngRecipe';
 import { expect, test } from '../fixtures/app';
 import { distance } from '../pages/StudioPage';
 
-// Big enough that a denoising step takes a visible moment on two cores, small enough to keep the run short.
-const W = 384;
-const H = 288;
+// Big enough that each denoising step takes well over an animation frame on two cores (so steps 1–3 are each
+// drawn; the last frame races the final image, which replaces it), small enough to keep the run short.
+const W = 512;
+const H = 384;
 
 test('open → instruct → run 4 steps with previews → version → rollback → branch → compare → export recipe', async ({
   studio,
