@@ -88,6 +88,17 @@ test('"Use these settings", JPEG/WebP export, and an exported PNG dropped back i
   const webp = await studio.exportViewed('WEBP');
   expect(webp.bytes.toString('latin1', 8, 12)).toBe('WEBP');
   const png = await studio.exportViewed('PNG');
+
+  // Copy puts the same image on the clipboard as a PNG.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
+  const clip = await page.evaluate(async () => {
+    const [item] = await navigator.clipboard.read();
+    const blob = await item!.getType('image/png');
+    return Array.from(new Uint8Array(await blob.arrayBuffer()).subarray(0, 8));
+  });
+  expect(clip).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   expect(readPngRecipe(png.bytes)?.version.recipe?.prompt).toBe('a recipe worth keeping');
 
   // Change the controls, then drop the exported PNG on the canvas: its recipe comes back.

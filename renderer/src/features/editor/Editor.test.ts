@@ -106,6 +106,15 @@ describe('Editor', () => {
     expect(sent('version:checkout').map((c) => c.params.versionId)).toEqual(['root', 'b', 'root']);
   });
 
+  it('applies project:changed events for the open project only', async () => {
+    const { store, editor, emit } = setup();
+    await editor.showProject({ ...branchedTree(), path: '/p' });
+    emit('project:changed', { ...branchedTree('c'), name: 'renamed' });
+    expect(store.getState().project).toMatchObject({ head: 'c', name: 'renamed', path: '/p' });
+    emit('project:changed', { ...branchedTree('a'), projectId: 'other' });
+    expect(store.getState().project?.head).toBe('c');
+  });
+
   it('labels undoably', async () => {
     const { store, editor } = setup();
     await editor.showProject({ ...branchedTree(), path: '/p' });

@@ -41,6 +41,8 @@ export class Editor<T extends Decoded = ImageBitmap> {
   constructor(deps: EditorDeps<T>) {
     this.#d = deps;
     deps.client.on('job:progress', (e) => deps.store.getState().applyProgress(e));
+    // Another window (or a replay) changed the open project: show its new tree.
+    deps.client.on('project:changed', (tree) => deps.store.getState().updateTree(tree));
   }
 
   get #s() {
