@@ -1,10 +1,13 @@
-import { GraphBuilder, castIfNeeded, encodeFloats, linear, rmsNorm, silu } from '../../onnx';
+import { GraphBuilder, MS_DOMAIN, attr, castIfNeeded, encodeFloats, linear, rmsNorm, silu } from '../../onnx';
 import type { Precision, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
-import { maskedSoftmax, rotateHalfRope, sameSegment } from '../text/graph-ops';
+import { rotateHalfRope, sameSegment } from '../text/graph-ops';
 import { detectPrefixes } from '../text/parameters';
 import type { Qwen25VLVisionConfig } from './config';
 import { patchDim } from './config';
+
+/** Bias of keys outside the query's window: exp underflows to exactly 0, in float32 and in bf16 alike. */
+const MASKED_BIAS = -1e30;
 
 export type VisionGraphOptions = Readonly<{ precision?: Precision }>;
 
@@ -94,12 +97,22 @@ export async function buildVisionGraph(
   // Rotary tables [patches, head_dim] broadcast over [1, heads, patches, head_dim]; float32 as upstream upcasts q, k.
   const cos = toWindows(cosIn, hd, 'rotary_cos');
   const sin = toWindows(sinIn, hd, 'rotary_sin');
-  const windowMask = sameSegment(b, windowIds, 'window_mask');
-  const frameMask = sameSegment(b, frameIds, 'frame_mask');
+  // Block-diagonal attention as an additive bias [1, 1, N, N] (0 inside a window or frame, MASKED_BIAS
+  // outside) for one fused com.microsoft MultiHeadAttention per block: ORT then holds one [heads, N, N]
+  // probability tensor on the CPU, where the explicit MatMul/Where/Softmax chain held several, and CUDA
+  // runs its fused kernel.
+  const segmentBias = (ids: string, name: string) =>
+    b.scope(name, () => {
+      const allowed = sameSegment(b, ids, 'same');
+      const bias = b.op('Where', [allowed, b.constant(0, 'float32'), b.constant(MASKED_BIAS, 'float32')]);
+      return castIfNeeded(b, b.op('Unsqueeze', [bias, b.constant([0, 1], 'int64')]), 'float32', b.compute);
+    });
+  const windowBias = segmentBias(windowIds, 'window_mask');
+  const frameBias = segmentBias(frameIds, 'frame_mask');
 
   for (let i = 0; i < config.depth; i++) {
     const bp = `${p}blocks.${i}`;
-    const mask = config.fullattBlockIndexes.includes(i) ? frameMask : windowMask;
+    const bias = config.fullattBlockIndexes.includes(i) ? frameBias : windowBias;
     x = b.scope(`blocks.${i}`, () => {
       const normed = rmsNorm(b, weights, x, `${bp}.norm1.weight`, 1e-6);
       const attn = b.scope('attn', () => {
@@ -127,26 +140,24 @@ export async function buildVisionGraph(
         };
         const qr = rope(q, 'q');
         const kr = rope(k, 'k');
-        const scores = b.op('Mul', [
+        // [1, heads, N, hd] → [1, N, heads·hd], the token-major layout MultiHeadAttention takes.
+        const tokens = (t: string, name: string) =>
           b.op(
-            'MatMul',
-            [qr, b.op('Transpose', [kr], { perm: [0, 1, 3, 2] }, { name: 'TransposeK' })],
+            'Reshape',
+            [
+              b.op('Transpose', [t], { perm: [0, 2, 1, 3] }, { name: `Transpose${name}` }),
+              b.constant([1, -1, h], 'int64'),
+            ],
             {},
-            { name: 'MatMulQK' },
-          ),
-          b.constant(1 / Math.sqrt(hd)),
-        ]);
-        const probs = maskedSoftmax(b, scores, mask);
-        const o = b.op('MatMul', [probs, v], {}, { name: 'MatMulV' });
-        const merged = b.op(
-          'Reshape',
-          [
-            b.op('Transpose', [o], { perm: [0, 2, 1, 3] }, { name: 'TransposeO' }),
-            b.constant([-1, h], 'int64'),
-          ],
-          {},
-          { name: 'ReshapeO' },
+            { name: `Reshape${name}` },
+          );
+        const o = b.op(
+          'MultiHeadAttention',
+          [tokens(qr, 'Q'), tokens(kr, 'K'), tokens(v, 'V'), '', '', bias],
+          { num_heads: heads, scale: attr.float(1 / Math.sqrt(hd)) },
+          { domain: MS_DOMAIN, name: 'MultiHeadAttention' },
         );
+        const merged = b.op('Reshape', [o, b.constant([-1, h], 'int64')], {}, { name: 'ReshapeO' });
         return linear(b, weights, merged, `${bp}.attn.proj`);
       });
       const x1 = b.op('Add', [x, attn], {}, { name: 'AddAttn' });
