@@ -1,13 +1,22 @@
-// `npm start`: builds, then opens the Electron app. Where the Electron binary is not installed (it is
-// downloaded by `npm ci` unless ELECTRON_SKIP_BINARY_DOWNLOAD is set), says so in one line and exits 1.
+// `npm start`: builds, then opens the Electron app. Electron's binary is fetched on first use (the electron
+// package has no install step); where it cannot be fetched (offline, or ELECTRON_SKIP_BINARY_DOWNLOAD=1),
+// this says so in one line and points to `npm run web` — exit 1, no stack trace.
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './electronBinary.mjs';
 
-const electronPath = findElectronBinary();
+function fetchElectron() {
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return false;
+  console.log('Downloading the Electron binary (first start only)…');
+  const installer = fileURLToPath(new URL('../../node_modules/electron/install.js', import.meta.url));
+  return spawnSync(process.execPath, [installer], { stdio: ['ignore', 'ignore', 'pipe'] }).status === 0;
+}
+
+const electronPath = findElectronBinary() ?? (fetchElectron() ? findElectronBinary() : null);
 if (!electronPath) {
   console.error(
-    'The Electron binary is not installed: run `node node_modules/electron/install.js` (with network access) ' +
-      'to fetch it, or use `npm run web` to open the app in your browser instead.',
+    'The Electron binary is not installed and could not be downloaded here: run `node node_modules/electron/install.js` ' +
+      'on a connected machine, or use `npm run web` to open the app in your browser instead.',
   );
   process.exit(1);
 }
