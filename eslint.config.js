@@ -9,22 +9,42 @@ import globals from 'globals';
  * ESLint's no-restricted-imports enforces it so that a wrong import fails `npm run lint` and CI.
  */
 const nodeBuiltins = [
-  { group: ['node:*'], message: 'This layer runs in a sandboxed page or is shared with one: no Node built-ins.' },
+  {
+    group: ['node:*'],
+    message: 'This layer runs in a sandboxed page or is shared with one: no Node built-ins.',
+  },
 ];
-const noElectron = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' };
+const noElectron = {
+  name: 'electron',
+  message: 'Only electron/main and electron/preload may import electron.',
+};
 const noNativeModels = {
   group: ['**/native-models', '**/native-models/**'],
   message: 'The UI and the contract never import the model stack: go through the contract.',
 };
-const noReact = { group: ['react', 'react-dom', 'react-konva', 'konva', 'zustand'], message: 'UI libraries belong in renderer/.' };
+const noReact = {
+  group: ['react', 'react-dom', 'react-konva', 'konva', 'zustand'],
+  message: 'UI libraries belong in renderer/.',
+};
 const noUpper = (/** @type {string[]} */ folders) => ({
   group: folders.flatMap((f) => [`**/electron/${f}`, `**/electron/${f}/**`, `../${f}/**`, `../../${f}/**`]),
   message: 'Imports only point downward (design.md §2).',
 });
 /** Node built-ins named without the node: prefix are banned where node:* is. */
-const bareBuiltins = ['fs', 'path', 'os', 'child_process', 'crypto', 'worker_threads', 'http', 'net', 'stream', 'url', 'util', 'fs/promises'].map(
-  (name) => ({ name, message: 'No Node built-ins in this layer.' }),
-);
+const bareBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'worker_threads',
+  'http',
+  'net',
+  'stream',
+  'url',
+  'util',
+  'fs/promises',
+].map((name) => ({ name, message: 'No Node built-ins in this layer.' }));
 
 export default tseslint.config(
   {
@@ -58,7 +78,10 @@ export default tseslint.config(
       'react-hooks/exhaustive-deps': 'warn',
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron, ...bareBuiltins], patterns: [...nodeBuiltins, noNativeModels, noUpper(['core', 'engine', 'main', 'preload', 'web'])] },
+        {
+          paths: [noElectron, ...bareBuiltins],
+          patterns: [...nodeBuiltins, noNativeModels, noUpper(['core', 'engine', 'main', 'preload', 'web'])],
+        },
       ],
     },
   },
@@ -73,7 +96,12 @@ export default tseslint.config(
         'error',
         {
           paths: [noElectron, ...bareBuiltins],
-          patterns: [...nodeBuiltins, noNativeModels, noReact, noUpper(['core', 'engine', 'main', 'preload', 'web'])],
+          patterns: [
+            ...nodeBuiltins,
+            noNativeModels,
+            noReact,
+            noUpper(['core', 'engine', 'main', 'preload', 'web']),
+          ],
         },
       ],
     },
@@ -93,7 +121,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The engine host uses only process.parentPort, never electron main APIs.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'The engine host uses only process.parentPort, never electron main APIs.',
+            },
+          ],
           patterns: [noReact, noUpper(['main', 'preload', 'web'])],
         },
       ],
@@ -124,7 +157,10 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'native-models is headless: it runs in plain Node.' }],
-          patterns: [noReact, { group: ['**/electron', '**/electron/**'], message: 'native-models knows nothing of the app.' }],
+          patterns: [
+            noReact,
+            { group: ['**/electron', '**/electron/**'], message: 'native-models knows nothing of the app.' },
+          ],
         },
       ],
     },

@@ -52,7 +52,12 @@ export async function run(): Promise<BenchResult> {
       const src = memoryWeightSource(randomTransformerWeights(shape, 7));
       for (const precision of ['fp32', 'bf16', 'int8', 'int4'] as Precision[]) {
         const started = performance.now();
-        const info = await buildTransformerGraph(shape, src, { precision, blockSize: 32 }, join(dir, `${name}-${precision}`));
+        const info = await buildTransformerGraph(
+          shape,
+          src,
+          { precision, blockSize: 32 },
+          join(dir, `${name}-${precision}`),
+        );
         const seconds = (performance.now() - started) / 1000;
         const mbPerS = info.saved.payloadBytes / 1e6 / seconds;
         figures[`${name}/${precision}`] = {
@@ -76,7 +81,10 @@ export async function run(): Promise<BenchResult> {
     const transpose16 = timeIt(() => transposeBytes(new Uint8Array(w.buffer, 0, n * k * 2), n, k, 2));
     const q4 = timeIt(() => quantizeBlockwise(w, n, k, 4, 64));
     const q8 = timeIt(() => quantizeBlockwise(w, n, k, 8, 64));
-    const perValue = (s: number) => ({ mValuesPerS: (n * k) / s / 1e6, realTransformerSeconds: (REAL_PARAMS / (n * k)) * s });
+    const perValue = (s: number) => ({
+      mValuesPerS: (n * k) / s / 1e6,
+      realTransformerSeconds: (REAL_PARAMS / (n * k)) * s,
+    });
     figures.transforms = {
       layer: [n, k],
       transposeF32: perValue(transpose32),
@@ -93,7 +101,9 @@ export async function run(): Promise<BenchResult> {
       ['quantize int8/64', q8],
     ] as const) {
       const p = perValue(s);
-      rows.push(`  ${label.padEnd(17)} ${p.mValuesPerS.toFixed(0).padStart(5)} M/s  → ${p.realTransformerSeconds.toFixed(0)} s`);
+      rows.push(
+        `  ${label.padEnd(17)} ${p.mValuesPerS.toFixed(0).padStart(5)} M/s  → ${p.realTransformerSeconds.toFixed(0)} s`,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -15,7 +15,11 @@ const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const files = (await readdir(here)).filter((f) => f.endsWith('.bench.ts')).sort();
 const selected = files.filter((f) => wanted.length === 0 || wanted.includes(f.replace('.bench.ts', '')));
 if (selected.length === 0) {
-  console.log(wanted.length ? `no benchmark named ${wanted.join(', ')}; have: ${files.join(', ')}` : 'no benchmarks exist yet');
+  console.log(
+    wanted.length
+      ? `no benchmark named ${wanted.join(', ')}; have: ${files.join(', ')}`
+      : 'no benchmarks exist yet',
+  );
   process.exit(wanted.length ? 2 : 0);
 }
 await mkdir(outDir, { recursive: true });
@@ -24,6 +28,9 @@ for (const file of selected) {
   const result = await mod.run();
   console.log(`\n== ${result.name} ==\n${result.table}`);
   const path = join(outDir, `${result.name}.json`);
-  await writeFile(path, JSON.stringify({ name: result.name, at: new Date().toISOString(), figures: result.figures }, null, 2));
+  await writeFile(
+    path,
+    JSON.stringify({ name: result.name, at: new Date().toISOString(), figures: result.figures }, null, 2),
+  );
   console.log(`(written to ${path})`);
 }

@@ -20,5 +20,10 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'out/main/main.cjs' }),
   build({ ...common, entryPoints: ['electron/engine/engine.entry.ts'], outfile: 'out/engine/engine.cjs' }),
-  build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'out/preload/preload.cjs', external: ['electron'] }),
+  build({
+    ...common,
+    entryPoints: ['electron/preload/preload.ts'],
+    outfile: 'out/preload/preload.cjs',
+    external: ['electron'],
+  }),
 ]);

@@ -9,7 +9,10 @@ const electronDir = fileURLToPath(new URL('../../node_modules/electron/', import
 /** @returns {string | null} the executable's path, or null when the binary is not installed */
 export function findElectronBinary() {
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const candidate = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron');
+    const candidate = join(
+      process.env.ELECTRON_OVERRIDE_DIST_PATH,
+      process.platform === 'win32' ? 'electron.exe' : 'electron',
+    );
     return existsSync(candidate) ? candidate : null;
   }
   const pathFile = join(electronDir, 'path.txt');

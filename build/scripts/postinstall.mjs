@@ -14,9 +14,17 @@ if (existsSync(script)) {
   // postinstall's environment: drop the variables it decides that from.
   delete env.npm_package_json;
   delete env.npm_config_local_prefix;
-  const result = spawnSync(process.execPath, [script], { cwd: ortDir, env, stdio: ['ignore', 'inherit', 'pipe'] });
+  const result = spawnSync(process.execPath, [script], {
+    cwd: ortDir,
+    env,
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
   if (result.status !== 0) {
-    const reason = result.stderr?.toString().split('\n').find((l) => /error|ENOTFOUND|fail/i.test(l)) ?? 'download failed';
+    const reason =
+      result.stderr
+        ?.toString()
+        .split('\n')
+        .find((l) => /error|ENOTFOUND|fail/i.test(l)) ?? 'download failed';
     console.warn(
       `note: onnxruntime's CUDA provider could not be installed (${reason.trim().slice(0, 160)}); ` +
         'the app runs on the CPU. With network access, run ' +
