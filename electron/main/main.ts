@@ -37,6 +37,8 @@ app.whenReady().then(() => {
     // The engine must live outside the asar: native modules and their .so files cannot load from inside it.
     utilityEngine(join(appRoot, 'out', 'engine', 'engine.cjs').replace('app.asar', 'app.asar.unpacked'), {
       QWEN_EDIT_MODEL_DIR: modelDir(app.getPath('userData')),
+      // The demo model is generated on first use; the install folder may be read-only, the user's is not.
+      QWEN_EDIT_CACHE: join(app.getPath('userData'), 'cache'),
     }),
     {
       appVersion: version,
