@@ -23,4 +23,14 @@ describe('describeModel', () => {
       'Model: demo (tiny, random weights)',
     );
   });
+
+  it('names the reason when the model folder is unusable', () => {
+    expect(
+      describeModel({
+        folder: '/m',
+        status: 'invalid',
+        detail: 'model.json lacks the component(s) vae_decoder',
+      }),
+    ).toBe('Model folder unusable: model.json lacks the component(s) vae_decoder');
+  });
 });

@@ -34,12 +34,13 @@ export function describeEngine(
 export function describeModel(model: EngineInfo['model']): string {
   switch (model.status) {
     case 'ready':
-      return 'Model: Qwen-Image-Edit';
+      return `Model: Qwen-Image-Edit${model.detail ? ` · ${model.detail}` : ''}`;
     case 'demo':
       return 'Model: demo (tiny, random weights)';
     case 'missing':
       return 'Model: not available yet';
     case 'invalid':
-      return 'Model: invalid';
+      // The reason is what the user needs to fix the folder (another pipeline, a broken model.json, …).
+      return `Model folder unusable: ${model.detail}`;
   }
 }
