@@ -3,6 +3,7 @@
  * flat layout (Qwen2.5-VL-7B-Instruct as first published) and the nested `text_config` layout (current
  * transformers) are accepted.
  */
+import { num, type Json } from '../configJson';
 export type Qwen25VLTextConfig = Readonly<{
   hiddenSize: number;
   numLayers: number;
@@ -18,14 +19,6 @@ export type Qwen25VLTextConfig = Readonly<{
   imageTokenId: number;
   visionStartTokenId: number;
 }>;
-
-type Json = Record<string, unknown>;
-
-function num(obj: Json, key: string, where: string, fallback?: number): number {
-  const v = obj[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where}: '${key}' must be a number`);
-  return v;
-}
 
 /** Reads the language-model fields of a Qwen2.5-VL config; throws a clear error on unsupported values. */
 export function parseQwen25VLTextConfig(

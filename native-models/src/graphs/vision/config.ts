@@ -1,4 +1,5 @@
 /** The `vision_config` of a Qwen2.5-VL `text_encoder/config.json`, with the keys upstream reads. */
+import { num, type Json } from '../configJson';
 export type Qwen25VLVisionConfig = Readonly<{
   depth: number;
   hiddenSize: number;
@@ -14,14 +15,6 @@ export type Qwen25VLVisionConfig = Readonly<{
   fullattBlockIndexes: readonly number[];
   inChannels: number;
 }>;
-
-type Json = Record<string, unknown>;
-
-function num(obj: Json, key: string, where: string, fallback?: number): number {
-  const v = obj[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where}: '${key}' must be a number`);
-  return v;
-}
 
 /** Reads `vision_config` from a Qwen2.5-VL config; throws a clear error on unsupported values. */
 export function parseQwen25VLVisionConfig(
