@@ -1,5 +1,6 @@
-/** The `vision_config` of a Qwen2.5-VL `text_encoder/config.json`, with the keys upstream reads. */
 import { num, type Json } from '../configJson';
+
+/** The `vision_config` of a Qwen2.5-VL `text_encoder/config.json`, with the keys upstream reads. */
 export type Qwen25VLVisionConfig = Readonly<{
   depth: number;
   hiddenSize: number;
