@@ -1,9 +1,10 @@
+import { num, type Json } from '../configJson';
+
 /**
  * The language-model part of a Qwen2.5-VL `text_encoder/config.json`, with the keys upstream reads. Both the
  * flat layout (Qwen2.5-VL-7B-Instruct as first published) and the nested `text_config` layout (current
  * transformers) are accepted.
  */
-import { num, type Json } from '../configJson';
 export type Qwen25VLTextConfig = Readonly<{
   hiddenSize: number;
   numLayers: number;
