@@ -19,6 +19,7 @@ import {
 import type { Precision, QuantBlockSize } from './index';
 import { memoryWeightSource } from '../weights';
 import type { WeightSource } from '../weights';
+import { runOnce } from './testing/runOnce';
 
 let dir: string;
 beforeAll(async () => {
@@ -42,18 +43,6 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
-}
-
-async function runOnce(
-  modelPath: string,
-  feeds: Record<string, ort.Tensor>,
-): Promise<ort.InferenceSession.OnnxValueMapType> {
-  const session = await ort.InferenceSession.create(modelPath);
-  try {
-    return await session.run(feeds);
-  } finally {
-    await session.release();
-  }
 }
 
 const K = 48;

@@ -23,6 +23,7 @@ import {
   refRope,
   refTransformer,
 } from './reference';
+import { runOnce as run } from '../../onnx/testing/runOnce';
 
 // The tiny config of shared/spec/checkpoint-names.md (fixed here so the test does not follow generator changes).
 const shape = readTransformerConfig({
@@ -76,18 +77,6 @@ function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
-
-async function run(
-  modelPath: string,
-  feeds: Record<string, ort.Tensor>,
-): Promise<ort.InferenceSession.OnnxValueMapType> {
-  const session = await ort.InferenceSession.create(modelPath);
-  try {
-    return await session.run(feeds);
-  } finally {
-    await session.release();
-  }
-}
 
 // Two images of 2×3 packed tokens (output + reference), 5 text tokens, batch 2 (item 1 has 2 padded tokens).
 const images: ImageGrid[] = [
