@@ -10,9 +10,10 @@ import { engineEditResultSchema } from '../shared/contract';
 import { CodedError } from '../shared/result';
 import type { Project } from './projects/Project';
 import type { ProjectStore } from './projects/ProjectStore';
+import { blobRefOf } from './projects/blobStore';
 import { readEmbeddedRecipe } from './projects/recipeEmbed';
 import type { EngineSupervisor } from './engine/EngineSupervisor';
-import { regionMaskPng, settingsFromRecipe, toRecipe } from './editRecipe';
+import { projectRecipe, regionMaskPng, settingsFromRecipe } from './editRecipe';
 
 const MIME: Record<string, string> = {
   png: 'image/png',
@@ -146,7 +147,7 @@ export function createProjectHandlers(sessions: ProjectSessions, supervisor: Eng
       const node = await project.addVersion({
         parentId,
         png: result.png,
-        recipe: toRecipe(settings, result, parent.image),
+        recipe: projectRecipe(result, maskPng && blobRefOf(maskPng, 'png')),
         ...(maskPng ? { regionMaskPng: maskPng } : {}),
       });
       return { project: project.tree(), versionId: node.id };

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { ensureDemoModel } from '../../native-models/src/pipeline/demo-model';
 import { EditPipeline } from '../../native-models/src/pipeline/edit-pipeline';
 import { EditRequestError } from '../../native-models/src/pipeline/edit-request';
-import type { EditRequest, StepEvent } from '../../native-models/src/pipeline/edit-request';
+import type { StepEvent } from '../../native-models/src/pipeline/edit-request';
 import { PromptError } from '../../native-models/src/pipeline/edit-prompt';
 import { ImageInputError } from '../../native-models/src/pipeline/load-image';
 import { EditModelError, openEditModel } from '../../native-models/src/pipeline/ort-edit-model';
-import type { EditSettings, ParamsOf, ResultOf } from '../shared/contract';
+import { editRequest } from '../core/editRecipe';
+import type { ParamsOf, ResultOf } from '../shared/contract';
 import { encodePreviewFrame } from '../shared/previewFrame';
 import { CodedError } from '../shared/result';
 import type { JobContext } from './EngineHost';
@@ -45,7 +46,7 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     const p = await pipeline;
     let result;
     try {
-      result = await p.edit(toEditRequest(image, settings), {
+      result = await p.edit(editRequest(image, settings), {
         signal: ctx.signal,
         onStep: (event: StepEvent) => {
           ctx.preview(
@@ -78,43 +79,7 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     }
     if (result.status === 'cancelled')
       throw new CodedError('CANCELLED', `cancelled at step ${result.atStep}`);
-    const { recipe, timings } = result;
-    return {
-      png: new Uint8Array(result.png.buffer, result.png.byteOffset, result.png.byteLength),
-      width: result.width,
-      height: result.height,
-      model: { id: recipe.model.id, precision: recipe.model.precision, files: { ...recipe.model.hashes } },
-      provider: recipe.provider,
-      memoryPolicy: recipe.memoryPolicy,
-      workingSize: recipe.workingSize,
-      timings: {
-        total: timings.total,
-        vision: timings.vision,
-        text: timings.text,
-        vaeEncode: timings.vaeEncode,
-        vaeDecode: timings.vaeDecode,
-        transformer: timings.transformerPerStep.reduce((a, b) => a + b, 0),
-      },
-      cache: result.cache,
-    };
-  };
-}
-
-function toEditRequest(image: Uint8Array, s: EditSettings): EditRequest {
-  return {
-    image,
-    prompt: s.prompt,
-    negativePrompt: s.negativePrompt,
-    seed: s.seed,
-    cfg: s.cfg,
-    steps: s.steps,
-    feather: s.feather,
-    // An explicit size sets the output and the working area (as the CLI's --size); null keeps ≈1 MP.
-    ...(s.size
-      ? { width: s.size.width, height: s.size.height, area: Math.max(64 * 64, s.size.width * s.size.height) }
-      : {}),
-    ...(s.region
-      ? { region: s.region.kind === 'box' ? s.region : { kind: 'mask' as const, image: s.region.png } }
-      : {}),
+    const { png, recipe, timings, cache } = result;
+    return { png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), recipe, timings, cache };
   };
 }

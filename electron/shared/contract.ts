@@ -4,6 +4,8 @@
  * speak exactly this table; every payload that crosses a process boundary is validated against it.
  */
 import { z } from 'zod';
+import { EDIT_LIMITS } from './editVocabulary';
+import type { EditRecipe, EditTimings } from './editVocabulary';
 import { embeddedRecipeSchema, projectTreeSchema, versionIdSchema } from './projectSchemas';
 
 /** Latest-known state of the engine host process, as its supervisor sees it. */
@@ -76,38 +78,71 @@ export const editRegionSchema = z.discriminatedUnion('kind', [
 ]);
 export type EditRegion = z.infer<typeof editRegionSchema>;
 
+const L = EDIT_LIMITS;
+const inRange = (r: { min: number; max: number }) => z.number().min(r.min).max(r.max);
+const side = inRange(L.side).int();
+const promptText = z.string().max(L.promptChars.max);
+
 /** The user's edit settings (the UI sends these; a version's recipe restores them). */
 export const editSettingsSchema = z
   .object({
-    prompt: z.string().max(20_000),
-    negativePrompt: z.string().max(20_000),
-    seed: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(2 ** 32 - 1),
-    cfg: z.number().min(1).max(30),
-    steps: z.number().int().min(1).max(150),
+    prompt: promptText,
+    negativePrompt: promptText,
+    seed: inRange(L.seed).int(),
+    cfg: inRange(L.cfg),
+    steps: inRange(L.steps).int(),
     /** Output and working size; null keeps ≈1 MP at the input's aspect ratio (the model's native budget). */
-    size: z
-      .object({ width: z.number().int().min(16).max(4096), height: z.number().int().min(16).max(4096) })
-      .nullable(),
+    size: z.object({ width: side, height: side }).nullable(),
     region: editRegionSchema.nullable(),
-    feather: z.number().min(0).max(512),
+    feather: inRange(L.feather),
   })
   .strict();
 export type EditSettings = z.infer<typeof editSettingsSchema>;
 
-/** What the engine reports about a finished edit, stored in the version's recipe. */
+const size = z.object({ width: z.number().int(), height: z.number().int() });
+const ms = z.number();
+
+/** What the engine reports about a finished edit: the image and the pipeline's own recipe and timings. */
 export const engineEditResultSchema = z.object({
   png: pngBytes(),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  model: z.object({ id: z.string(), precision: z.string(), files: z.record(z.string(), z.string()) }),
-  provider: z.string(),
-  memoryPolicy: z.string(),
-  workingSize: z.object({ width: z.number().int(), height: z.number().int() }),
-  timings: z.record(z.string(), z.number()),
+  recipe: z.object({
+    model: z.object({ id: z.string(), precision: z.string(), hashes: z.record(z.string(), z.string()) }),
+    imageSha256: z.string(),
+    prompt: z.string(),
+    negativePrompt: z.string().nullable(),
+    seed: z.number(),
+    cfg: z.number(),
+    cfgActive: z.boolean(),
+    steps: z.number(),
+    area: z.number(),
+    requestedSize: z.object({ width: z.number().nullable(), height: z.number().nullable() }),
+    inputSize: size,
+    workingSize: size,
+    outputSize: size,
+    region: z
+      .union([
+        z.object({ kind: z.literal('box'), x: ms, y: ms, width: ms, height: ms }),
+        z.object({ kind: z.literal('mask'), image: z.union([z.string(), bytesSchema()]) }),
+      ])
+      .nullable(),
+    feather: z.number(),
+    provider: z.string(),
+    memoryPolicy: z.enum(['resident', 'low-memory']),
+    noise: z.literal('torch.randn float32 CPU'),
+    scheduler: z.literal('FlowMatchEulerDiscrete'),
+  }) satisfies z.ZodType<EditRecipe>,
+  timings: z.object({
+    load: ms,
+    vision: ms,
+    text: ms,
+    vaeEncode: ms,
+    transformerPerStep: z.array(ms),
+    hostPerStep: z.array(ms),
+    previewPerStep: z.array(ms),
+    vaeDecode: ms,
+    finish: ms,
+    total: ms,
+  }) satisfies z.ZodType<EditTimings>,
   cache: z.object({ prompt: z.boolean(), negative: z.boolean(), reference: z.boolean() }),
 });
 export type EngineEditResult = z.infer<typeof engineEditResultSchema>;

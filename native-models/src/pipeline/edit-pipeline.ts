@@ -149,6 +149,8 @@ export class EditPipeline {
       cfg: req.cfg,
       cfgActive,
       steps: req.steps,
+      area: req.area,
+      requestedSize: { width: req.width ?? null, height: req.height ?? null },
       inputSize: { width: input.width, height: input.height },
       workingSize: working,
       outputSize: output,

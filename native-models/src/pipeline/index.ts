@@ -7,18 +7,11 @@ export type { EditPipelineOptions, EditRunOptions } from './edit-pipeline';
 export { openEditModel, EditModelError } from './ort-edit-model';
 export type { OpenEditModelOptions } from './ort-edit-model';
 export type { EditModel, EditModelInfo, ComponentName } from './edit-model';
-export { EditRequestError, LIMITS, validateEditRequest } from './edit-request';
-export type {
-  EditRecipe,
-  EditRequest,
-  EditResult,
-  EditTimings,
-  MemoryPolicy,
-  StepEvent,
-} from './edit-request';
+export { EditRequestError, validateEditRequest } from './edit-request';
+export * from './edit-vocabulary';
+export type { EditRequest, EditResult, StepEvent } from './edit-request';
 export { ImageInputError, loadRgbImage } from './load-image';
 export { PromptError } from './edit-prompt';
-export type { Region } from './region-mask';
 export type { PreviewFrame } from './preview';
 export { ensureDemoModel } from './demo-model';
 export { providerFromEnv } from './execution-provider';
