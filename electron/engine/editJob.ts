@@ -7,15 +7,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDemoModel } from '../../native-models/src/pipeline/demo-model';
 import { EditPipeline } from '../../native-models/src/pipeline/edit-pipeline';
-import { EditRequestError } from '../../native-models/src/pipeline/edit-request';
 import type { StepEvent } from '../../native-models/src/pipeline/edit-request';
-import { PromptError } from '../../native-models/src/pipeline/edit-prompt';
-import { ImageInputError } from '../../native-models/src/pipeline/load-image';
-import { EditModelError, openEditModel } from '../../native-models/src/pipeline/ort-edit-model';
+import { EditError } from '../../native-models/src/pipeline/edit-error';
+import type { EditErrorCode } from '../../native-models/src/pipeline/edit-error';
+import { openEditModel } from '../../native-models/src/pipeline/ort-edit-model';
 import { editRequest } from '../core/editRecipe';
 import type { ParamsOf, ResultOf } from '../shared/contract';
 import { encodePreviewFrame } from '../shared/previewFrame';
 import { CodedError } from '../shared/result';
+import type { ErrorCode } from '../shared/result';
 import type { JobContext } from './EngineHost';
 
 let pipeline: Promise<EditPipeline> | null = null;
@@ -24,14 +24,20 @@ let pipeline: Promise<EditPipeline> | null = null;
 async function openPipeline(modelFolder: string, log: (line: string) => void): Promise<EditPipeline> {
   const dir =
     modelFolder && existsSync(join(modelFolder, 'model.json')) ? modelFolder : await ensureDemoModel(0);
-  try {
-    const model = await openEditModel(dir, { log });
-    const policy = process.env.QWEN_EDIT_MEMORY === 'low-memory' ? 'low-memory' : 'resident';
-    return new EditPipeline(model, { memoryPolicy: policy });
-  } catch (error) {
-    if (error instanceof EditModelError) throw new CodedError('MODEL_INVALID', error.message);
-    throw error;
-  }
+  const model = await openEditModel(dir, { log }).catch(rethrowCoded);
+  const policy = process.env.QWEN_EDIT_MEMORY === 'low-memory' ? 'low-memory' : 'resident';
+  return new EditPipeline(model, { memoryPolicy: policy });
+}
+
+const CONTRACT_CODES: Record<EditErrorCode, ErrorCode> = {
+  'invalid-request': 'BAD_REQUEST',
+  'invalid-image': 'INVALID_IMAGE',
+  'invalid-model': 'MODEL_INVALID',
+};
+
+/** The pipeline's errors as the contract's; anything else is an internal error and goes on as it is. */
+function rethrowCoded(error: unknown): never {
+  throw error instanceof EditError ? new CodedError(CONTRACT_CODES[error.code], error.message) : error;
 }
 
 export function createEditJob(modelFolder: string, log: (line: string) => void) {
@@ -72,10 +78,7 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
         },
       });
     } catch (error) {
-      if (error instanceof EditRequestError || error instanceof PromptError)
-        throw new CodedError('BAD_REQUEST', error.message);
-      if (error instanceof ImageInputError) throw new CodedError('INVALID_IMAGE', error.message);
-      throw error;
+      rethrowCoded(error);
     }
     if (result.status === 'cancelled')
       throw new CodedError('CANCELLED', `cancelled at step ${result.atStep}`);

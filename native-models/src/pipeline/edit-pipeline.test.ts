@@ -201,6 +201,7 @@ describe('bad input', () => {
   it('refuses steps 0 or 1000, negative or NaN CFG, before running anything', async () => {
     const before = { ...model.runs };
     await expect(pipeline.edit(request({ steps: 0 }))).rejects.toThrow(EditRequestError);
+    await expect(pipeline.edit(request({ steps: 0 }))).rejects.toMatchObject({ code: 'invalid-request' });
     await expect(pipeline.edit(request({ steps: 1000 }))).rejects.toThrow(
       /steps must be an integer from 1 to 150/,
     );
@@ -214,6 +215,7 @@ describe('bad input', () => {
     const junk = join(dir, 'junk.png');
     writeFileSync(junk, 'not an image');
     await expect(pipeline.edit(request({ image: junk }))).rejects.toThrow(ImageInputError);
+    await expect(pipeline.edit(request({ image: junk }))).rejects.toMatchObject({ code: 'invalid-image' });
     await expect(pipeline.edit(request({ image: join(dir, 'absent.png') }))).rejects.toThrow(ImageInputError);
     await expect(pipeline.edit(request({ image: pngHeaderOnly(20000, 20000) }))).rejects.toThrow(
       /20000x20000/,
@@ -245,6 +247,7 @@ describe('bad input', () => {
       JSON.stringify({ format: 'qwen-edit-model', pipeline: 'StableDiffusionPipeline' }),
     );
     await expect(openEditModel(dir)).rejects.toThrow(EditModelError);
+    await expect(openEditModel(dir)).rejects.toMatchObject({ code: 'invalid-model' });
     await expect(openEditModel(dir)).rejects.toThrow(/StableDiffusionPipeline/);
     await expect(openEditModel(mkdtempSync(join(tmpdir(), 'edit-empty-')))).rejects.toThrow(/no model.json/);
   });

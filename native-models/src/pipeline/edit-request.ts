@@ -5,6 +5,7 @@
 import type { PreviewFrame } from './preview';
 import { DEFAULT_NEGATIVE_PROMPT, EDIT_LIMITS } from './edit-vocabulary';
 import type { EditRecipe, EditTimings, Region } from './edit-vocabulary';
+import { EditError } from './edit-error';
 
 export type { EditRecipe, EditTimings, MemoryPolicy } from './edit-vocabulary';
 
@@ -32,8 +33,9 @@ export type EditRequest = Readonly<{
 }>;
 
 /** A request the user can fix; the message names the field and the accepted range. */
-export class EditRequestError extends Error {
+export class EditRequestError extends EditError {
   override name = 'EditRequestError';
+  readonly code = 'invalid-request';
 }
 
 export type ValidRequest = Required<Omit<EditRequest, 'region' | 'width' | 'height' | 'negativePrompt'>> &

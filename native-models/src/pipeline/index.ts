@@ -12,6 +12,8 @@ export * from './edit-vocabulary';
 export type { EditRequest, EditResult, StepEvent } from './edit-request';
 export { ImageInputError, loadRgbImage } from './load-image';
 export { PromptError } from './edit-prompt';
+export { EditError } from './edit-error';
+export type { EditErrorCode } from './edit-error';
 export type { PreviewFrame } from './preview';
 export { ensureDemoModel } from './demo-model';
 export { providerFromEnv } from './execution-provider';

@@ -27,10 +27,12 @@ import { LATENTS_MEAN, LATENTS_STD } from './latents';
 import { WAN21_LATENT_RGB_BIAS, WAN21_LATENT_RGB_FACTORS } from './preview';
 import { parseSchedulerConfig } from './scheduler';
 import { loadPromptTokenizer } from './tokenizer';
+import { EditError } from './edit-error';
 
 /** The folder is not a model this pipeline can run; the message says why. */
-export class EditModelError extends Error {
+export class EditModelError extends EditError {
   override name = 'EditModelError';
+  readonly code = 'invalid-model';
 }
 
 export type OpenEditModelOptions = Readonly<{
