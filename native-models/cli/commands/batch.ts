@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { openPipeline, progressBar, SHARED_OPTIONS, sharedRequestFields, writeAtomic } from './edit';
+import { parseEditArgs, requestFields, withPipeline } from '../edit-options';
+import { progressBar, writeAtomic } from '../output';
 
 export const summary =
   'edit many images: (--dir <folder> --prompt "…" | --csv rows.csv with image,prompt[,seed]) --out <folder> [edit options]; resumable, failures do not stop the rest';
@@ -79,21 +79,17 @@ function outputName(row: Row, seed: number | undefined): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...SHARED_OPTIONS,
-      dir: { type: 'string' },
-      csv: { type: 'string' },
-      prompt: { type: 'string' },
-      out: { type: 'string' },
-    },
+  const values = parseEditArgs(argv, {
+    dir: { type: 'string' },
+    csv: { type: 'string' },
+    prompt: { type: 'string' },
+    out: { type: 'string' },
   });
   if (!values.out || (!values.csv && !(values.dir && values.prompt !== undefined))) {
     console.error(`usage: qwen-edit batch ${summary.slice(summary.indexOf('('))}`);
     return 2;
   }
-  const fields = sharedRequestFields(values);
+  const fields = requestFields(values);
   let rows: Row[];
   if (values.csv) rows = await csvRows(resolve(values.csv));
   else {
@@ -123,8 +119,7 @@ export async function run(argv: string[]): Promise<number> {
     `${rows.length} rows: ${rows.length - pending.length} already done, ${pending.length} to run`,
   );
   if (pending.length) {
-    const pipeline = await openPipeline(values);
-    try {
+    await withPipeline(values, async (pipeline) => {
       for (const [k, row] of pending.entries()) {
         const label = `[${k + 1}/${pending.length}] ${basename(row.image)}: `;
         try {
@@ -143,9 +138,7 @@ export async function run(argv: string[]): Promise<number> {
           summaryRows.push({ image: row.image, prompt: row.prompt, status: 'failed', error: message });
         }
       }
-    } finally {
-      await pipeline.model.close();
-    }
+    });
   }
   const count = (s: string) => summaryRows.filter((r) => r.status === s).length;
   await writeAtomic(join(out, 'batch-summary.json'), Buffer.from(JSON.stringify(summaryRows, null, 2)));
