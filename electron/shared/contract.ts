@@ -99,50 +99,36 @@ export const editSettingsSchema = z
   .strict();
 export type EditSettings = z.infer<typeof editSettingsSchema>;
 
-const size = z.object({ width: z.number().int(), height: z.number().int() });
-const ms = z.number();
+const num = z.number();
+const size = z.object({ width: num.int(), height: num.int() });
+const perStep = z.array(num);
+const recipeTexts = { imageSha256: z.string(), prompt: z.string(), negativePrompt: z.string().nullable() };
+const recipeNumbers = { seed: num, cfg: num, cfgActive: z.boolean(), steps: num, area: num, feather: num };
+const recipeSizes = { inputSize: size, workingSize: size, outputSize: size };
+const stageMs = { load: num, vision: num, text: num, vaeEncode: num, vaeDecode: num, finish: num };
+const stepMs = { transformerPerStep: perStep, hostPerStep: perStep, previewPerStep: perStep };
 
 /** What the engine reports about a finished edit: the image and the pipeline's own recipe and timings. */
 export const engineEditResultSchema = z.object({
   png: pngBytes(),
   recipe: z.object({
     model: z.object({ id: z.string(), precision: z.string(), hashes: z.record(z.string(), z.string()) }),
-    imageSha256: z.string(),
-    prompt: z.string(),
-    negativePrompt: z.string().nullable(),
-    seed: z.number(),
-    cfg: z.number(),
-    cfgActive: z.boolean(),
-    steps: z.number(),
-    area: z.number(),
-    requestedSize: z.object({ width: z.number().nullable(), height: z.number().nullable() }),
-    inputSize: size,
-    workingSize: size,
-    outputSize: size,
+    ...recipeTexts,
+    ...recipeNumbers,
+    ...recipeSizes,
+    requestedSize: z.object({ width: num.nullable(), height: num.nullable() }),
     region: z
       .union([
-        z.object({ kind: z.literal('box'), x: ms, y: ms, width: ms, height: ms }),
+        z.object({ kind: z.literal('box'), x: num, y: num, width: num, height: num }),
         z.object({ kind: z.literal('mask'), image: z.union([z.string(), bytesSchema()]) }),
       ])
       .nullable(),
-    feather: z.number(),
     provider: z.string(),
     memoryPolicy: z.enum(['resident', 'low-memory']),
     noise: z.literal('torch.randn float32 CPU'),
     scheduler: z.literal('FlowMatchEulerDiscrete'),
   }) satisfies z.ZodType<EditRecipe>,
-  timings: z.object({
-    load: ms,
-    vision: ms,
-    text: ms,
-    vaeEncode: ms,
-    transformerPerStep: z.array(ms),
-    hostPerStep: z.array(ms),
-    previewPerStep: z.array(ms),
-    vaeDecode: ms,
-    finish: ms,
-    total: ms,
-  }) satisfies z.ZodType<EditTimings>,
+  timings: z.object({ ...stageMs, total: num, ...stepMs }) satisfies z.ZodType<EditTimings>,
   cache: z.object({ prompt: z.boolean(), negative: z.boolean(), reference: z.boolean() }),
 });
 export type EngineEditResult = z.infer<typeof engineEditResultSchema>;
