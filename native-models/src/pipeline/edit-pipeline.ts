@@ -292,11 +292,8 @@ export class EditPipeline {
     return result;
   }
 
-  private async promptEmbeds(
-    run: Run,
-    { key: imageKey, resized }: EditInput,
-    prompt: string,
-  ): Promise<{ embeds: PromptEmbeds; cached: boolean }> {
+  private async promptEmbeds(run: Run, image: EditInput, prompt: string) {
+    const { key: imageKey, resized } = image;
     const key = `${imageKey}|${prompt}`;
     const hit = this.prompts.get(key);
     if (hit) return { embeds: hit, cached: true };
@@ -326,11 +323,8 @@ export class EditPipeline {
   }
 
   /** The recipe of this run (built when it ends: the provider is only known once the sessions exist). */
-  private recipe(
-    req: ValidRequest,
-    { input, imageSha256, working, output }: EditInput,
-    cfgActive: boolean,
-  ): EditRecipe {
+  private recipe(req: ValidRequest, image: EditInput, cfgActive: boolean): EditRecipe {
+    const { input, imageSha256, working, output } = image;
     const info = this.model.info;
     return {
       model: { id: info.id, precision: info.precision, hashes: info.hashes },
