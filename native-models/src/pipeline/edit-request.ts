@@ -18,7 +18,7 @@ export type EditRequest = Readonly<{
   negativePrompt?: string | null;
   /** Default: a random 32-bit seed (reported in the recipe). */
   seed?: number;
-  /** true_cfg_scale. 1 turns CFG off. */
+  /** 1 turns CFG off. */
   cfg?: number;
   steps?: number;
   /** Working area in pixels for the reference image and the default output size. */

@@ -8,7 +8,7 @@
 export const EDIT_LIMITS = {
   /** 32 bits, the range the random seed is drawn from. */
   seed: { min: 0, max: 2 ** 32 - 1 },
-  /** true_cfg_scale; 1 turns CFG off. */
+  /** 1 turns CFG off (the name `cfg` and diffusers' `true_cfg_scale` meet in electron/core/editRecipe.ts). */
   cfg: { min: 1, max: 30, default: 4 },
   steps: { min: 1, max: 150, default: 50 },
   /** An output side in pixels (floored to a multiple of 16, the latent grid). */
@@ -39,7 +39,6 @@ export type EditRecipe = Readonly<{
   prompt: string;
   negativePrompt: string | null;
   seed: number;
-  /** The request's true_cfg_scale. */
   cfg: number;
   /** Whether true CFG ran (cfg > 1 and a negative prompt). */
   cfgActive: boolean;
