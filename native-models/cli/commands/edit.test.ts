@@ -44,6 +44,10 @@ describe('qwen-edit edit', () => {
       steps: 2,
       prompt: 'make it red',
       outputSize: { width: 128, height: 96 },
+      // The pipeline's own recipe, as the engine returns it to the app: what --size asked for, and CFG ran.
+      requestedSize: { width: 128, height: 96 },
+      area: 128 * 96,
+      cfgActive: true,
     });
     const meta = await sharp(join(dir, 'a.png')).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 128, 96]);
