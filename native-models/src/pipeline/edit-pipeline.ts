@@ -6,6 +6,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { editPromptTokens } from './edit-prompt';
 import type { EditModel, TokenGrid } from './edit-model';
+import { EDIT_LIMITS } from './edit-vocabulary';
 import type { Size } from './edit-vocabulary';
 import type {
   EditRecipe,
@@ -116,7 +117,7 @@ export class EditPipeline {
     this.busy = true;
     try {
       return await this.run(
-        validateEditRequest(request, () => randomInt(0, 2 ** 32)),
+        validateEditRequest(request, () => randomInt(0, EDIT_LIMITS.seed.max + 1)),
         options,
       );
     } finally {

@@ -14,8 +14,9 @@ export type PixelSize = Readonly<{ width: number; height: number }>;
 
 export const CFG_RANGE = EDIT_LIMITS.cfg;
 export const STEPS_RANGE = EDIT_LIMITS.steps;
-export const MAX_SEED = EDIT_LIMITS.seed.max;
-const SIDE = EDIT_LIMITS.side;
+export const SEED_RANGE = EDIT_LIMITS.seed;
+export const MAX_SEED = SEED_RANGE.max;
+export const SIDE_RANGE = EDIT_LIMITS.side;
 /** Recent prompts kept for the history list, newest first. */
 export const MAX_RECENT_PROMPTS = 20;
 /** With the demo model on CPU a ≈1 MP step takes seconds; about 512² keeps a run interactive. */
@@ -72,7 +73,7 @@ export function randomSeed(random: () => number = Math.random): number {
   return Math.floor(random() * (MAX_SEED + 1)) % (MAX_SEED + 1);
 }
 
-const floor16 = (v: number) => Math.max(SIDE.min, Math.min(SIDE.max, Math.floor(v / 16) * 16));
+const floor16 = (v: number) => Math.max(SIDE_RANGE.min, Math.min(SIDE_RANGE.max, Math.floor(v / 16) * 16));
 
 /** Sides in multiples of 16 (the model's grid), at the source's aspect, covering about `area` pixels. */
 export function sizeForArea(source: PixelSize, area: number): PixelSize {
@@ -121,8 +122,8 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
   setCustomSize: (size) =>
     set({
       customSize: {
-        width: clampInt(size.width, SIDE.min, SIDE.max),
-        height: clampInt(size.height, SIDE.min, SIDE.max),
+        width: clampInt(size.width, SIDE_RANGE.min, SIDE_RANGE.max),
+        height: clampInt(size.height, SIDE_RANGE.min, SIDE_RANGE.max),
       },
     }),
   applyPreset: (name) => set({ steps: PRESETS[name].steps, cfg: PRESETS[name].cfg }),
