@@ -15,8 +15,8 @@ import { Editor } from './features/editor/Editor';
 import { copyPngToClipboard, downloadBytes, rasterizeMask } from './features/editor/pageIO';
 import { ImageRegistry } from './features/open/imageRegistry';
 import { createImageOpener } from './features/open/openImageFile';
-import { createAppStore } from './store/appStore';
-import { AppStoreContext } from './store/useAppStore';
+import { createAppStore } from './state/appStore';
+import { AppStoreContext } from './state/useAppStore';
 import './styles/app.css';
 
 const store = createAppStore();

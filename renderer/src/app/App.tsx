@@ -6,7 +6,7 @@ import { Notices } from './Notices';
 import { EditPanel } from '../features/editor/EditPanel';
 import { useEditorShortcuts } from '../features/editor/useEditorShortcuts';
 import { VersionsPanel } from '../features/versions/VersionsPanel';
-import { useAppStoreApi } from '../store/useAppStore';
+import { useAppStoreApi } from '../state/useAppStore';
 import { useServices } from './services';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';

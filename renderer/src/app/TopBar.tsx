@@ -2,7 +2,7 @@
 import { OpenImageButton } from '../features/open/OpenImageButton';
 import { RecentProjects } from '../features/project/RecentProjects';
 import { useServices } from './services';
-import { useAppStore } from '../store/useAppStore';
+import { useAppStore } from '../state/useAppStore';
 
 export function TopBar() {
   const hasImage = useAppStore((s) => s.image !== null);

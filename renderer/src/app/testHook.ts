@@ -4,8 +4,8 @@
  */
 import type Konva from 'konva';
 import type { PreviewSink } from '../features/canvas/previewSink';
-import type { AppStore } from '../store/appStore';
-import { imageToScreen } from '../store/viewTransform';
+import type { AppStore } from '../state/appStore';
+import { imageToScreen } from '../state/viewTransform';
 
 export type QeTestHook = {
   /** The Konva stage's current scale (what is drawn), or null before the stage exists. */

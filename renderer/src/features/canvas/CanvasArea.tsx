@@ -1,7 +1,7 @@
 /** The centre of the window: the canvas, its empty state, and the drop zone for image files. */
 import type Konva from 'konva';
 import { useServices } from '../../app/services';
-import { useAppStore } from '../../store/useAppStore';
+import { useAppStore } from '../../state/useAppStore';
 import { OpenImageButton } from '../open/OpenImageButton';
 import { useFileDrop } from '../open/useFileDrop';
 import { CompareBar } from '../compare/CompareBar';

@@ -6,8 +6,8 @@
 import type Konva from 'konva';
 import { useEffect, useRef } from 'react';
 import { Image as KonvaImage, Layer } from 'react-konva';
-import type { Box } from '../../store/regionSlice';
-import type { Size } from '../../store/viewTransform';
+import type { Box } from '../../state/regionSlice';
+import type { Size } from '../../state/viewTransform';
 import type { PreviewSink } from './previewSink';
 
 /** `clip`: a box region; only its inside can change, so only its inside previews. */

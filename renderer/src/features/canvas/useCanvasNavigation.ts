@@ -4,8 +4,8 @@
  * empty canvas too.
  */
 import { useEffect, useState, type RefObject } from 'react';
-import type { AppStore } from '../../store/appStore';
-import { wheelZoomFactor } from '../../store/viewTransform';
+import type { AppStore } from '../../state/appStore';
+import { wheelZoomFactor } from '../../state/viewTransform';
 import { isTypingTarget } from './isTypingTarget';
 
 /** Keyboard zoom steps by the same factor as one wheel notch. */

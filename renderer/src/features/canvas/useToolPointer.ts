@@ -3,9 +3,9 @@
  * strokes. Left button only, and not while space is held (that pans). Points are in image pixels.
  */
 import { useEffect, useState, type RefObject } from 'react';
-import type { AppStore } from '../../store/appStore';
-import { boxFromPoints, type Box, type Stroke } from '../../store/regionSlice';
-import { screenToImage } from '../../store/viewTransform';
+import type { AppStore } from '../../state/appStore';
+import { boxFromPoints, type Box, type Stroke } from '../../state/regionSlice';
+import { screenToImage } from '../../state/viewTransform';
 
 export type ToolDraft = { box?: Box | null; stroke?: Stroke | null; textBox?: Box | null };
 

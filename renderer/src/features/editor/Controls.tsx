@@ -1,7 +1,7 @@
 /** Seed (dice, lock), CFG, steps, output size and presets, each with a tooltip that says what it trades. */
 import { useShallow } from 'zustand/react/shallow';
-import { selectIsDemoModel } from '../../store/engineSlice';
-import { selectViewedVersion } from '../../store/projectSlice';
+import { selectIsDemoModel } from '../../state/engineSlice';
+import { selectViewedVersion } from '../../state/projectSlice';
 import {
   CFG_RANGE,
   PRESETS,
@@ -9,8 +9,8 @@ import {
   STEPS_RANGE,
   type PresetName,
   type SizeMode,
-} from '../../store/paramsSlice';
-import { useAppStore } from '../../store/useAppStore';
+} from '../../state/paramsSlice';
+import { useAppStore } from '../../state/useAppStore';
 import { NumberField } from './NumberField';
 
 export function Controls() {

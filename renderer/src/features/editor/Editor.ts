@@ -5,10 +5,10 @@
 import type { ContractClient } from '../../../../electron/shared/client';
 import type { EditSettings } from '../../../../electron/shared/contract';
 import type { AppError } from '../../../../electron/shared/result';
-import type { AppStore } from '../../store/appStore';
-import type { HistoryEntry } from '../../store/historySlice';
-import { findVersion, subtreeIds, type OpenProject } from '../../store/projectSlice';
-import type { RegionState } from '../../store/regionSlice';
+import type { AppStore } from '../../state/appStore';
+import type { HistoryEntry } from '../../state/historySlice';
+import { findVersion, subtreeIds, type OpenProject } from '../../state/projectSlice';
+import type { RegionState } from '../../state/regionSlice';
 import type { PreviewSink } from '../canvas/previewSink';
 import type { Closable, ImageRegistry } from '../open/imageRegistry';
 import { buildSettings, type MaskRasterizer } from './buildSettings';

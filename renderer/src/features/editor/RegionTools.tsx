@@ -1,6 +1,6 @@
 /** The canvas tools (navigate, box, brush, eraser, text) and the region's show/clear controls. */
-import { hasRegion, type CanvasTool } from '../../store/regionSlice';
-import { useAppStore } from '../../store/useAppStore';
+import { hasRegion, type CanvasTool } from '../../state/regionSlice';
+import { useAppStore } from '../../state/useAppStore';
 
 export const TOOLS: readonly { tool: CanvasTool; label: string; key: string; hint: string }[] = [
   { tool: 'navigate', label: 'Move', key: 'V', hint: 'Pan and zoom; the region is left alone' },

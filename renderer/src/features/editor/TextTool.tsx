@@ -3,7 +3,7 @@
  * composes the instruction the model follows (editable before running) and runs it confined to the box.
  */
 import { useServices } from '../../app/services';
-import { useAppStore } from '../../store/useAppStore';
+import { useAppStore } from '../../state/useAppStore';
 
 export function TextTool() {
   const { editor } = useServices();

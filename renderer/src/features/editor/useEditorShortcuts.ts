@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 import type { AppServices } from '../../app/services';
-import type { AppStore } from '../../store/appStore';
+import type { AppStore } from '../../state/appStore';
 import { isTypingTarget } from '../canvas/isTypingTarget';
 import { TOOLS } from './RegionTools';
 

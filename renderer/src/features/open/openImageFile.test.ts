@@ -7,7 +7,7 @@ import {
 import { MAX_IMAGE_BYTES, type ImageInfo } from '../../../../electron/shared/contract';
 import { createDispatcher } from '../../../../electron/shared/dispatcher';
 import { CodedError } from '../../../../electron/shared/result';
-import { createAppStore } from '../../store/appStore';
+import { createAppStore } from '../../state/appStore';
 import type { ProjectTree } from '../../../../electron/shared/projectSchemas';
 import { Editor } from '../editor/Editor';
 import { ImageRegistry } from './imageRegistry';

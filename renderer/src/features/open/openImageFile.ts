@@ -6,7 +6,7 @@
  */
 import { MAX_IMAGE_BYTES } from '../../../../electron/shared/contract';
 import type { ContractClient } from '../../../../electron/shared/client';
-import type { AppStore } from '../../store/appStore';
+import type { AppStore } from '../../state/appStore';
 import type { Editor } from '../editor/Editor';
 import type { Closable } from './imageRegistry';
 

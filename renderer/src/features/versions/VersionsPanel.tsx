@@ -5,8 +5,8 @@
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useServices } from '../../app/services';
-import { selectViewedVersion, treeRows, type TreeRow } from '../../store/projectSlice';
-import { useAppStore } from '../../store/useAppStore';
+import { selectViewedVersion, treeRows, type TreeRow } from '../../state/projectSlice';
+import { useAppStore } from '../../state/useAppStore';
 import { useThumbnail } from './useThumbnail';
 import { VersionActions } from './VersionActions';
 
