@@ -5,7 +5,7 @@ import { createDispatcher } from '../../../../electron/shared/dispatcher';
 import type { ProjectTree } from '../../../../electron/shared/projectSchemas';
 import { CodedError } from '../../../../electron/shared/result';
 import { createAppStore } from '../../state/appStore';
-import { branchedTree, version } from '../../state/testTree';
+import { branchedTree, version } from '../../testing/testTree';
 import { PreviewSink } from '../canvas/previewSink';
 import { ImageRegistry } from '../open/imageRegistry';
 import { Editor } from './Editor';

@@ -1,5 +1,6 @@
 /** The canvas tools (navigate, box, brush, eraser, text) and the region's show/clear controls. */
-import { hasRegion, type CanvasTool } from '../../state/regionSlice';
+import { hasRegion } from '../../state/regionSlice';
+import type { CanvasTool } from '../../state/toolSlice';
 import { useAppStore } from '../../state/useAppStore';
 
 export const TOOLS: readonly { tool: CanvasTool; label: string; key: string; hint: string }[] = [
