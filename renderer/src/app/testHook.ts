@@ -3,7 +3,7 @@
  * It reports state (scale, view, image); pixel checks read the real canvas instead.
  */
 import type Konva from 'konva';
-import type { PreviewSink } from '../features/canvas/previewSink';
+import type { PreviewSink } from '../ui/previewSink';
 import type { AppStore } from '../state/appStore';
 import { imageToScreen } from '../state/viewTransform';
 

@@ -8,7 +8,7 @@ import { useEffect, useRef } from 'react';
 import { Image as KonvaImage, Layer } from 'react-konva';
 import type { Box } from '../../state/regionSlice';
 import type { Size } from '../../state/viewTransform';
-import type { PreviewSink } from './previewSink';
+import type { PreviewSink } from '../../ui/previewSink';
 
 /** `clip`: a box region; only its inside can change, so only its inside previews. */
 export function PreviewLayer({ sink, size, clip }: { sink: PreviewSink; size: Size; clip?: Box | null }) {

@@ -6,7 +6,7 @@
 import { useEffect, useState, type RefObject } from 'react';
 import type { AppStore } from '../../state/appStore';
 import { wheelZoomFactor } from '../../state/viewTransform';
-import { isTypingTarget } from './isTypingTarget';
+import { isTypingTarget } from '../../ui/isTypingTarget';
 
 /** Keyboard zoom steps by the same factor as one wheel notch. */
 const KEY_ZOOM = 1.25;

@@ -1,5 +1,5 @@
 /** Compare controls over the canvas: slider position, slider/side-by-side, changed-pixels overlay, close. */
-import { useServices } from '../../app/services';
+import { useServices } from '../../actions/services';
 import { useAppStore } from '../../state/useAppStore';
 
 export function CompareBar() {

@@ -1,5 +1,5 @@
 /** Run and Cancel (Esc), the progress bar with step n/N, seconds per step and ETA, and the last error with Retry. */
-import { useServices } from '../../app/services';
+import { useServices } from '../../actions/services';
 import { formatDuration, progressFigures } from '../../state/jobSlice';
 import { useAppStore } from '../../state/useAppStore';
 

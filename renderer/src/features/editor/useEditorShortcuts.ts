@@ -3,9 +3,9 @@
  * the run (or leaves compare), tool letters; and pasting an image opens it. Text fields keep their own undo.
  */
 import { useEffect } from 'react';
-import type { AppServices } from '../../app/services';
+import type { AppServices } from '../../actions/services';
 import type { AppStore } from '../../state/appStore';
-import { isTypingTarget } from '../canvas/isTypingTarget';
+import { isTypingTarget } from '../../ui/isTypingTarget';
 import { TOOLS } from './RegionTools';
 
 export function useEditorShortcuts(store: AppStore, services: AppServices): void {

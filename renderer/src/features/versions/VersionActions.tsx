@@ -1,5 +1,5 @@
 /** What can be done with the viewed version: make it the head, reuse its settings, compare, label, delete, export. */
-import { useServices } from '../../app/services';
+import { useServices } from '../../actions/services';
 import { selectViewedVersion } from '../../state/projectSlice';
 import { useAppStore } from '../../state/useAppStore';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createContractClient, type RawTransport } from '../../../../electron/shared/client';
-import type { EditSettings } from '../../../../electron/shared/contract';
-import { createDispatcher } from '../../../../electron/shared/dispatcher';
-import type { ProjectTree } from '../../../../electron/shared/projectSchemas';
-import { CodedError } from '../../../../electron/shared/result';
-import { createAppStore } from '../../state/appStore';
-import { branchedTree, version } from '../../testing/testTree';
-import { PreviewSink } from '../canvas/previewSink';
-import { ImageRegistry } from '../open/imageRegistry';
+import { createContractClient, type RawTransport } from '../../../electron/shared/client';
+import type { EditSettings } from '../../../electron/shared/contract';
+import { createDispatcher } from '../../../electron/shared/dispatcher';
+import type { ProjectTree } from '../../../electron/shared/projectSchemas';
+import { CodedError } from '../../../electron/shared/result';
+import { createAppStore } from '../state/appStore';
+import { branchedTree, version } from '../testing/testTree';
+import { PreviewSink } from '../ui/previewSink';
+import { ImageRegistry } from '../ui/imageRegistry';
 import { Editor } from './Editor';
 
 class FakeBitmap {

@@ -4,11 +4,11 @@
  * the page decode and show it. An exported PNG that carries a recipe restores its settings into the controls.
  * Every failure becomes a readable notice; the image already open stays.
  */
-import { MAX_IMAGE_BYTES } from '../../../../electron/shared/contract';
-import type { ContractClient } from '../../../../electron/shared/client';
-import type { AppStore } from '../../state/appStore';
-import type { Editor } from '../editor/Editor';
-import type { Closable } from './imageRegistry';
+import { MAX_IMAGE_BYTES } from '../../../electron/shared/contract';
+import type { ContractClient } from '../../../electron/shared/client';
+import type { AppStore } from '../state/appStore';
+import type { Editor } from './Editor';
+import type { Closable } from '../ui/imageRegistry';
 
 /** The formats the app opens; the file picker offers these and the app side checks the bytes. */
 export const ACCEPTED_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;

@@ -2,15 +2,15 @@
  * The editor's actions: everything that talks to the app side (projects, versions, edits, export) and keeps
  * the store and the decoded images in step with the answers. Components call these; the store stays pure.
  */
-import type { ContractClient } from '../../../../electron/shared/client';
-import type { EditSettings } from '../../../../electron/shared/contract';
-import type { AppError } from '../../../../electron/shared/result';
-import type { AppStore } from '../../state/appStore';
-import type { HistoryEntry } from '../../state/historySlice';
-import { findVersion, subtreeIds, type OpenProject } from '../../state/projectSlice';
-import type { RegionState } from '../../state/regionSlice';
-import type { PreviewSink } from '../canvas/previewSink';
-import type { Closable, ImageRegistry } from '../open/imageRegistry';
+import type { ContractClient } from '../../../electron/shared/client';
+import type { EditSettings } from '../../../electron/shared/contract';
+import type { AppError } from '../../../electron/shared/result';
+import type { AppStore } from '../state/appStore';
+import type { HistoryEntry } from '../state/historySlice';
+import { findVersion, subtreeIds, type OpenProject } from '../state/projectSlice';
+import type { RegionState } from '../state/regionSlice';
+import type { PreviewSink } from '../ui/previewSink';
+import type { Closable, ImageRegistry } from '../ui/imageRegistry';
 import { buildSettings, type MaskRasterizer } from './buildSettings';
 
 export type Decoded = Closable & { width: number; height: number };

@@ -2,7 +2,7 @@
  * Per-step preview frames of the running edit, latest wins: frames of other jobs are dropped, and a frame
  * that arrives before the previous one was drawn replaces it (never queued).
  */
-import type { PreviewFrame } from '../../../../electron/shared/previewFrame';
+import type { PreviewFrame } from '../../../electron/shared/previewFrame';
 
 export class PreviewSink {
   #jobId: string | null = null;

@@ -3,14 +3,14 @@ import {
   createContractClient,
   type ContractClient,
   type RawTransport,
-} from '../../../../electron/shared/client';
-import { MAX_IMAGE_BYTES, type ImageInfo } from '../../../../electron/shared/contract';
-import { createDispatcher } from '../../../../electron/shared/dispatcher';
-import { CodedError } from '../../../../electron/shared/result';
-import { createAppStore } from '../../state/appStore';
-import type { ProjectTree } from '../../../../electron/shared/projectSchemas';
-import { Editor } from '../editor/Editor';
-import { ImageRegistry } from './imageRegistry';
+} from '../../../electron/shared/client';
+import { MAX_IMAGE_BYTES, type ImageInfo } from '../../../electron/shared/contract';
+import { createDispatcher } from '../../../electron/shared/dispatcher';
+import { CodedError } from '../../../electron/shared/result';
+import { createAppStore } from '../state/appStore';
+import type { ProjectTree } from '../../../electron/shared/projectSchemas';
+import { Editor } from './Editor';
+import { ImageRegistry } from '../ui/imageRegistry';
 import { createImageOpener, type Decoded } from './openImageFile';
 
 /** A decoded image stand-in that records whether it was freed. */

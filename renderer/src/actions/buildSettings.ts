@@ -1,9 +1,9 @@
 /** Turns the store's controls and region into the `edit:run` settings the contract accepts. */
-import type { EditRegion, EditSettings } from '../../../../electron/shared/contract';
-import type { AppState } from '../../state/appStore';
-import { selectIsDemoModel } from '../../state/engineSlice';
-import { resolveOutputSize, type PixelSize } from '../../state/paramsSlice';
-import { hasRegion, type RegionState } from '../../state/regionSlice';
+import type { EditRegion, EditSettings } from '../../../electron/shared/contract';
+import type { AppState } from '../state/appStore';
+import { selectIsDemoModel } from '../state/engineSlice';
+import { resolveOutputSize, type PixelSize } from '../state/paramsSlice';
+import { hasRegion, type RegionState } from '../state/regionSlice';
 
 /** Draws a region as a mask PNG (white = editable) at the image's size; the page does it on a canvas. */
 export type MaskRasterizer = (region: RegionState, size: PixelSize) => Promise<Uint8Array>;
