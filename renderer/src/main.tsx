@@ -11,7 +11,7 @@ import { installTestHook, isTestMode } from './app/testHook';
 import { connectToApp } from './bridge/appClient';
 import { startEngineSync } from './bridge/engineSync';
 import { PreviewSink } from './ui/previewSink';
-import { Editor } from './actions/Editor';
+import { createEditor } from './actions/Editor';
 import { copyPngToClipboard, downloadBytes, rasterizeMask } from './features/editor/pageIO';
 import { ImageRegistry } from './ui/imageRegistry';
 import { createImageOpener } from './actions/openImageFile';
@@ -28,7 +28,7 @@ const preview = new PreviewSink();
 client.onPreview((frame) => preview.offer(frame));
 const decode = (bytes: Uint8Array, type: string) =>
   createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
-const editor = new Editor({
+const editor = createEditor({
   client,
   store,
   images,

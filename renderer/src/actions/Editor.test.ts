@@ -8,7 +8,7 @@ import { createAppStore } from '../state/appStore';
 import { branchedTree, version } from '../testing/testTree';
 import { PreviewSink } from '../ui/previewSink';
 import { ImageRegistry } from '../ui/imageRegistry';
-import { Editor } from './Editor';
+import { createEditor } from './Editor';
 
 class FakeBitmap {
   closed = false;
@@ -68,7 +68,7 @@ function setup(initial: ProjectTree = branchedTree()) {
   const store = createAppStore();
   store.getState().setViewport({ width: 800, height: 600 });
   const preview = new PreviewSink();
-  const editor = new Editor({
+  const editor = createEditor({
     client: createContractClient(transport),
     store,
     images: new ImageRegistry<FakeBitmap>(),

@@ -9,9 +9,10 @@ import { createDispatcher } from '../../../electron/shared/dispatcher';
 import { CodedError } from '../../../electron/shared/result';
 import { createAppStore } from '../state/appStore';
 import type { ProjectTree } from '../../../electron/shared/projectSchemas';
-import { Editor } from './Editor';
+import { createEditor } from './Editor';
 import { ImageRegistry } from '../ui/imageRegistry';
-import { createImageOpener, type Decoded } from './openImageFile';
+import type { Decoded } from './editorContext';
+import { createImageOpener } from './openImageFile';
 
 /** A decoded image stand-in that records whether it was freed. */
 class FakeBitmap implements Decoded {
@@ -60,7 +61,7 @@ function setup(answers: Record<string, ImageInfo | CodedError>, gate?: Promise<v
     decoded.push(bitmap);
     return bitmap;
   };
-  const editor = new Editor({ client, store, images, decode, rasterizeMask: async () => new Uint8Array() });
+  const editor = createEditor({ client, store, images, decode, rasterizeMask: async () => new Uint8Array() });
   const open = createImageOpener({ client, store, editor, decode });
   return { store, images, decoded, open };
 }

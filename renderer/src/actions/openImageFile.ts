@@ -7,20 +7,18 @@
 import { MAX_IMAGE_BYTES } from '../../../electron/shared/contract';
 import type { ContractClient } from '../../../electron/shared/client';
 import type { AppStore } from '../state/appStore';
-import type { Editor } from './Editor';
-import type { Closable } from '../ui/imageRegistry';
+import type { Decoded } from './editorContext';
+import type { ViewActions } from './viewActions';
 
 /** The formats the app opens; the file picker offers these and the app side checks the bytes. */
 export const ACCEPTED_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
 
 export type OpenableFile = { name: string; size: number; arrayBuffer(): Promise<ArrayBuffer> };
 
-export type Decoded = Closable & { width: number; height: number };
-
 export type OpenImageDeps<T extends Decoded> = {
   client: Pick<ContractClient, 'request'>;
   store: AppStore;
-  editor: Pick<Editor<T>, 'showProject'>;
+  editor: Pick<ViewActions<T>, 'showProject'>;
   /** Decodes checked bytes (the page's `createImageBitmap` in the app). */
   decode(bytes: Uint8Array, mimeType: string): Promise<T>;
 };

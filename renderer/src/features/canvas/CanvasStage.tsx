@@ -9,7 +9,7 @@ import { Group, Image as KonvaImage, Layer, Line, Rect, Stage } from 'react-konv
 import { useServices } from '../../actions/services';
 import { useAppStore, useAppStoreApi } from '../../state/useAppStore';
 import { fitView } from '../../state/viewTransform';
-import { versionKey } from '../../actions/Editor';
+import { versionKey } from '../../actions/editorContext';
 import { checkerboardTile } from './checkerboard';
 import { PixelGrid } from './PixelGrid';
 import { PreviewLayer } from './PreviewLayer';
