@@ -38,11 +38,9 @@ export function useEditorShortcuts(store: AppStore, services: AppServices): void
       e.preventDefault();
       void openImage(file.name ? file : new File([file], 'pasted.png', { type: file.type }));
     };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('paste', onPaste);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('paste', onPaste);
-    };
+    const listeners = new AbortController();
+    window.addEventListener('keydown', onKey, { signal: listeners.signal });
+    window.addEventListener('paste', onPaste, { signal: listeners.signal });
+    return () => listeners.abort();
   }, [store, services]);
 }
