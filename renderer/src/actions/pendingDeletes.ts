@@ -1,6 +1,6 @@
 /**
  * Branch deletions waiting out their undo window: each commits when its timer fires, when another project is
- * opened (`flush`), or on demand; until then it can be taken back.
+ * opened, or on demand (`commitAll`); until then it can be taken back.
  */
 type Pending = { timer: ReturnType<typeof setTimeout>; commit: () => Promise<void> };
 
@@ -22,11 +22,6 @@ export class PendingDeletes {
     clearTimeout(pending.timer);
     this.#pending.delete(versionId);
     return true;
-  }
-
-  /** Starts every pending deletion now, without waiting for them. */
-  flush(): void {
-    void this.commitAll();
   }
 
   async commitAll(): Promise<void> {

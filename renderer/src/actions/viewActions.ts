@@ -28,7 +28,7 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
     /** Shows a freshly created or opened project, with `headImage` as its head's image when the caller has it. */
     async showProject(project: OpenProject, headImage?: T, format: Format = 'png'): Promise<void> {
       const s = ctx.s;
-      ctx.pendingDeletes.flush();
+      void ctx.pendingDeletes.commitAll();
       s.stopCompare();
       s.clearHistory();
       s.setRegion({ box: null, strokes: [] }, false);
