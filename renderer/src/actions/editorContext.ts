@@ -25,24 +25,17 @@ export type EditorDeps<T extends Decoded> = {
   newJobId?(): string;
 };
 
-export type EditorContext<T extends Decoded> = {
-  readonly d: EditorDeps<T>;
-  /** The store's current state (read afresh: every await may have changed it). */
-  readonly s: AppState;
-  readonly pendingDeletes: PendingDeletes;
-  fail(title: string, error: AppError, retry?: () => void): void;
-};
-
 export const versionKey = (projectId: string, versionId: string) => `${projectId}/${versionId}`;
 
-export function createEditorContext<T extends Decoded>(d: EditorDeps<T>): EditorContext<T> {
+export function createEditorContext<T extends Decoded>(d: EditorDeps<T>) {
   return {
     d,
-    get s() {
+    /** The store's current state (read afresh: every await may have changed it). */
+    get s(): AppState {
       return d.store.getState();
     },
     pendingDeletes: new PendingDeletes(),
-    fail(title, error, retry) {
+    fail(title: string, error: AppError, retry?: () => void): void {
       this.s.pushNotice({
         tone: 'error',
         title,
@@ -52,3 +45,5 @@ export function createEditorContext<T extends Decoded>(d: EditorDeps<T>): Editor
     },
   };
 }
+
+export type EditorContext<T extends Decoded> = ReturnType<typeof createEditorContext<T>>;
