@@ -6,8 +6,15 @@ import type { KeyBinding } from './keyBinding';
 import { RUN_KEYS } from './runActions';
 import { TOOL_KEYS } from './tools';
 import { VERSION_KEYS } from './versionActions';
+import { VIEW_KEYS } from './viewActions';
 
-const BINDINGS = [...RUN_KEYS, ...COMPARE_KEYS, ...VERSION_KEYS, ...TOOL_KEYS] as KeyBinding<unknown>[];
+const BINDINGS = [
+  ...RUN_KEYS,
+  ...COMPARE_KEYS,
+  ...VERSION_KEYS,
+  ...VIEW_KEYS,
+  ...TOOL_KEYS,
+] as KeyBinding<unknown>[];
 
 /** Which binding a key press picks, and what it does to the store and the actions. */
 function press(key: Partial<KeyboardEvent>, setup?: (s: AppState) => void) {
@@ -60,5 +67,17 @@ describe('key bindings', () => {
     expect(press({ key: 'b' }, open).state.tool).toBe('brush');
     expect(press({ key: 'M' }, open).state.tool).toBe('box');
     expect(press({ key: 'b', ctrlKey: true }, open).binding).toBeUndefined();
+  });
+
+  it('0, 1, + and - zoom the canvas; with Ctrl/Cmd they are left to the browser', () => {
+    const image = (s: AppState) => {
+      s.setViewport({ width: 800, height: 600 });
+      s.setImage({ id: 'p/a', name: 'a', width: 64, height: 48, format: 'png', byteLength: 0 });
+    };
+    expect(press({ key: '1' }, image).state.view.scale).toBe(1);
+    const fit = press({ key: '0' }, image).state.view.scale;
+    expect(press({ key: '=' }, image).state.view.scale).toBeCloseTo(fit * 1.25);
+    expect(press({ key: '-' }, image).state.view.scale).toBeCloseTo(fit / 1.25);
+    expect(press({ key: '=', ctrlKey: true }, image).binding).toBeUndefined();
   });
 });

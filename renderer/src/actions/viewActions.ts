@@ -1,6 +1,10 @@
-/** Opening a project and putting a version's image on the canvas (decoded once; the registry keeps it). */
+/**
+ * Opening a project, putting a version's image on the canvas (decoded once; the registry keeps it), and the
+ * zoom keys (0 fit, 1 100 %, +/- zoom).
+ */
 import { findVersion, type OpenProject } from '../state/projectSlice';
 import { versionKey, type Decoded, type EditorContext } from './editorContext';
+import { isMod, type KeyBinding } from './keyBinding';
 
 type Format = 'png' | 'jpeg' | 'webp';
 
@@ -92,3 +96,14 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
 }
 
 export type ViewActions<T extends Decoded> = ReturnType<typeof createViewActions<T>>;
+
+/** Keyboard zoom steps by the same factor as one wheel notch. */
+const KEY_ZOOM = 1.25;
+const plain = (e: KeyboardEvent, ...keys: string[]) => !isMod(e) && !e.altKey && keys.includes(e.key);
+
+export const VIEW_KEYS: KeyBinding<unknown>[] = [
+  { keyTest: (e) => plain(e, '0'), perform: (_, s) => s.fitToView() },
+  { keyTest: (e) => plain(e, '1'), perform: (_, s) => s.zoomToActual() },
+  { keyTest: (e) => plain(e, '+', '='), perform: (_, s) => s.zoomBy(KEY_ZOOM) },
+  { keyTest: (e) => plain(e, '-'), perform: (_, s) => s.zoomBy(1 / KEY_ZOOM) },
+];

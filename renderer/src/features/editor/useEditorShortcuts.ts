@@ -1,5 +1,5 @@
 /**
- * Window-wide keys, read from the actions' own bindings (undo/redo, Esc, tool letters); and pasting an image
+ * Window-wide keys, read from the actions' own bindings (undo/redo, Esc, zoom, tool letters); and pasting an image
  * opens it. Text fields keep their own keys, except the bindings marked `whileTyping`.
  */
 import { useEffect } from 'react';
@@ -9,6 +9,7 @@ import { RUN_KEYS } from '../../actions/runActions';
 import type { AppServices } from '../../actions/services';
 import { TOOL_KEYS } from '../../actions/tools';
 import { VERSION_KEYS } from '../../actions/versionActions';
+import { VIEW_KEYS } from '../../actions/viewActions';
 import type { AppStore } from '../../state/appStore';
 import { isTypingTarget } from '../../ui/isTypingTarget';
 
@@ -16,6 +17,7 @@ const BINDINGS: KeyBinding<AppServices['editor']>[] = [
   ...RUN_KEYS,
   ...COMPARE_KEYS,
   ...VERSION_KEYS,
+  ...VIEW_KEYS,
   ...TOOL_KEYS,
 ];
 
