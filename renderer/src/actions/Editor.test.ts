@@ -8,18 +8,8 @@ import { createAppStore } from '../state/appStore';
 import { branchedTree, version } from '../testing/testTree';
 import { PreviewSink } from '../ui/previewSink';
 import { ImageRegistry } from '../ui/imageRegistry';
+import { FakeBitmap } from '../testing/fakeBitmap';
 import { createEditor } from './Editor';
-
-class FakeBitmap {
-  closed = false;
-  constructor(
-    readonly width: number,
-    readonly height: number,
-  ) {}
-  close() {
-    this.closed = true;
-  }
-}
 
 /**
  * An app side over the real dispatcher (params and results validated by the contract) that keeps one tree in

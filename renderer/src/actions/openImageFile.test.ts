@@ -9,22 +9,10 @@ import { createDispatcher } from '../../../electron/shared/dispatcher';
 import { CodedError } from '../../../electron/shared/result';
 import { createAppStore } from '../state/appStore';
 import type { ProjectTree } from '../../../electron/shared/projectSchemas';
+import { FakeBitmap } from '../testing/fakeBitmap';
 import { createEditor } from './Editor';
 import { ImageRegistry } from '../ui/imageRegistry';
-import type { Decoded } from './editorContext';
 import { createImageOpener } from './openImageFile';
-
-/** A decoded image stand-in that records whether it was freed. */
-class FakeBitmap implements Decoded {
-  closed = false;
-  constructor(
-    readonly width: number,
-    readonly height: number,
-  ) {}
-  close() {
-    this.closed = true;
-  }
-}
 
 /**
  * A contract client over the real dispatcher (param and result validation included), whose `image:inspect`

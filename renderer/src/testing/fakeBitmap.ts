@@ -1,0 +1,13 @@
+import type { Decoded } from '../actions/editorContext';
+
+/** A decoded image stand-in that records whether it was freed. */
+export class FakeBitmap implements Decoded {
+  closed = false;
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {}
+  close() {
+    this.closed = true;
+  }
+}
