@@ -8,7 +8,7 @@ import type { BrowserWindow } from 'electron';
 import { app, ipcMain } from 'electron';
 import { createAppHandlers } from '../core/appHandlers';
 import { modelDir } from '../core/appPaths';
-import { EngineSupervisor } from '../core/engine/EngineSupervisor';
+import { EngineSupervisor } from '../core/supervisor/EngineSupervisor';
 import { ProjectSessions } from '../core/ProjectSessions';
 import { ProjectStore } from '../core/projects/ProjectStore';
 import { createDispatcher } from '../shared/dispatcher';

@@ -3,7 +3,7 @@
  * or an ORT crash never takes the window down (design.md §1).
  */
 import { utilityProcess } from 'electron';
-import type { EngineProcess, SpawnEngine } from '../core/engine/EngineSupervisor';
+import type { EngineProcess, SpawnEngine } from '../core/supervisor/EngineSupervisor';
 
 export function utilityEngine(entryPath: string, env: Record<string, string>): SpawnEngine {
   return () => {
