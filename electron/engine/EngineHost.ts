@@ -71,7 +71,7 @@ export class EngineHost {
       return await handler(params, {
         signal: controller.signal,
         emit: (eventName, payload) => this.#channel.post({ type: 'event', name: eventName, payload }),
-        preview: (frame) => this.#channel.post({ type: 'preview', frame }),
+        preview: (frame) => this.#channel.preview(frame),
       });
     } catch (error) {
       // Whatever a cancelled job throws on its way out, the caller asked for a cancel and gets one.

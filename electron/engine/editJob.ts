@@ -52,8 +52,6 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
           ctx.preview(
             encodePreviewFrame({
               jobId,
-              step: event.step,
-              total: event.steps,
               width: event.preview.width,
               height: event.preview.height,
               pixels: new Uint8Array(
