@@ -31,7 +31,6 @@ export class EngineHost {
   #channel: EngineChannel;
   #dispatch: Dispatch;
   #jobs = new Map<string, AbortController>();
-  #running = 0;
 
   constructor(channel: EngineChannel, handlers: EngineHandlers) {
     this.#channel = channel;
@@ -66,7 +65,7 @@ export class EngineHost {
     if (this.#jobs.has(jobId)) throw new CodedError('BAD_REQUEST', `job ${jobId} is already running`);
     const controller = new AbortController();
     this.#jobs.set(jobId, controller);
-    if (this.#running++ === 0) this.#channel.post({ type: 'busy', busy: true });
+    if (this.#jobs.size === 1) this.#channel.post({ type: 'busy', busy: true });
     try {
       return await handler(params, {
         signal: controller.signal,
@@ -79,7 +78,7 @@ export class EngineHost {
       throw error;
     } finally {
       this.#jobs.delete(jobId);
-      if (--this.#running === 0) this.#channel.post({ type: 'busy', busy: false });
+      if (this.#jobs.size === 0) this.#channel.post({ type: 'busy', busy: false });
     }
   }
 }

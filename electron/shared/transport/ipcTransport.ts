@@ -37,15 +37,14 @@ type IpcRendererLike = {
 };
 
 export function createIpcBridge(ipc: IpcRendererLike): QwenEditBridge {
-  const listen = <A extends unknown[]>(channel: string, listener: (...args: A) => void) => {
-    // The page never sees Electron's event object, only the payload.
-    const wrapped = (_event: unknown, ...args: unknown[]) => listener(...(args as A));
-    ipc.on(channel, wrapped);
-    return () => void ipc.removeListener(channel, wrapped);
-  };
   return {
     request: (method, params) => ipc.invoke(IPC_REQUEST, method, params),
-    onEvent: (listener) => listen(IPC_EVENT, listener),
+    onEvent(listener) {
+      // The page never sees Electron's event object, only the payload.
+      const wrapped = (_event: unknown, ...[name, payload]: unknown[]) => listener(String(name), payload);
+      ipc.on(IPC_EVENT, wrapped);
+      return () => void ipc.removeListener(IPC_EVENT, wrapped);
+    },
   };
 }
 
