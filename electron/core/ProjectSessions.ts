@@ -11,7 +11,7 @@ import { CodedError } from '../shared/result';
 import type { Project } from './projects/Project';
 import type { ProjectStore } from './projects/ProjectStore';
 import { readEmbeddedRecipe } from './projects/recipeEmbed';
-import type { EngineSupervisor } from './engine/EngineSupervisor';
+import type { EngineSupervisor } from './supervisor/EngineSupervisor';
 import { regionMaskPng, settingsFromRecipe, toRecipe } from './editRecipe';
 
 const MIME: Record<string, string> = {

@@ -12,7 +12,8 @@ import type { EditRequest, StepEvent } from '../../native-models/src/pipeline/ed
 import { PromptError } from '../../native-models/src/pipeline/edit-prompt';
 import { ImageInputError } from '../../native-models/src/pipeline/load-image';
 import { EditModelError, openEditModel } from '../../native-models/src/pipeline/ort-edit-model';
-import type { EditSettings, ParamsOf, ResultOf } from '../shared/contract';
+import type { EditSettings } from '../shared/contract';
+import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import { encodePreviewFrame } from '../shared/previewFrame';
 import { CodedError } from '../shared/result';
 import type { JobContext } from './EngineHost';
@@ -35,9 +36,9 @@ async function openPipeline(modelFolder: string, log: (line: string) => void): P
 
 export function createEditJob(modelFolder: string, log: (line: string) => void) {
   return async (
-    { jobId, image, settings }: ParamsOf<'engine:edit'>,
+    { jobId, image, settings }: EngineParamsOf<'engine:edit'>,
     ctx: JobContext,
-  ): Promise<ResultOf<'engine:edit'>> => {
+  ): Promise<EngineResultOf<'engine:edit'>> => {
     pipeline ??= openPipeline(modelFolder, log).catch((error: unknown) => {
       pipeline = null; // let the next request try again (e.g. after the user fixes the model folder)
       throw error;
@@ -51,8 +52,6 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
           ctx.preview(
             encodePreviewFrame({
               jobId,
-              step: event.step,
-              total: event.steps,
               width: event.preview.width,
               height: event.preview.height,
               pixels: new Uint8Array(

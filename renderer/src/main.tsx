@@ -25,7 +25,7 @@ startEngineSync(client, store);
 
 const images = new ImageRegistry();
 const preview = new PreviewSink();
-client.onPreview((frame) => preview.offer(frame));
+client.onPreview((frame, ack) => preview.offer(frame, ack));
 const decode = (bytes: Uint8Array, type: string) =>
   createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
 const editor = createEditor({

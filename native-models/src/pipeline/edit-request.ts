@@ -3,7 +3,7 @@
  * pipeline can run (or a clear refusal).
  */
 import type { Region } from './region-mask';
-import type { PreviewFrame } from './preview';
+import type { PreviewImage } from './preview';
 
 export type MemoryPolicy = 'resident' | 'low-memory';
 
@@ -145,7 +145,7 @@ export type StepEvent = Readonly<{
   steps: number;
   sigma: number;
   /** The x0 estimate at latent resolution (1/8 of the output size), RGBA8. */
-  preview: PreviewFrame;
+  preview: PreviewImage;
   /** Milliseconds since the run started. */
   elapsedMs: number;
 }>;

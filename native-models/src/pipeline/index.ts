@@ -19,7 +19,7 @@ export type {
 export { ImageInputError, loadRgbImage } from './load-image';
 export { PromptError } from './edit-prompt';
 export type { Region } from './region-mask';
-export type { PreviewFrame } from './preview';
+export type { PreviewImage } from './preview';
 export { ensureDemoModel } from './demo-model';
 export { providerFromEnv } from './execution-provider';
 export type { ProviderChoice } from './execution-provider';

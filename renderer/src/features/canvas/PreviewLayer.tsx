@@ -55,6 +55,7 @@ export function PreviewLayer({ sink, size, clip }: { sink: PreviewSink; size: Si
         bitmap = next;
       } finally {
         decoding = false;
+        sink.painted();
       }
       // A newer frame came while this one decoded: draw it on the next animation frame.
       if (sink.version !== drawnVersion) schedule();
