@@ -1,7 +1,5 @@
-import type { Decoded } from '../actions/editorContext';
-
 /** A decoded image stand-in that records whether it was freed. */
-export class FakeBitmap implements Decoded {
+export class FakeBitmap {
   closed = false;
   constructor(
     readonly width: number,
