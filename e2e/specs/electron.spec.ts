@@ -1,6 +1,7 @@
 /**
- * The same walking skeleton in the Electron shell (IPC transport, app:// protocol, utilityProcess engine).
- * Runs where Electron's binary is installed; elsewhere it reports skipped with the reason.
+ * The same walking skeleton in the Electron shell (IPC transport, app:// protocol, utilityProcess engine,
+ * preview frames over a MessagePort from the engine straight to the page). Runs where Electron's binary is
+ * installed; elsewhere it reports skipped with the reason.
  */
 import { _electron as electron, type ElectronApplication } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -77,5 +78,25 @@ test.describe('Electron shell', () => {
     await studio.openByFileInput(textFile('notes.txt'));
     await expect(studio.alerts.filter({ hasText: "Couldn't open notes.txt" })).toBeVisible();
     await studio.screenshot('electron-window');
+  });
+
+  test('preview frames reach the page over the engine MessagePort, brokered again after a reload', async () => {
+    const page = await app.firstWindow();
+    const studio = new StudioPage(page);
+    // Frames have no IPC channel: the bridge carries requests and events only.
+    expect(await page.evaluate(() => Object.keys(window.qwenEdit!).sort())).toEqual(['onEvent', 'request']);
+    for (const round of ['first load', 'after reload']) {
+      if (round === 'after reload') await page.reload();
+      await studio.waitUntilReady();
+      await studio.openByFileInput(await quadrantsPng(96, 64, `port-${round.replace(' ', '-')}.png`));
+      await studio.instruction.fill('make it purple');
+      await studio.setRunSettings({ steps: 6 });
+      const before = await page.evaluate(() => window.__qeTest!.previewVersion());
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      await studio.waitForRunEnd();
+      // The run's begin and end count 2; anything beyond is frames painted from the port.
+      const after = await page.evaluate(() => window.__qeTest!.previewVersion());
+      expect(after - before, round).toBeGreaterThan(2);
+    }
   });
 });

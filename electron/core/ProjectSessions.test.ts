@@ -11,8 +11,8 @@ import type { EditSettings } from '../shared/contract';
 import { createDispatcher } from '../shared/dispatcher';
 import type { ProjectTree } from '../shared/projectSchemas';
 import { createAppHandlers } from './appHandlers';
-import { EngineSupervisor } from './engine/EngineSupervisor';
-import { forkEngine } from './engine/forkEngine';
+import { EngineSupervisor } from './supervisor/EngineSupervisor';
+import { forkEngine } from './supervisor/forkEngine';
 import { ProjectSessions } from './ProjectSessions';
 import { ProjectStore } from './projects/ProjectStore';
 

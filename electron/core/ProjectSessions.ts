@@ -12,7 +12,7 @@ import type { Project } from './projects/Project';
 import type { ProjectStore } from './projects/ProjectStore';
 import { blobRefOf } from './projects/blobStore';
 import { readEmbeddedRecipe } from './projects/recipeEmbed';
-import type { EngineSupervisor } from './engine/EngineSupervisor';
+import type { EngineSupervisor } from './supervisor/EngineSupervisor';
 import { projectRecipe, regionMaskPng, settingsFromRecipe } from './editRecipe';
 
 const MIME: Record<string, string> = {

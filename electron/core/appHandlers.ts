@@ -5,7 +5,7 @@
 import type { Handlers } from '../shared/dispatcher';
 import type { ParamsOf, RequestName, ResultOf } from '../shared/contract';
 import { CodedError } from '../shared/result';
-import type { EngineSupervisor } from './engine/EngineSupervisor';
+import type { EngineSupervisor } from './supervisor/EngineSupervisor';
 import { inspectImage } from './images/inspectImage';
 import { createProjectHandlers, type ProjectSessions } from './ProjectSessions';
 

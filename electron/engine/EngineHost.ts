@@ -1,12 +1,18 @@
 /**
- * The engine host: the process that owns onnxruntime. It serves the engine's part of the contract and runs one
- * job at a time. ORT's `run()` blocks this thread for the whole run, so cancel messages are read between
- * runs: every job awaits between ONNX runs and checks its AbortSignal there.
+ * The engine host: the process that owns onnxruntime. It serves the engine's request table through the shared
+ * dispatcher and runs each request as a cancellable job. ORT's `run()` blocks this thread for the whole run,
+ * so cancel messages are read between runs: every job awaits between ONNX runs and checks its AbortSignal there.
  */
-import { requests, type ParamsOf, type RequestName, type ResultOf } from '../shared/contract';
-import { describeIssues } from '../shared/dispatcher';
-import { toEngineSchema, type EngineHello } from '../shared/engineProtocol';
-import { err, ok, toAppError, type Result } from '../shared/result';
+import { createDispatcher, type Dispatch, type TableHandlers } from '../shared/dispatcher';
+import {
+  engineRequests,
+  toEngineSchema,
+  type EngineHello,
+  type EngineParamsOf,
+  type EngineRequestName,
+  type EngineResultOf,
+} from '../shared/engineProtocol';
+import { CodedError } from '../shared/result';
 import type { EngineChannel } from './engineChannel';
 
 /** What a job handler gets besides its params. */
@@ -17,18 +23,23 @@ export type JobContext = {
 };
 
 export type EngineHandlers = {
-  [N in RequestName]?: (params: ParamsOf<N>, ctx: JobContext) => Promise<ResultOf<N>>;
+  [N in EngineRequestName]: (params: EngineParamsOf<N>, ctx: JobContext) => Promise<EngineResultOf<N>>;
 };
+type JobHandler = (params: { jobId: string }, ctx: JobContext) => Promise<unknown>;
 
 export class EngineHost {
   #channel: EngineChannel;
-  #handlers: EngineHandlers;
+  #dispatch: Dispatch;
   #jobs = new Map<string, AbortController>();
-  #running = 0;
 
   constructor(channel: EngineChannel, handlers: EngineHandlers) {
     this.#channel = channel;
-    this.#handlers = handlers;
+    const jobs: TableHandlers<typeof engineRequests> = {};
+    for (const name of Object.keys(handlers) as EngineRequestName[]) {
+      const handler = handlers[name] as JobHandler;
+      jobs[name] = ((params: { jobId: string }) => this.#job(name, params, handler)) as never;
+    }
+    this.#dispatch = createDispatcher(jobs, engineRequests);
     channel.onMessage((raw) => void this.#onMessage(raw));
   }
 
@@ -44,37 +55,30 @@ export class EngineHost {
       this.#jobs.get(message.jobId)?.abort();
       return;
     }
-    const result = await this.#run(message.method, message.params);
+    const result = await this.#dispatch(message.method, message.params);
     this.#channel.post({ type: 'response', id: message.id, result });
   }
 
-  async #run(method: string, params: unknown): Promise<Result<unknown>> {
-    if (!Object.hasOwn(requests, method))
-      return err('UNKNOWN_REQUEST', `the engine does not serve '${method}'`);
-    const name = method as RequestName;
-    const handler = this.#handlers[name] as ((p: unknown, ctx: JobContext) => Promise<unknown>) | undefined;
-    if (!handler) return err('UNKNOWN_REQUEST', `the engine does not serve '${method}'`);
-    const spec = requests[name];
-    const checked = spec.params.safeParse(params ?? {});
-    if (!checked.success) return err('BAD_REQUEST', `${method}: ${describeIssues(checked.error.issues)}`);
-    const jobId = (checked.data as { jobId?: string }).jobId;
-    if (jobId && this.#jobs.has(jobId)) return err('BAD_REQUEST', `job ${jobId} is already running`);
+  /** Registers the job under its id so a cancel can find it, and reports busy while any job runs. */
+  async #job(method: string, params: { jobId: string }, handler: JobHandler): Promise<unknown> {
+    const { jobId } = params;
+    if (this.#jobs.has(jobId)) throw new CodedError('BAD_REQUEST', `job ${jobId} is already running`);
     const controller = new AbortController();
-    if (jobId) this.#jobs.set(jobId, controller);
-    if (this.#running++ === 0) this.#channel.post({ type: 'busy', busy: true });
+    this.#jobs.set(jobId, controller);
+    if (this.#jobs.size === 1) this.#channel.post({ type: 'busy', busy: true });
     try {
-      const value = await handler(checked.data, {
+      return await handler(params, {
         signal: controller.signal,
         emit: (eventName, payload) => this.#channel.post({ type: 'event', name: eventName, payload }),
-        preview: (frame) => this.#channel.post({ type: 'preview', frame }),
+        preview: (frame) => this.#channel.preview(frame),
       });
-      return ok(value);
     } catch (error) {
-      if (controller.signal.aborted) return err('CANCELLED', `${method} was cancelled`);
-      return { ok: false, error: toAppError(error) };
+      // Whatever a cancelled job throws on its way out, the caller asked for a cancel and gets one.
+      if (controller.signal.aborted) throw new CodedError('CANCELLED', `${method} was cancelled`);
+      throw error;
     } finally {
-      if (jobId) this.#jobs.delete(jobId);
-      if (--this.#running === 0) this.#channel.post({ type: 'busy', busy: false });
+      this.#jobs.delete(jobId);
+      if (this.#jobs.size === 0) this.#channel.post({ type: 'busy', busy: false });
     }
   }
 }

@@ -12,7 +12,7 @@ import { EditError } from '../../native-models/src/pipeline/edit-error';
 import type { EditErrorCode } from '../../native-models/src/pipeline/edit-error';
 import { openEditModel } from '../../native-models/src/pipeline/ort-edit-model';
 import { editRequest } from '../core/editRecipe';
-import type { ParamsOf, ResultOf } from '../shared/contract';
+import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import { encodePreviewFrame } from '../shared/previewFrame';
 import { CodedError } from '../shared/result';
 import type { ErrorCode } from '../shared/result';
@@ -42,9 +42,9 @@ function rethrowCoded(error: unknown): never {
 
 export function createEditJob(modelFolder: string, log: (line: string) => void) {
   return async (
-    { jobId, image, settings }: ParamsOf<'engine:edit'>,
+    { jobId, image, settings }: EngineParamsOf<'engine:edit'>,
     ctx: JobContext,
-  ): Promise<ResultOf<'engine:edit'>> => {
+  ): Promise<EngineResultOf<'engine:edit'>> => {
     pipeline ??= openPipeline(modelFolder, log).catch((error: unknown) => {
       pipeline = null; // let the next request try again (e.g. after the user fixes the model folder)
       throw error;
@@ -58,8 +58,6 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
           ctx.preview(
             encodePreviewFrame({
               jobId,
-              step: event.step,
-              total: event.steps,
               width: event.preview.width,
               height: event.preview.height,
               pixels: new Uint8Array(

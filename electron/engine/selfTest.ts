@@ -5,7 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { buildSelfTestModel, SELF_TEST_INPUT } from '../../native-models/src/selftest/selfTestModel';
-import type { ParamsOf, ResultOf } from '../shared/contract';
+import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import type { JobContext } from './EngineHost';
 
 const SIZE = 768;
@@ -21,9 +21,9 @@ function getSession(): Promise<ort.InferenceSession> {
 }
 
 export async function runSelfTest(
-  { jobId, seconds }: ParamsOf<'engine:selftest'>,
+  { jobId, seconds }: EngineParamsOf<'engine:selftest'>,
   ctx: JobContext,
-): Promise<ResultOf<'engine:selftest'>> {
+): Promise<EngineResultOf<'engine:selftest'>> {
   const s = await getSession();
   const input = new ort.Tensor('float32', new Float32Array(SIZE * SIZE).fill(0.01), [SIZE, SIZE]);
   const started = performance.now();

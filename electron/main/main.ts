@@ -8,13 +8,14 @@ import type { BrowserWindow } from 'electron';
 import { app, ipcMain } from 'electron';
 import { createAppHandlers } from '../core/appHandlers';
 import { modelDir } from '../core/appPaths';
-import { EngineSupervisor } from '../core/engine/EngineSupervisor';
+import { EngineSupervisor } from '../core/supervisor/EngineSupervisor';
 import { ProjectSessions } from '../core/ProjectSessions';
 import { ProjectStore } from '../core/projects/ProjectStore';
 import { createDispatcher } from '../shared/dispatcher';
-import { IPC_EVENT, IPC_PREVIEW, registerIpcServer } from '../shared/transport/ipcTransport';
+import { IPC_EVENT, registerIpcServer } from '../shared/transport/ipcTransport';
 import { registerAppScheme, serveRenderer } from './appProtocol';
 import { createMainWindow, isTrustedFrame } from './mainWindow';
+import { createPreviewBroker } from './previewBroker';
 import { utilityEngine } from './utilityEngine';
 
 /** Bundled layout: out/main/main.cjs, out/preload/preload.cjs, out/engine/engine.cjs, renderer/dist/. */
@@ -33,18 +34,22 @@ app.on('second-instance', () => {
 
 app.whenReady().then(() => {
   serveRenderer(join(appRoot, 'renderer', 'dist'));
+  const previews = createPreviewBroker();
   const supervisor = new EngineSupervisor(
     // The engine must live outside the asar: native modules and their .so files cannot load from inside it.
-    utilityEngine(join(appRoot, 'out', 'engine', 'engine.cjs').replace('app.asar', 'app.asar.unpacked'), {
-      QWEN_EDIT_MODEL_DIR: modelDir(app.getPath('userData')),
-      // The demo model is generated on first use; the install folder may be read-only, the user's is not.
-      QWEN_EDIT_CACHE: join(app.getPath('userData'), 'cache'),
-    }),
+    utilityEngine(
+      join(appRoot, 'out', 'engine', 'engine.cjs').replace('app.asar', 'app.asar.unpacked'),
+      {
+        QWEN_EDIT_MODEL_DIR: modelDir(app.getPath('userData')),
+        // The demo model is generated on first use; the install folder may be read-only, the user's is not.
+        QWEN_EDIT_CACHE: join(app.getPath('userData'), 'cache'),
+      },
+      previews.setEngine,
+    ),
     {
       appVersion: version,
       log: (line) => console.log(`[engine] ${line}`),
       onEvent: (name, payload) => window?.webContents.send(IPC_EVENT, name, payload),
-      onPreview: (frame) => window?.webContents.send(IPC_PREVIEW, frame),
     },
   );
   const userData = app.getPath('userData');
@@ -59,7 +64,13 @@ app.whenReady().then(() => {
   );
   supervisor.start();
   window = createMainWindow(join(appRoot, 'out', 'preload', 'preload.cjs'));
-  window.on('closed', () => (window = null));
+  const page = window.webContents;
+  page.on('did-start-loading', () => previews.setPage(null));
+  page.on('did-finish-load', () => previews.setPage(page));
+  window.on('closed', () => {
+    window = null;
+    previews.setPage(null);
+  });
   app.on('before-quit', () => {
     supervisor.stop();
     void sessions.closeAll();

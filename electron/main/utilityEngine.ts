@@ -2,10 +2,15 @@
  * Starts the engine host as an Electron utilityProcess: Node inside, its own crash domain, so a CUDA abort
  * or an ORT crash never takes the window down (design.md §1).
  */
-import { utilityProcess } from 'electron';
-import type { EngineProcess, SpawnEngine } from '../core/engine/EngineSupervisor';
+import { utilityProcess, type UtilityProcess } from 'electron';
+import type { EngineProcess, SpawnEngine } from '../core/supervisor/EngineSupervisor';
 
-export function utilityEngine(entryPath: string, env: Record<string, string>): SpawnEngine {
+/** `onEngineChange` hears each engine process once it runs, and null once it exits (the preview broker needs both). */
+export function utilityEngine(
+  entryPath: string,
+  env: Record<string, string>,
+  onEngineChange: (engine: UtilityProcess | null) => void,
+): SpawnEngine {
   return () => {
     const child = utilityProcess.fork(entryPath, [], {
       serviceName: 'Qwen Edit engine',
@@ -17,6 +22,8 @@ export function utilityEngine(entryPath: string, env: Record<string, string>): S
       },
     });
     let exited = false;
+    child.once('spawn', () => onEngineChange(child));
+    child.once('exit', () => onEngineChange(null));
     const handle: EngineProcess = {
       get pid() {
         return child.pid ?? null;

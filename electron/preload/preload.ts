@@ -3,6 +3,8 @@
  * itself (Electron security checklist #20). Bundled to CommonJS: sandboxed preloads cannot use ESM.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { createIpcBridge } from '../shared/transport/ipcTransport';
+import { createIpcBridge, IPC_PREVIEW_PORT } from '../shared/transport/ipcTransport';
 
 contextBridge.exposeInMainWorld('qwenEdit', createIpcBridge(ipcRenderer));
+// Ports cannot cross contextBridge; a window message can carry them to the page (which checks its source).
+ipcRenderer.on(IPC_PREVIEW_PORT, (event) => window.postMessage(IPC_PREVIEW_PORT, '*', event.ports));

@@ -19,14 +19,18 @@ export interface ContractClient {
   request<N extends RequestName>(method: N, params: ParamsOf<N>): Promise<Result<ResultOf<N>>>;
   /** Subscribes to one event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
-  onPreview(listener: (frame: PreviewFrame) => void): () => void;
+  /**
+   * Preview frames, latest wins: the sender keeps at most one frame unacknowledged, so call `ack` once the
+   * frame is painted (or dropped) to receive the next.
+   */
+  onPreview(listener: (frame: PreviewFrame, ack: () => void) => void): () => void;
 }
 
 /** What a transport must provide: raw sends and raw incoming messages. Validation happens here, once. */
 export type RawTransport = {
   send(method: string, params: unknown): Promise<unknown>;
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
-  subscribePreview(listener: (bytes: Uint8Array) => void): () => void;
+  subscribePreview(listener: (bytes: Uint8Array, ack: () => void) => void): () => void;
 };
 
 export function createContractClient(transport: RawTransport): ContractClient {
@@ -49,12 +53,15 @@ export function createContractClient(transport: RawTransport): ContractClient {
       });
     },
     onPreview(listener) {
-      return transport.subscribePreview((bytes) => {
+      return transport.subscribePreview((bytes, ack) => {
+        let frame: PreviewFrame;
         try {
-          listener(decodePreviewFrame(bytes));
+          frame = decodePreviewFrame(bytes);
         } catch (error) {
           console.warn('dropped malformed preview frame', error);
+          return ack();
         }
+        listener(frame, ack);
       });
     },
   };

@@ -1,7 +1,8 @@
 /**
  * The one typed contract between the UI and the app: every request (with its params and result) and every
- * event, declared once with zod schemas. Both transports (Electron IPC and WebSocket) and the engine host
- * speak exactly this table; every payload that crosses a process boundary is validated against it.
+ * event, declared once with zod schemas. Both transports (Electron IPC and WebSocket) speak exactly this
+ * table; every payload that crosses a process boundary is validated against it. Requests only the engine host
+ * serves live in its own table (`engineProtocol.ts`).
  */
 import { z } from 'zod';
 import { EDIT_LIMITS } from './editVocabulary';
@@ -165,12 +166,6 @@ export const requests = {
     result: imageInfoSchema,
   },
 
-  /** Engine-internal (served by the engine host, not by the UI-facing side): runs one edit on image bytes. */
-  'engine:edit': {
-    params: z.object({ jobId: jobIdSchema, image: bytesSchema(), settings: editSettingsSchema }).strict(),
-    result: engineEditResultSchema,
-  },
-
   /** Creates a project (in the app's projects folder) whose root version is the imported image. */
   'project:create': {
     params: z.object({ name: z.string().min(1).max(200), bytes: bytesSchema() }).strict(),
@@ -261,10 +256,6 @@ export const events = {
 
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
-
-export function isRequestName(name: unknown): name is RequestName {
-  return typeof name === 'string' && Object.hasOwn(requests, name);
-}
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(events, name);

@@ -1,22 +1,32 @@
 /**
- * The server half of the contract, transport-free: takes an untrusted (method, params) pair, validates it,
- * calls the handler and validates what the handler answers. Electron main and the web server both put their
- * transport in front of one of these.
+ * The server half of a request table, transport-free: takes an untrusted (method, params) pair, validates it,
+ * calls the handler and validates what the handler answers, so a result is checked where it is produced.
+ * Electron main and the web server put their transport in front of one over the UI contract; the engine host
+ * puts its parent channel in front of one over the engine's own table.
  */
-import { isRequestName, requests, type ParamsOf, type RequestName, type ResultOf } from './contract';
+import type { z } from 'zod';
+import { requests } from './contract';
 import { err, ok, toAppError, type Result } from './result';
 
-export type Handler<N extends RequestName> = (params: ParamsOf<N>) => Promise<ResultOf<N>>;
-export type Handlers = { [N in RequestName]?: Handler<N> };
+export type RequestTable = Record<string, { params: z.ZodType; result: z.ZodType }>;
+export type TableHandlers<T extends RequestTable> = {
+  -readonly [N in keyof T]?: (params: z.input<T[N]['params']>) => Promise<z.output<T[N]['result']>>;
+};
+export type Handlers = TableHandlers<typeof requests>;
 export type Dispatch = (method: unknown, params: unknown) => Promise<Result<unknown>>;
 
-export function createDispatcher(handlers: Handlers): Dispatch {
+export function createDispatcher(handlers: Handlers): Dispatch;
+export function createDispatcher<T extends RequestTable>(handlers: TableHandlers<T>, table: T): Dispatch;
+export function createDispatcher(
+  handlers: TableHandlers<RequestTable>,
+  table: RequestTable = requests,
+): Dispatch {
   return async (method, params) => {
-    if (!isRequestName(method))
+    if (typeof method !== 'string' || !Object.hasOwn(table, method))
       return err('UNKNOWN_REQUEST', `unknown request '${String(method).slice(0, 80)}'`);
-    const handler = handlers[method] as ((p: unknown) => Promise<unknown>) | undefined;
+    const handler = handlers[method];
     if (!handler) return err('UNKNOWN_REQUEST', `request '${method}' is not served here`);
-    const spec = requests[method];
+    const spec = table[method]!;
     const parsed = spec.params.safeParse(params ?? {});
     if (!parsed.success) return err('BAD_REQUEST', `${method}: ${describeIssues(parsed.error.issues)}`);
     try {

@@ -3,7 +3,29 @@
  * Both directions are validated on arrival: a crashed or confused process must not confuse the other.
  */
 import { z } from 'zod';
-import { bytesSchema, jobIdSchema, modelStatusSchema, providerSchema } from './contract';
+import {
+  bytesSchema,
+  editSettingsSchema,
+  engineEditResultSchema,
+  jobIdSchema,
+  modelStatusSchema,
+  providerSchema,
+  requests,
+} from './contract';
+
+/** The requests the engine host serves: the UI's self-test as is, and edits, which only the app side asks for. */
+export const engineRequests = {
+  'engine:selftest': requests['engine:selftest'],
+  /** Runs one edit on image bytes; progress as `job:progress` events and preview frames with its jobId. */
+  'engine:edit': {
+    params: z.object({ jobId: jobIdSchema, image: bytesSchema(), settings: editSettingsSchema }).strict(),
+    result: engineEditResultSchema,
+  },
+} as const;
+
+export type EngineRequestName = keyof typeof engineRequests;
+export type EngineParamsOf<N extends EngineRequestName> = z.input<(typeof engineRequests)[N]['params']>;
+export type EngineResultOf<N extends EngineRequestName> = z.output<(typeof engineRequests)[N]['result']>;
 
 export const toEngineSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('request'), id: z.number().int(), method: z.string(), params: z.unknown() }),

@@ -1,8 +1,8 @@
 /**
  * One contract suite, run against both transports' in-process halves: the WebSocket client against the real
  * web-mode endpoint over loopback, and the IPC bridge/server pair over an in-memory ipcMain/ipcRenderer
- * stand-in with Electron's semantics (invoke/handle, sender checks, structured-clone payloads). Behind both
- * sits the same dispatcher with the real supervisor and the real engine process.
+ * stand-in with Electron's semantics (invoke/handle, sender checks, structured-clone payloads) plus a real
+ * MessageChannel for previews. Behind both sits the same dispatcher with the real supervisor and engine.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { attachWsEndpoint, type WsEndpoint } from './wsServer';
 import { createAppHandlers } from '../core/appHandlers';
-import { EngineSupervisor } from '../core/engine/EngineSupervisor';
-import { forkEngine } from '../core/engine/forkEngine';
+import { EngineSupervisor } from '../core/supervisor/EngineSupervisor';
+import { forkEngine } from '../core/supervisor/forkEngine';
 import { createContractClient, type ContractClient } from '../shared/client';
 import { createDispatcher, type Dispatch } from '../shared/dispatcher';
 import { encodePreviewFrame, type PreviewFrame } from '../shared/previewFrame';
@@ -21,7 +21,6 @@ import {
   createIpcBridge,
   createIpcTransport,
   IPC_EVENT,
-  IPC_PREVIEW,
   registerIpcServer,
 } from '../shared/transport/ipcTransport';
 import { createWsTransport } from '../shared/transport/wsTransport';
@@ -87,11 +86,13 @@ async function ipcHarness(d: Dispatch, senderUrl = 'app://renderer/index.html'):
   };
   registerIpcServer(ipcMain, d, (event) => event.senderUrl.startsWith('app://renderer/'));
   const bridge = createIpcBridge(ipcRenderer);
+  // The engine's end of the preview channel main would broker; the page's end goes to the transport.
+  const previews = new MessageChannel();
   return {
-    client: createContractClient(createIpcTransport(bridge)),
+    client: createContractClient(createIpcTransport(bridge, (onPort) => onPort(previews.port1))),
     emitEvent: (name, payload) => rendererSide.emit(IPC_EVENT, {}, ...structuredClone([name, payload])),
-    emitPreview: (frame) => rendererSide.emit(IPC_PREVIEW, {}, structuredClone(frame)),
-    close: async () => undefined,
+    emitPreview: (frame) => previews.port2.postMessage(frame),
+    close: async () => previews.port2.close(),
   };
 }
 
@@ -183,16 +184,19 @@ describe.each([
     const states: string[] = [];
     const frames: PreviewFrame[] = [];
     const offState = h.client.on('engine:state', (s) => states.push(s.state));
-    const offPreview = h.client.onPreview((f) => frames.push(f));
+    const offPreview = h.client.onPreview((f, ack) => {
+      frames.push(f);
+      ack();
+    });
     h.emitEvent('engine:state', { state: 'busy', detail: '', restarts: 0 });
     h.emitEvent('engine:state', { state: 'not-a-state', detail: '', restarts: 0 });
     const pixels = Uint8Array.from({ length: 4 * 3 * 4 }, (_, i) => i);
-    h.emitPreview(encodePreviewFrame({ jobId: 'j1', step: 2, total: 8, width: 4, height: 3, pixels }));
+    h.emitPreview(encodePreviewFrame({ jobId: 'j1', width: 4, height: 3, pixels }));
     h.emitPreview(new Uint8Array([1, 2, 3]));
     await until(() => states.length >= 1 && frames.length >= 1);
     expect(states).toEqual(['busy']);
     expect(frames).toHaveLength(1);
-    expect(frames[0]).toMatchObject({ jobId: 'j1', step: 2, total: 8, width: 4, height: 3 });
+    expect(frames[0]).toMatchObject({ jobId: 'j1', width: 4, height: 3 });
     expect(Array.from(frames[0]!.pixels)).toEqual(Array.from(pixels));
     offState();
     offPreview();

@@ -1,12 +1,14 @@
 /**
  * The WebSocket transport's server half (web mode): one endpoint, JSON envelopes in text frames, preview
- * frames as binary messages, broadcast to every connected page.
+ * frames as binary messages to every connected page, each page under its own credit (one unacknowledged
+ * frame, the latest held back until the page acks).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Dispatch } from '../shared/dispatcher';
 import { err } from '../shared/result';
-import type { WsRequestEnvelope, WsServerEnvelope } from '../shared/transport/wsTransport';
+import { PreviewCredit } from '../shared/transport/previewCredit';
+import type { WsClientEnvelope, WsServerEnvelope } from '../shared/transport/wsTransport';
 import { fromWireJson, toWireJson } from '../shared/wireJson';
 
 /** Large enough for a 200 MB image as base64, and no larger. */
@@ -24,6 +26,7 @@ export function attachWsEndpoint(
   options: { path: string; authorize: (request: IncomingMessage) => boolean },
 ): WsEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const credits = new Map<WebSocket, PreviewCredit<Uint8Array>>();
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== options.path || !options.authorize(request)) {
@@ -34,14 +37,20 @@ export function attachWsEndpoint(
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
   wss.on('connection', (ws: WebSocket) => {
+    const credit = new PreviewCredit<Uint8Array>((frame) => {
+      if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+    });
+    credits.set(ws, credit);
+    ws.on('close', () => credits.delete(ws));
     ws.on('message', async (data, isBinary) => {
       if (isBinary) return;
-      let envelope: WsRequestEnvelope;
+      let envelope: WsClientEnvelope;
       try {
-        envelope = fromWireJson(data.toString()) as WsRequestEnvelope;
+        envelope = fromWireJson(data.toString()) as WsClientEnvelope;
       } catch {
         return;
       }
+      if (envelope?.kind === 'preview-ack') return credit.ack();
       if (envelope?.kind !== 'request' || typeof envelope.id !== 'number') return;
       const result = await dispatch(envelope.method, envelope.params).catch((e: unknown) =>
         err('INTERNAL', e instanceof Error ? e.message : String(e)),
@@ -54,9 +63,7 @@ export function attachWsEndpoint(
       for (const ws of wss.clients) send(ws, { kind: 'event', name, payload });
     },
     broadcastPreview(frame) {
-      // Latest-wins: a page that has not drained the previous frame skips this one instead of queueing.
-      for (const ws of wss.clients)
-        if (ws.readyState === ws.OPEN && ws.bufferedAmount === 0) ws.send(frame, { binary: true });
+      for (const credit of credits.values()) credit.offer(frame);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -5,18 +5,18 @@ import type Konva from 'konva';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
-import { AppServicesContext, type AppServices } from './app/services';
+import { AppServicesContext, type AppServices } from './actions/services';
 import { preventFileNavigation } from './app/preventFileNavigation';
 import { installTestHook, isTestMode } from './app/testHook';
 import { connectToApp } from './bridge/appClient';
 import { startEngineSync } from './bridge/engineSync';
-import { PreviewSink } from './features/canvas/previewSink';
-import { Editor } from './features/editor/Editor';
+import { PreviewSink } from './ui/previewSink';
+import { createEditor } from './actions/Editor';
 import { copyPngToClipboard, downloadBytes, rasterizeMask } from './features/editor/pageIO';
-import { ImageRegistry } from './features/open/imageRegistry';
-import { createImageOpener } from './features/open/openImageFile';
-import { createAppStore } from './store/appStore';
-import { AppStoreContext } from './store/useAppStore';
+import { ImageRegistry } from './ui/imageRegistry';
+import { createImageOpener } from './actions/openImageFile';
+import { createAppStore } from './state/appStore';
+import { AppStoreContext } from './state/useAppStore';
 import './styles/app.css';
 
 const store = createAppStore();
@@ -25,10 +25,10 @@ startEngineSync(client, store);
 
 const images = new ImageRegistry();
 const preview = new PreviewSink();
-client.onPreview((frame) => preview.offer(frame));
+client.onPreview((frame, ack) => preview.offer(frame, ack));
 const decode = (bytes: Uint8Array, type: string) =>
   createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
-const editor = new Editor({
+const editor = createEditor({
   client,
   store,
   images,

@@ -3,21 +3,31 @@
  * the contract tests run them in plain Node):
  * - `registerIpcServer` in main: one `ipcMain.handle` channel, every sender checked;
  * - `createIpcBridge` in the preload: the named functions `contextBridge` exposes, never raw ipcRenderer;
- * - `createIpcTransport` in the renderer: the bridge seen as a RawTransport.
+ * - `createIpcTransport` in the renderer: the bridge seen as a RawTransport, plus the preview MessagePort
+ *   main brokers between the engine and the page (frames never pass through main).
  */
 import type { RawTransport } from '../client';
 import type { Dispatch } from '../dispatcher';
 import type { AppError } from '../result';
+import { deliverPreview } from './previewCredit';
 
 export const IPC_REQUEST = 'qe:request';
 export const IPC_EVENT = 'qe:event';
-export const IPC_PREVIEW = 'qe:preview';
+/** Main → preload → page: a new preview port (contextBridge cannot carry ports, so it comes as a window message). */
+export const IPC_PREVIEW_PORT = 'qe:preview-port';
 
 /** What the preload exposes on `window.qwenEdit`. Functions only (Electron security checklist #20). */
 export type QwenEditBridge = {
   request(method: string, params: unknown): Promise<unknown>;
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
-  onPreview(listener: (bytes: Uint8Array) => void): () => void;
+};
+
+/** The page's end of a preview channel: a DOM MessagePort, as far as this transport uses it. */
+export type PreviewPort = {
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  start(): void;
+  postMessage(message: unknown): void;
+  close(): void;
 };
 
 type IpcRendererLike = {
@@ -27,24 +37,39 @@ type IpcRendererLike = {
 };
 
 export function createIpcBridge(ipc: IpcRendererLike): QwenEditBridge {
-  const listen = <A extends unknown[]>(channel: string, listener: (...args: A) => void) => {
-    // The page never sees Electron's event object, only the payload.
-    const wrapped = (_event: unknown, ...args: unknown[]) => listener(...(args as A));
-    ipc.on(channel, wrapped);
-    return () => void ipc.removeListener(channel, wrapped);
-  };
   return {
     request: (method, params) => ipc.invoke(IPC_REQUEST, method, params),
-    onEvent: (listener) => listen(IPC_EVENT, listener),
-    onPreview: (listener) => listen(IPC_PREVIEW, listener),
+    onEvent(listener) {
+      // The page never sees Electron's event object, only the payload.
+      const wrapped = (_event: unknown, ...[name, payload]: unknown[]) => listener(String(name), payload);
+      ipc.on(IPC_EVENT, wrapped);
+      return () => void ipc.removeListener(IPC_EVENT, wrapped);
+    },
   };
 }
 
-export function createIpcTransport(bridge: QwenEditBridge): RawTransport {
+/** `onPreviewPort` hears every port main brokers: one at start, another after each reload or engine restart. */
+export function createIpcTransport(
+  bridge: QwenEditBridge,
+  onPreviewPort: (listener: (port: PreviewPort) => void) => void,
+): RawTransport {
+  const previewListeners = new Set<(bytes: Uint8Array, ack: () => void) => void>();
+  let current: PreviewPort | null = null;
+  onPreviewPort((port) => {
+    current?.close();
+    current = port;
+    port.addEventListener('message', ({ data }) => {
+      if (data instanceof Uint8Array) deliverPreview(previewListeners, data, () => port.postMessage('ack'));
+    });
+    port.start();
+  });
   return {
     send: (method, params) => bridge.request(method, params),
     subscribe: (listener) => bridge.onEvent(listener),
-    subscribePreview: (listener) => bridge.onPreview(listener),
+    subscribePreview(listener) {
+      previewListeners.add(listener);
+      return () => previewListeners.delete(listener);
+    },
   };
 }
 

@@ -1,15 +1,18 @@
 /**
  * The WebSocket transport's client half (web mode). Text frames carry JSON envelopes; binary frames carry
- * preview frames. Works with the browser's WebSocket and with the `ws` package in Node tests.
+ * preview frames, each acknowledged with a `preview-ack` envelope (the server's credit rule). Works with the
+ * browser's WebSocket and with the `ws` package in Node tests.
  */
 import type { RawTransport } from '../client';
 import { fromWireJson, toWireJson } from '../wireJson';
+import { deliverPreview } from './previewCredit';
 
 /** The WebSocket endpoint's path on the web-mode server. */
 export const WS_PATH = '/ws';
 
 /** Client → server. */
-export type WsRequestEnvelope = { kind: 'request'; id: number; method: string; params: unknown };
+export type WsClientEnvelope =
+  { kind: 'request'; id: number; method: string; params: unknown } | { kind: 'preview-ack' };
 /** Server → client. */
 export type WsServerEnvelope =
   { kind: 'response'; id: number; result: unknown } | { kind: 'event'; name: string; payload: unknown };
@@ -39,7 +42,11 @@ export function createWsTransport(url: string, factory: SocketFactory): WsTransp
     { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
   >();
   const eventListeners = new Set<(name: string, payload: unknown) => void>();
-  const previewListeners = new Set<(bytes: Uint8Array) => void>();
+  const previewListeners = new Set<(bytes: Uint8Array, ack: () => void) => void>();
+  const sendAck = () => {
+    if (socket.readyState === OPEN)
+      socket.send(toWireJson({ kind: 'preview-ack' } satisfies WsClientEnvelope));
+  };
 
   const ready = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve());
@@ -55,11 +62,7 @@ export function createWsTransport(url: string, factory: SocketFactory): WsTransp
     }
   });
   socket.addEventListener('message', ({ data }) => {
-    if (data instanceof ArrayBuffer) {
-      const bytes = new Uint8Array(data);
-      for (const l of previewListeners) l(bytes);
-      return;
-    }
+    if (data instanceof ArrayBuffer) return deliverPreview(previewListeners, new Uint8Array(data), sendAck);
     if (typeof data !== 'string') return;
     let message: WsServerEnvelope;
     try {
@@ -91,7 +94,7 @@ export function createWsTransport(url: string, factory: SocketFactory): WsTransp
           reject(new Error(`${method} timed out`));
         }, REQUEST_TIMEOUT_MS);
         pending.set(id, { resolve, reject, timer });
-        socket.send(toWireJson({ kind: 'request', id, method, params } satisfies WsRequestEnvelope));
+        socket.send(toWireJson({ kind: 'request', id, method, params } satisfies WsClientEnvelope));
       });
     },
     subscribe(listener) {

@@ -2,7 +2,7 @@
  * The request and result types of an edit, and the validation that turns user input into a request the
  * pipeline can run (or a clear refusal).
  */
-import type { PreviewFrame } from './preview';
+import type { PreviewImage } from './preview';
 import { DEFAULT_NEGATIVE_PROMPT, EDIT_LIMITS } from './edit-vocabulary';
 import type { EditRecipe, EditTimings, Region } from './edit-vocabulary';
 import { EditError } from './edit-error';
@@ -84,7 +84,7 @@ export type StepEvent = Readonly<{
   steps: number;
   sigma: number;
   /** The x0 estimate at latent resolution (1/8 of the output size), RGBA8. */
-  preview: PreviewFrame;
+  preview: PreviewImage;
   /** Milliseconds since the run started. */
   elapsedMs: number;
 }>;

@@ -14,7 +14,7 @@ export { ImageInputError, loadRgbImage } from './load-image';
 export { PromptError } from './edit-prompt';
 export { EditError } from './edit-error';
 export type { EditErrorCode } from './edit-error';
-export type { PreviewFrame } from './preview';
+export type { PreviewImage } from './preview';
 export { ensureDemoModel } from './demo-model';
 export { providerFromEnv } from './execution-provider';
 export type { ProviderChoice } from './execution-provider';

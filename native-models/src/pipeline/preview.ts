@@ -29,8 +29,8 @@ export const WAN21_LATENT_RGB_FACTORS: readonly (readonly [number, number, numbe
 ];
 export const WAN21_LATENT_RGB_BIAS: readonly [number, number, number] = [-0.1835, -0.0868, -0.336];
 
-/** A preview frame: RGBA8, row-major, `width × height` = the latent grid. */
-export type PreviewFrame = Readonly<{ width: number; height: number; rgba: Uint8ClampedArray }>;
+/** One step's x0 estimate as an image: RGBA8, row-major, `width × height` = the latent grid. */
+export type PreviewImage = Readonly<{ width: number; height: number; rgba: Uint8ClampedArray }>;
 
 export type PreviewFactors = Readonly<{
   factors: readonly (readonly number[])[];
@@ -51,7 +51,7 @@ export function previewFromTokens(
   grid: Readonly<{ height: number; width: number }>,
   factors: PreviewFactors = DEFAULT_FACTORS,
   out?: Uint8ClampedArray,
-): PreviewFrame {
+): PreviewImage {
   const { height: h, width: w } = grid;
   const channels = factors.factors.length;
   const features = channels * 4;

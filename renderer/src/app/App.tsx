@@ -1,13 +1,13 @@
 /** The app frame: top bar, optional demo banner, side panels around the canvas, status bar, notices. */
 import type Konva from 'konva';
-import { CanvasArea } from '../features/canvas/CanvasArea';
+import { CanvasArea } from './CanvasArea';
 import { DemoBanner } from './DemoBanner';
 import { Notices } from './Notices';
 import { EditPanel } from '../features/editor/EditPanel';
 import { useEditorShortcuts } from '../features/editor/useEditorShortcuts';
 import { VersionsPanel } from '../features/versions/VersionsPanel';
-import { useAppStoreApi } from '../store/useAppStore';
-import { useServices } from './services';
+import { useAppStoreApi } from '../state/useAppStore';
+import { useServices } from '../actions/services';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 import { useDocumentTitle } from './useDocumentTitle';

@@ -1,5 +1,5 @@
-import { selectIsDemoModel } from '../store/engineSlice';
-import { useAppStore } from '../store/useAppStore';
+import { selectIsDemoModel } from '../state/engineSlice';
+import { useAppStore } from '../state/useAppStore';
 
 /** Says plainly when the tiny random-weight model stands in for the real one: its edits are noise. */
 export function DemoBanner() {

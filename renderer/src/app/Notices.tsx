@@ -1,5 +1,5 @@
 /** Errors and confirmations, newest last. Errors are alerts, announced by screen readers at once. */
-import { useAppStore } from '../store/useAppStore';
+import { useAppStore } from '../state/useAppStore';
 
 export function Notices() {
   const notices = useAppStore((s) => s.notices);

@@ -1,8 +1,8 @@
 /** The status bar: connection and engine state, runtime and providers, model, image and zoom. */
-import { selectZoomPercent } from '../store/documentSlice';
-import { selectRuntimeLabel } from '../store/engineSlice';
-import { selectLastRunModel } from '../store/projectSlice';
-import { useAppStore } from '../store/useAppStore';
+import { selectZoomPercent } from '../state/documentSlice';
+import { selectRuntimeLabel } from '../state/engineSlice';
+import { selectLastRunModel } from '../state/projectSlice';
+import { useAppStore } from '../state/useAppStore';
 import { describeEngine, describeModel } from './statusText';
 
 export function StatusBar() {

@@ -1,8 +1,8 @@
 /** The window's top bar: the app name, Open, and the view controls. */
 import { OpenImageButton } from '../features/open/OpenImageButton';
 import { RecentProjects } from '../features/project/RecentProjects';
-import { useServices } from './services';
-import { useAppStore } from '../store/useAppStore';
+import { useServices } from '../actions/services';
+import { useAppStore } from '../state/useAppStore';
 
 export function TopBar() {
   const hasImage = useAppStore((s) => s.image !== null);

@@ -10,10 +10,8 @@ export function preventFileNavigation(target: Window = window): () => void {
     e.preventDefault();
     if (e.type === 'dragover') e.dataTransfer.dropEffect = 'none';
   };
-  target.addEventListener('dragover', swallow);
-  target.addEventListener('drop', swallow);
-  return () => {
-    target.removeEventListener('dragover', swallow);
-    target.removeEventListener('drop', swallow);
-  };
+  const listeners = new AbortController();
+  target.addEventListener('dragover', swallow, { signal: listeners.signal });
+  target.addEventListener('drop', swallow, { signal: listeners.signal });
+  return () => listeners.abort();
 }

@@ -1,6 +1,6 @@
 /** Status-bar wording, kept apart from the component so it can be tested without a DOM. */
 import type { EngineInfo, EngineState } from '../../../electron/shared/contract';
-import type { Connection } from '../store/engineSlice';
+import type { Connection } from '../state/engineSlice';
 
 export type Tone = 'ok' | 'busy' | 'warn' | 'error';
 

@@ -3,9 +3,9 @@
  * It reports state (scale, view, image); pixel checks read the real canvas instead.
  */
 import type Konva from 'konva';
-import type { PreviewSink } from '../features/canvas/previewSink';
-import type { AppStore } from '../store/appStore';
-import { imageToScreen } from '../store/viewTransform';
+import type { PreviewSink } from '../ui/previewSink';
+import type { AppStore } from '../state/appStore';
+import { imageToScreen } from '../state/viewTransform';
 
 export type QeTestHook = {
   /** The Konva stage's current scale (what is drawn), or null before the stage exists. */

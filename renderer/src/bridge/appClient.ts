@@ -2,7 +2,12 @@
  * The one ContractClient the renderer uses, created once at start-up from whichever transport the page has.
  */
 import { createContractClient, type ContractClient } from '../../../electron/shared/client';
-import { createIpcTransport, type QwenEditBridge } from '../../../electron/shared/transport/ipcTransport';
+import {
+  createIpcTransport,
+  IPC_PREVIEW_PORT,
+  type PreviewPort,
+  type QwenEditBridge,
+} from '../../../electron/shared/transport/ipcTransport';
 import { createWsTransport } from '../../../electron/shared/transport/wsTransport';
 import { chooseTransport, type TransportChoice } from './chooseTransport';
 
@@ -19,7 +24,10 @@ export type AppConnection = { client: ContractClient; transport: TransportChoice
 export function connectToApp(onClosed: (detail: string) => void): AppConnection {
   const choice = chooseTransport({ bridge: window.qwenEdit, href: window.location.href });
   if (choice.kind === 'ipc') {
-    return { client: createContractClient(createIpcTransport(choice.bridge)), transport: 'ipc' };
+    return {
+      client: createContractClient(createIpcTransport(choice.bridge, onPreviewPort)),
+      transport: 'ipc',
+    };
   }
   const ws = createWsTransport(choice.url, (url) => {
     const socket = new WebSocket(url);
@@ -31,4 +39,12 @@ export function connectToApp(onClosed: (detail: string) => void): AppConnection 
     return socket;
   });
   return { client: createContractClient(ws), transport: 'ws' };
+}
+
+/** Preview ports the preload re-posts to this window (only this window's own messages count). */
+function onPreviewPort(listener: (port: PreviewPort) => void): void {
+  window.addEventListener('message', (event) => {
+    const [port] = event.ports;
+    if (event.source === window && event.data === IPC_PREVIEW_PORT && port) listener(port);
+  });
 }

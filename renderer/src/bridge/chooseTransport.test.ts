@@ -5,7 +5,6 @@ import { chooseTransport, webSocketUrl } from './chooseTransport';
 const bridge: QwenEditBridge = {
   request: async () => ({ ok: true, value: null }),
   onEvent: () => () => undefined,
-  onPreview: () => () => undefined,
 };
 
 describe('chooseTransport', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createContractClient, type RawTransport } from '../../../electron/shared/client';
 import type { EngineInfo } from '../../../electron/shared/contract';
 import { createDispatcher } from '../../../electron/shared/dispatcher';
-import { createAppStore } from '../store/appStore';
+import { createAppStore } from '../state/appStore';
 import { startEngineSync } from './engineSync';
 
 /** A transport over the real dispatcher whose events the test pushes by hand, as a server would. */

@@ -3,7 +3,7 @@
  * change (a restarted engine may come back with other providers or another model).
  */
 import type { ContractClient } from '../../../electron/shared/client';
-import type { AppStore } from '../store/appStore';
+import type { AppStore } from '../state/appStore';
 
 export function startEngineSync(client: Pick<ContractClient, 'request' | 'on'>, store: AppStore): () => void {
   let stopped = false;

@@ -6,10 +6,10 @@
 import type Konva from 'konva';
 import { useCallback, useMemo, useRef } from 'react';
 import { Group, Image as KonvaImage, Layer, Line, Rect, Stage } from 'react-konva';
-import { useServices } from '../../app/services';
-import { useAppStore, useAppStoreApi } from '../../store/useAppStore';
-import { fitView } from '../../store/viewTransform';
-import { versionKey } from '../editor/Editor';
+import { useServices } from '../../actions/services';
+import { useAppStore, useAppStoreApi } from '../../state/useAppStore';
+import { fitView } from '../../state/viewTransform';
+import { versionKey } from '../../actions/editorContext';
 import { checkerboardTile } from './checkerboard';
 import { PixelGrid } from './PixelGrid';
 import { PreviewLayer } from './PreviewLayer';

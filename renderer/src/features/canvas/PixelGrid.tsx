@@ -4,7 +4,7 @@
  */
 import type Konva from 'konva';
 import { Shape } from 'react-konva';
-import type { Size, ViewTransform } from '../../store/viewTransform';
+import type { Size, ViewTransform } from '../../state/viewTransform';
 
 /** The grid appears from 800 %: below that, lines would cover too much of each pixel. */
 export const PIXEL_GRID_FROM_SCALE = 8;

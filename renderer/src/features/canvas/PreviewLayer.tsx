@@ -6,9 +6,9 @@
 import type Konva from 'konva';
 import { useEffect, useRef } from 'react';
 import { Image as KonvaImage, Layer } from 'react-konva';
-import type { Box } from '../../store/regionSlice';
-import type { Size } from '../../store/viewTransform';
-import type { PreviewSink } from './previewSink';
+import type { Box } from '../../state/regionSlice';
+import type { Size } from '../../state/viewTransform';
+import type { PreviewSink } from '../../ui/previewSink';
 
 /** `clip`: a box region; only its inside can change, so only its inside previews. */
 export function PreviewLayer({ sink, size, clip }: { sink: PreviewSink; size: Size; clip?: Box | null }) {
@@ -55,6 +55,7 @@ export function PreviewLayer({ sink, size, clip }: { sink: PreviewSink; size: Si
         bitmap = next;
       } finally {
         decoding = false;
+        sink.painted();
       }
       // A newer frame came while this one decoded: draw it on the next animation frame.
       if (sink.version !== drawnVersion) schedule();

@@ -1,6 +1,6 @@
 /** The edit region on the canvas: the box, brushed mask strokes (erase strokes cut them), the text box. */
 import { Layer, Line, Rect } from 'react-konva';
-import type { Box, RegionState, Stroke } from '../../store/regionSlice';
+import type { Box, RegionState, Stroke } from '../../state/regionSlice';
 
 const MASK_FILL = 'rgba(255, 70, 70, 0.45)';
 

@@ -1,15 +1,11 @@
 /**
- * Canvas navigation: wheel zoom around the cursor, pan with space+drag or the middle button, and the
- * view shortcuts (0 fit, 1 100 %, +/- zoom). Listens on the DOM, not on Konva shapes, so it works over
- * empty canvas too.
+ * Canvas navigation: wheel zoom around the cursor, pan with space+drag or the middle button (the zoom keys
+ * are the view actions' bindings). Listens on the DOM, not on Konva shapes, so it works over empty canvas too.
  */
 import { useEffect, useState, type RefObject } from 'react';
-import type { AppStore } from '../../store/appStore';
-import { wheelZoomFactor } from '../../store/viewTransform';
-import { isTypingTarget } from './isTypingTarget';
-
-/** Keyboard zoom steps by the same factor as one wheel notch. */
-const KEY_ZOOM = 1.25;
+import type { AppStore } from '../../state/appStore';
+import { wheelZoomFactor } from '../../state/viewTransform';
+import { isTypingTarget } from '../../ui/isTypingTarget';
 
 export type NavigationState = { spaceHeld: boolean; panning: boolean };
 
@@ -59,33 +55,10 @@ export function useCanvasNavigation(host: RefObject<HTMLElement | null>, store: 
 
     const onKeyDown = (e: KeyboardEvent) => {
       if (isTypingTarget(e.target) || e.altKey || e.metaKey || e.ctrlKey) return;
-      const state = store.getState();
-      if (e.code === 'Space') {
-        if (!isButtonLike(e.target)) e.preventDefault();
-        space = true;
-        setSpaceHeld(true);
-        return;
-      }
-      const handled = (() => {
-        switch (e.key) {
-          case '0':
-            state.fitToView();
-            return true;
-          case '1':
-            state.zoomToActual();
-            return true;
-          case '+':
-          case '=':
-            state.zoomBy(KEY_ZOOM);
-            return true;
-          case '-':
-            state.zoomBy(1 / KEY_ZOOM);
-            return true;
-          default:
-            return false;
-        }
-      })();
-      if (handled) e.preventDefault();
+      if (e.code !== 'Space') return;
+      if (!isButtonLike(e.target)) e.preventDefault();
+      space = true;
+      setSpaceHeld(true);
     };
     const onKeyUp = (e: KeyboardEvent) => {
       if (e.code !== 'Space') return;
@@ -97,26 +70,18 @@ export function useCanvasNavigation(host: RefObject<HTMLElement | null>, store: 
       setSpaceHeld(false);
     };
 
-    element.addEventListener('wheel', onWheel, { passive: false });
-    element.addEventListener('pointerdown', onPointerDown);
-    element.addEventListener('pointermove', onPointerMove);
-    element.addEventListener('pointerup', endDrag);
-    element.addEventListener('pointercancel', endDrag);
-    element.addEventListener('mousedown', onMouseDown);
-    window.addEventListener('keydown', onKeyDown);
-    window.addEventListener('keyup', onKeyUp);
-    window.addEventListener('blur', onBlur);
-    return () => {
-      element.removeEventListener('wheel', onWheel);
-      element.removeEventListener('pointerdown', onPointerDown);
-      element.removeEventListener('pointermove', onPointerMove);
-      element.removeEventListener('pointerup', endDrag);
-      element.removeEventListener('pointercancel', endDrag);
-      element.removeEventListener('mousedown', onMouseDown);
-      window.removeEventListener('keydown', onKeyDown);
-      window.removeEventListener('keyup', onKeyUp);
-      window.removeEventListener('blur', onBlur);
-    };
+    const listeners = new AbortController();
+    const { signal } = listeners;
+    element.addEventListener('wheel', onWheel, { passive: false, signal });
+    element.addEventListener('pointerdown', onPointerDown, { signal });
+    element.addEventListener('pointermove', onPointerMove, { signal });
+    element.addEventListener('pointerup', endDrag, { signal });
+    element.addEventListener('pointercancel', endDrag, { signal });
+    element.addEventListener('mousedown', onMouseDown, { signal });
+    window.addEventListener('keydown', onKeyDown, { signal });
+    window.addEventListener('keyup', onKeyUp, { signal });
+    window.addEventListener('blur', onBlur, { signal });
+    return () => listeners.abort();
   }, [host, store]);
 
   return { spaceHeld, panning };

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { ImageRegistry } from '../open/imageRegistry';
+import type { ImageRegistry } from '../../ui/imageRegistry';
 
 /** The decoded bitmap for a registry key, re-rendering when the registry changes. */
 export function useImageBitmap(

@@ -3,9 +3,9 @@
  * strokes. Left button only, and not while space is held (that pans). Points are in image pixels.
  */
 import { useEffect, useState, type RefObject } from 'react';
-import type { AppStore } from '../../store/appStore';
-import { boxFromPoints, type Box, type Stroke } from '../../store/regionSlice';
-import { screenToImage } from '../../store/viewTransform';
+import type { AppStore } from '../../state/appStore';
+import { boxFromPoints, type Box, type Stroke } from '../../state/regionSlice';
+import { screenToImage } from '../../state/viewTransform';
 
 export type ToolDraft = { box?: Box | null; stroke?: Stroke | null; textBox?: Box | null };
 
@@ -65,16 +65,13 @@ export function useToolPointer(
     const onUp = (e: PointerEvent) => {
       if (active?.pointerId === e.pointerId) update(e, true);
     };
-    element.addEventListener('pointerdown', onDown);
-    element.addEventListener('pointermove', onMove);
-    element.addEventListener('pointerup', onUp);
-    element.addEventListener('pointercancel', onUp);
-    return () => {
-      element.removeEventListener('pointerdown', onDown);
-      element.removeEventListener('pointermove', onMove);
-      element.removeEventListener('pointerup', onUp);
-      element.removeEventListener('pointercancel', onUp);
-    };
+    const listeners = new AbortController();
+    const { signal } = listeners;
+    element.addEventListener('pointerdown', onDown, { signal });
+    element.addEventListener('pointermove', onMove, { signal });
+    element.addEventListener('pointerup', onUp, { signal });
+    element.addEventListener('pointercancel', onUp, { signal });
+    return () => listeners.abort();
   }, [host, store, spaceHeld]);
   return draft;
 }

@@ -1,6 +1,6 @@
 /** Compare controls over the canvas: slider position, slider/side-by-side, changed-pixels overlay, close. */
-import { useServices } from '../../app/services';
-import { useAppStore } from '../../store/useAppStore';
+import { useServices } from '../../actions/services';
+import { useAppStore } from '../../state/useAppStore';
 
 export function CompareBar() {
   const { editor } = useServices();

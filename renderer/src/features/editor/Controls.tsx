@@ -1,7 +1,7 @@
 /** Seed (dice, lock), CFG, steps, output size and presets, each with a tooltip that says what it trades. */
 import { useShallow } from 'zustand/react/shallow';
-import { selectIsDemoModel } from '../../store/engineSlice';
-import { selectViewedVersion } from '../../store/projectSlice';
+import { selectIsDemoModel } from '../../state/engineSlice';
+import { selectViewedVersion } from '../../state/projectSlice';
 import {
   CFG_RANGE,
   PRESETS,
@@ -11,9 +11,10 @@ import {
   STEPS_RANGE,
   type PresetName,
   type SizeMode,
-} from '../../store/paramsSlice';
-import { useAppStore } from '../../store/useAppStore';
-import { NumberField } from './NumberField';
+} from '../../state/paramsSlice';
+import { useAppStore } from '../../state/useAppStore';
+import { NumberField } from '../../ui/NumberField';
+import { SliderField } from '../../ui/SliderField';
 
 export function Controls() {
   // Only the fields shown here: typing in the prompt or a progress event must not re-render the controls.
@@ -87,58 +88,25 @@ export function Controls() {
           {s.seedLocked ? 'Locked' : 'Lock'}
         </button>
       </div>
-      <div className="control-row">
-        <label
-          htmlFor="cfg"
-          title="True CFG scale: how strongly the result follows the instruction. Higher follows more closely but can look harsh; 1 turns guidance off and runs twice as fast."
-        >
-          CFG
-        </label>
-        <input
-          id="cfg-range"
-          type="range"
-          aria-label="CFG scale slider"
-          min={CFG_RANGE.min}
-          max={CFG_RANGE.max}
-          step={0.1}
-          value={s.cfg}
-          onChange={(e) => s.setCfg(e.currentTarget.valueAsNumber)}
-        />
-        <NumberField
-          id="cfg"
-          className="field number small"
-          min={CFG_RANGE.min}
-          max={CFG_RANGE.max}
-          step={0.1}
-          value={s.cfg}
-          onCommit={s.setCfg}
-        />
-      </div>
-      <div className="control-row">
-        <label
-          htmlFor="steps"
-          title="Denoising steps: more steps give cleaner detail, and each one costs the same time."
-        >
-          Steps
-        </label>
-        <input
-          id="steps-range"
-          type="range"
-          aria-label="Steps slider"
-          min={STEPS_RANGE.min}
-          max={STEPS_RANGE.max}
-          value={s.steps}
-          onChange={(e) => s.setSteps(e.currentTarget.valueAsNumber)}
-        />
-        <NumberField
-          id="steps"
-          className="field number small"
-          min={STEPS_RANGE.min}
-          max={STEPS_RANGE.max}
-          value={s.steps}
-          onCommit={s.setSteps}
-        />
-      </div>
+      <SliderField
+        id="cfg"
+        label="CFG"
+        title="True CFG scale: how strongly the result follows the instruction. Higher follows more closely but can look harsh; 1 turns guidance off and runs twice as fast."
+        sliderLabel="CFG scale slider"
+        range={CFG_RANGE}
+        step={0.1}
+        value={s.cfg}
+        onChange={s.setCfg}
+      />
+      <SliderField
+        id="steps"
+        label="Steps"
+        title="Denoising steps: more steps give cleaner detail, and each one costs the same time."
+        sliderLabel="Steps slider"
+        range={STEPS_RANGE}
+        value={s.steps}
+        onChange={s.setSteps}
+      />
       <div className="control-row">
         <label
           htmlFor="size-mode"

@@ -1,5 +1,5 @@
 /** The right-hand panel: instruction, settings, region and text tools, Run. */
-import { useAppStore } from '../../store/useAppStore';
+import { useAppStore } from '../../state/useAppStore';
 import { Controls } from './Controls';
 import { PromptBox } from './PromptBox';
 import { RegionTools } from './RegionTools';

@@ -1,7 +1,7 @@
 /** The instruction (multi-line; Ctrl/Cmd+Enter runs, never during IME composition), negative prompt, recent prompts. */
 import type { KeyboardEvent } from 'react';
-import { useServices } from '../../app/services';
-import { useAppStore } from '../../store/useAppStore';
+import { useServices } from '../../actions/services';
+import { useAppStore } from '../../state/useAppStore';
 
 /** True while an input method is composing (Chinese, Japanese…): Enter then confirms a candidate. */
 export function isComposing(e: KeyboardEvent): boolean {

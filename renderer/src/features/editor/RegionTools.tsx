@@ -1,14 +1,7 @@
 /** The canvas tools (navigate, box, brush, eraser, text) and the region's show/clear controls. */
-import { hasRegion, type CanvasTool } from '../../store/regionSlice';
-import { useAppStore } from '../../store/useAppStore';
-
-export const TOOLS: readonly { tool: CanvasTool; label: string; key: string; hint: string }[] = [
-  { tool: 'navigate', label: 'Move', key: 'V', hint: 'Pan and zoom; the region is left alone' },
-  { tool: 'box', label: 'Box', key: 'M', hint: 'Drag a box: the edit may only change pixels inside it' },
-  { tool: 'brush', label: 'Brush', key: 'B', hint: 'Paint the area the edit may change' },
-  { tool: 'erase', label: 'Eraser', key: 'E', hint: 'Remove painted area' },
-  { tool: 'text', label: 'Text', key: 'T', hint: 'Select a text area, then type the old and the new text' },
-];
+import { TOOLS } from '../../actions/tools';
+import { hasRegion } from '../../state/regionSlice';
+import { useAppStore } from '../../state/useAppStore';
 
 export function RegionTools() {
   const tool = useAppStore((s) => s.tool);

@@ -1,7 +1,7 @@
 /** Run and Cancel (Esc), the progress bar with step n/N, seconds per step and ETA, and the last error with Retry. */
-import { useServices } from '../../app/services';
-import { formatDuration, progressFigures } from '../../store/jobSlice';
-import { useAppStore } from '../../store/useAppStore';
+import { useServices } from '../../actions/services';
+import { formatDuration, progressFigures } from '../../state/jobSlice';
+import { useAppStore } from '../../state/useAppStore';
 
 export function RunBar() {
   const { editor } = useServices();

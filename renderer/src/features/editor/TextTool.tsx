@@ -2,8 +2,8 @@
  * The text tool: the user boxes the text on the canvas and types the current and the new text; the tool
  * composes the instruction the model follows (editable before running) and runs it confined to the box.
  */
-import { useServices } from '../../app/services';
-import { useAppStore } from '../../store/useAppStore';
+import { useServices } from '../../actions/services';
+import { useAppStore } from '../../state/useAppStore';
 
 export function TextTool() {
   const { editor } = useServices();

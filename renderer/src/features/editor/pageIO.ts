@@ -1,6 +1,6 @@
 /** The page's side of files and pixels: mask rasterizing on a canvas, downloads and the clipboard. */
-import type { PixelSize } from '../../store/paramsSlice';
-import type { RegionState } from '../../store/regionSlice';
+import type { PixelSize } from '../../state/paramsSlice';
+import type { RegionState } from '../../state/regionSlice';
 
 /** White where the edit may change pixels: the box, paint strokes, minus erase strokes; black elsewhere. */
 export async function rasterizeMask(region: RegionState, size: PixelSize): Promise<Uint8Array> {

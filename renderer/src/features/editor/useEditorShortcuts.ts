@@ -1,12 +1,25 @@
 /**
- * Window-wide keys: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z (or Ctrl+Y) redo for canvas-level actions, Esc cancels
- * the run (or leaves compare), tool letters; and pasting an image opens it. Text fields keep their own undo.
+ * Window-wide keys, read from the actions' own bindings (undo/redo, Esc, zoom, tool letters); and pasting an image
+ * opens it. Text fields keep their own keys, except the bindings marked `whileTyping`.
  */
 import { useEffect } from 'react';
-import type { AppServices } from '../../app/services';
-import type { AppStore } from '../../store/appStore';
-import { isTypingTarget } from '../canvas/isTypingTarget';
-import { TOOLS } from './RegionTools';
+import { COMPARE_KEYS } from '../../actions/exportActions';
+import type { KeyBinding } from '../../actions/keyBinding';
+import { RUN_KEYS } from '../../actions/runActions';
+import type { AppServices } from '../../actions/services';
+import { TOOL_KEYS } from '../../actions/tools';
+import { VERSION_KEYS } from '../../actions/versionActions';
+import { VIEW_KEYS } from '../../actions/viewActions';
+import type { AppStore } from '../../state/appStore';
+import { isTypingTarget } from '../../ui/isTypingTarget';
+
+const BINDINGS: KeyBinding<AppServices['editor']>[] = [
+  ...RUN_KEYS,
+  ...COMPARE_KEYS,
+  ...VERSION_KEYS,
+  ...VIEW_KEYS,
+  ...TOOL_KEYS,
+];
 
 export function useEditorShortcuts(store: AppStore, services: AppServices): void {
   useEffect(() => {
@@ -14,28 +27,11 @@ export function useEditorShortcuts(store: AppStore, services: AppServices): void
     const onKey = (e: KeyboardEvent) => {
       if (e.isComposing || e.keyCode === 229) return;
       const s = store.getState();
-      if (e.key === 'Escape') {
-        if (s.jobStatus === 'running') {
-          e.preventDefault();
-          void editor.cancel();
-        } else if (s.compareMode !== 'off') s.stopCompare();
-        return;
-      }
-      if (isTypingTarget(e.target)) return;
-      const mod = e.ctrlKey || e.metaKey;
-      const key = e.key.toLowerCase();
-      if (mod && !e.altKey && (key === 'z' || key === 'y')) {
-        e.preventDefault();
-        if (key === 'y' || e.shiftKey) void editor.redo();
-        else void editor.undo();
-        return;
-      }
-      if (mod || e.altKey) return;
-      const tool = TOOLS.find((t) => t.key.toLowerCase() === key);
-      if (tool && s.project) {
-        e.preventDefault();
-        s.setTool(tool.tool);
-      }
+      const typing = isTypingTarget(e.target);
+      const binding = BINDINGS.find((b) => (b.whileTyping || !typing) && b.keyTest(e, s));
+      if (!binding) return;
+      if (!binding.keepDefault) e.preventDefault();
+      binding.perform(editor, s);
     };
     const onPaste = (e: ClipboardEvent) => {
       if (isTypingTarget(e.target)) return;
@@ -44,11 +40,9 @@ export function useEditorShortcuts(store: AppStore, services: AppServices): void
       e.preventDefault();
       void openImage(file.name ? file : new File([file], 'pasted.png', { type: file.type }));
     };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('paste', onPaste);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('paste', onPaste);
-    };
+    const listeners = new AbortController();
+    window.addEventListener('keydown', onKey, { signal: listeners.signal });
+    window.addEventListener('paste', onPaste, { signal: listeners.signal });
+    return () => listeners.abort();
   }, [store, services]);
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { useServices } from '../../app/services';
-import { ACCEPTED_IMAGE_TYPES } from './openImageFile';
+import { useServices } from '../../actions/services';
+import { ACCEPTED_IMAGE_TYPES } from '../../actions/openImageFile';
 
 /** A visible button backed by a real file input (so tests and assistive tech can drive either). */
 export function OpenImageButton({

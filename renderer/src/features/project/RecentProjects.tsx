@@ -1,7 +1,7 @@
 /** The Recent menu: projects opened before, newest first, loaded when the menu opens. */
 import { useState } from 'react';
 import type { ResultOf } from '../../../../electron/shared/contract';
-import { useServices } from '../../app/services';
+import { useServices } from '../../actions/services';
 
 export function RecentProjects() {
   const { client, editor } = useServices();

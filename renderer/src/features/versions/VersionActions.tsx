@@ -1,7 +1,7 @@
 /** What can be done with the viewed version: make it the head, reuse its settings, compare, label, delete, export. */
-import { useServices } from '../../app/services';
-import { selectViewedVersion } from '../../store/projectSlice';
-import { useAppStore } from '../../store/useAppStore';
+import { useServices } from '../../actions/services';
+import { selectViewedVersion } from '../../state/projectSlice';
+import { useAppStore } from '../../state/useAppStore';
 
 export function VersionActions({ onLabel }: { onLabel: (id: string) => void }) {
   const { editor } = useServices();

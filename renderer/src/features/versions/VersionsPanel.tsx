@@ -4,9 +4,9 @@
  * arrows move (up/down through the list, left to the parent, right to the first child).
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { useServices } from '../../app/services';
-import { selectViewedVersion, treeRows, type TreeRow } from '../../store/projectSlice';
-import { useAppStore } from '../../store/useAppStore';
+import { useServices } from '../../actions/services';
+import { selectViewedVersion, treeRows, type TreeRow } from '../../state/projectSlice';
+import { useAppStore } from '../../state/useAppStore';
 import { useThumbnail } from './useThumbnail';
 import { VersionActions } from './VersionActions';
 

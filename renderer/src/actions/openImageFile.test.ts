@@ -3,27 +3,16 @@ import {
   createContractClient,
   type ContractClient,
   type RawTransport,
-} from '../../../../electron/shared/client';
-import { MAX_IMAGE_BYTES, type ImageInfo } from '../../../../electron/shared/contract';
-import { createDispatcher } from '../../../../electron/shared/dispatcher';
-import { CodedError } from '../../../../electron/shared/result';
-import { createAppStore } from '../../store/appStore';
-import type { ProjectTree } from '../../../../electron/shared/projectSchemas';
-import { Editor } from '../editor/Editor';
-import { ImageRegistry } from './imageRegistry';
-import { createImageOpener, type Decoded } from './openImageFile';
-
-/** A decoded image stand-in that records whether it was freed. */
-class FakeBitmap implements Decoded {
-  closed = false;
-  constructor(
-    readonly width: number,
-    readonly height: number,
-  ) {}
-  close() {
-    this.closed = true;
-  }
-}
+} from '../../../electron/shared/client';
+import { MAX_IMAGE_BYTES, type ImageInfo } from '../../../electron/shared/contract';
+import { createDispatcher } from '../../../electron/shared/dispatcher';
+import { CodedError } from '../../../electron/shared/result';
+import { createAppStore } from '../state/appStore';
+import type { ProjectTree } from '../../../electron/shared/projectSchemas';
+import { FakeBitmap } from '../testing/fakeBitmap';
+import { createEditor } from './Editor';
+import { ImageRegistry } from '../ui/imageRegistry';
+import { createImageOpener } from './openImageFile';
 
 /**
  * A contract client over the real dispatcher (param and result validation included), whose `image:inspect`
@@ -60,7 +49,7 @@ function setup(answers: Record<string, ImageInfo | CodedError>, gate?: Promise<v
     decoded.push(bitmap);
     return bitmap;
   };
-  const editor = new Editor({ client, store, images, decode, rasterizeMask: async () => new Uint8Array() });
+  const editor = createEditor({ client, store, images, decode, rasterizeMask: async () => new Uint8Array() });
   const open = createImageOpener({ client, store, editor, decode });
   return { store, images, decoded, open };
 }

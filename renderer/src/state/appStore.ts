@@ -11,6 +11,7 @@ import { createJobSlice, type JobSlice } from './jobSlice';
 import { createParamsSlice, type ParamsSlice } from './paramsSlice';
 import { createProjectSlice, type ProjectSlice } from './projectSlice';
 import { createRegionSlice, type RegionSlice } from './regionSlice';
+import { createToolSlice, type ToolSlice } from './toolSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 export type AppState = DocumentSlice &
@@ -21,6 +22,7 @@ export type AppState = DocumentSlice &
   JobSlice &
   CompareSlice &
   RegionSlice &
+  ToolSlice &
   HistorySlice;
 export type AppStore = StoreApi<AppState>;
 
@@ -34,6 +36,7 @@ export function createAppStore(): AppStore {
     ...createJobSlice(...a),
     ...createCompareSlice(...a),
     ...createRegionSlice(...a),
+    ...createToolSlice(...a),
     ...createHistorySlice(...a),
   }));
 }

@@ -1,10 +1,10 @@
 /** The app's non-React services, handed to components by context: the contract client, the editor, images. */
 import { createContext, useContext } from 'react';
 import type { ContractClient } from '../../../electron/shared/client';
-import type { PreviewSink } from '../features/canvas/previewSink';
-import type { Editor } from '../features/editor/Editor';
-import type { ImageRegistry } from '../features/open/imageRegistry';
-import type { ImageOpener } from '../features/open/openImageFile';
+import type { PreviewSink } from '../ui/previewSink';
+import type { Editor } from './Editor';
+import type { ImageRegistry } from '../ui/imageRegistry';
+import type { ImageOpener } from './openImageFile';
 
 export type AppServices = {
   client: ContractClient;

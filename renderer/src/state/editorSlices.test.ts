@@ -12,8 +12,9 @@ import {
   sizeForArea,
 } from './paramsSlice';
 import { selectLastRunModel, subtreeIds, treeRows } from './projectSlice';
-import { boxFromPoints, composeTextInstruction, containsCjk, EMPTY_REGION, hasRegion } from './regionSlice';
-import { branchedTree, recipe, tree, version } from './testTree';
+import { boxFromPoints, EMPTY_REGION, hasRegion } from './regionSlice';
+import { composeTextInstruction, containsCjk } from './toolSlice';
+import { branchedTree, recipe, tree, version } from '../testing/testTree';
 
 describe('params slice', () => {
   it('starts at the official defaults: 50 steps, CFG 4, a random seed in range', () => {

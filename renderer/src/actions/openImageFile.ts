@@ -4,23 +4,21 @@
  * the page decode and show it. An exported PNG that carries a recipe restores its settings into the controls.
  * Every failure becomes a readable notice; the image already open stays.
  */
-import { MAX_IMAGE_BYTES } from '../../../../electron/shared/contract';
-import type { ContractClient } from '../../../../electron/shared/client';
-import type { AppStore } from '../../store/appStore';
-import type { Editor } from '../editor/Editor';
-import type { Closable } from './imageRegistry';
+import { MAX_IMAGE_BYTES } from '../../../electron/shared/contract';
+import type { ContractClient } from '../../../electron/shared/client';
+import type { AppStore } from '../state/appStore';
+import type { Decoded } from './editorContext';
+import type { ViewActions } from './viewActions';
 
 /** The formats the app opens; the file picker offers these and the app side checks the bytes. */
 export const ACCEPTED_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
 
 export type OpenableFile = { name: string; size: number; arrayBuffer(): Promise<ArrayBuffer> };
 
-export type Decoded = Closable & { width: number; height: number };
-
 export type OpenImageDeps<T extends Decoded> = {
   client: Pick<ContractClient, 'request'>;
   store: AppStore;
-  editor: Pick<Editor<T>, 'showProject'>;
+  editor: Pick<ViewActions<T>, 'showProject'>;
   /** Decodes checked bytes (the page's `createImageBitmap` in the app). */
   decode(bytes: Uint8Array, mimeType: string): Promise<T>;
 };

@@ -1,4 +1,4 @@
-/** Small version trees for the store and editor tests. */
+/** Small version trees for the state and editor tests. */
 import type { ProjectTree, Recipe, VersionNode } from '../../../electron/shared/projectSchemas';
 
 export function recipe(prompt: string, seed = 7): Recipe {

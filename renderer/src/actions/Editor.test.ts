@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createContractClient, type RawTransport } from '../../../../electron/shared/client';
-import type { EditSettings } from '../../../../electron/shared/contract';
-import { createDispatcher } from '../../../../electron/shared/dispatcher';
-import type { ProjectTree } from '../../../../electron/shared/projectSchemas';
-import { CodedError } from '../../../../electron/shared/result';
-import { createAppStore } from '../../store/appStore';
-import { branchedTree, version } from '../../store/testTree';
-import { PreviewSink } from '../canvas/previewSink';
-import { ImageRegistry } from '../open/imageRegistry';
-import { Editor } from './Editor';
-
-class FakeBitmap {
-  closed = false;
-  constructor(
-    readonly width: number,
-    readonly height: number,
-  ) {}
-  close() {
-    this.closed = true;
-  }
-}
+import { createContractClient, type RawTransport } from '../../../electron/shared/client';
+import type { EditSettings } from '../../../electron/shared/contract';
+import { createDispatcher } from '../../../electron/shared/dispatcher';
+import type { ProjectTree } from '../../../electron/shared/projectSchemas';
+import { CodedError } from '../../../electron/shared/result';
+import { createAppStore } from '../state/appStore';
+import { branchedTree, version } from '../testing/testTree';
+import { PreviewSink } from '../ui/previewSink';
+import { ImageRegistry } from '../ui/imageRegistry';
+import { FakeBitmap } from '../testing/fakeBitmap';
+import { createEditor } from './Editor';
 
 /**
  * An app side over the real dispatcher (params and results validated by the contract) that keeps one tree in
@@ -68,7 +58,7 @@ function setup(initial: ProjectTree = branchedTree()) {
   const store = createAppStore();
   store.getState().setViewport({ width: 800, height: 600 });
   const preview = new PreviewSink();
-  const editor = new Editor({
+  const editor = createEditor({
     client: createContractClient(transport),
     store,
     images: new ImageRegistry<FakeBitmap>(),

@@ -1,10 +1,10 @@
 /** Turns the store's controls and region into the `edit:run` settings the contract accepts. */
-import type { EditRegion, EditSettings } from '../../../../electron/shared/contract';
-import { DEFAULT_NEGATIVE_PROMPT } from '../../../../electron/shared/editVocabulary';
-import type { AppState } from '../../store/appStore';
-import { selectIsDemoModel } from '../../store/engineSlice';
-import { resolveOutputSize, type PixelSize } from '../../store/paramsSlice';
-import { hasRegion, type RegionState } from '../../store/regionSlice';
+import type { EditRegion, EditSettings } from '../../../electron/shared/contract';
+import { DEFAULT_NEGATIVE_PROMPT } from '../../../electron/shared/editVocabulary';
+import type { AppState } from '../state/appStore';
+import { selectIsDemoModel } from '../state/engineSlice';
+import { resolveOutputSize, type PixelSize } from '../state/paramsSlice';
+import { hasRegion, type RegionState } from '../state/regionSlice';
 
 /** Draws a region as a mask PNG (white = editable) at the image's size; the page does it on a canvas. */
 export type MaskRasterizer = (region: RegionState, size: PixelSize) => Promise<Uint8Array>;

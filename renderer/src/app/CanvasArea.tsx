@@ -1,11 +1,11 @@
 /** The centre of the window: the canvas, its empty state, and the drop zone for image files. */
 import type Konva from 'konva';
-import { useServices } from '../../app/services';
-import { useAppStore } from '../../store/useAppStore';
-import { OpenImageButton } from '../open/OpenImageButton';
-import { useFileDrop } from '../open/useFileDrop';
-import { CompareBar } from '../compare/CompareBar';
-import { CanvasStage } from './CanvasStage';
+import { useServices } from '../actions/services';
+import { useAppStore } from '../state/useAppStore';
+import { OpenImageButton } from '../features/open/OpenImageButton';
+import { useFileDrop } from '../features/open/useFileDrop';
+import { CompareBar } from '../features/compare/CompareBar';
+import { CanvasStage } from '../features/canvas/CanvasStage';
 
 export function CanvasArea({ onStage }: { onStage?: (stage: Konva.Stage | null) => void }) {
   const { openImage } = useServices();

@@ -1,0 +1,25 @@
+/**
+ * The editor's actions: everything that talks to the app side (projects, versions, edits, export) and keeps
+ * the store and the decoded images in step with the answers. Components call these; the store stays pure.
+ */
+import { createEditorContext, type Decoded, type EditorDeps } from './editorContext';
+import { createExportActions } from './exportActions';
+import { createRunActions } from './runActions';
+import { createVersionActions } from './versionActions';
+import { createViewActions } from './viewActions';
+
+export function createEditor<T extends Decoded = ImageBitmap>(deps: EditorDeps<T>) {
+  const ctx = createEditorContext(deps);
+  deps.client.on('job:progress', (e) => ctx.s.applyProgress(e));
+  // Another window (or a replay) changed the open project: show its new tree.
+  deps.client.on('project:changed', (tree) => ctx.s.updateTree(tree));
+  const view = createViewActions(ctx);
+  return {
+    ...view,
+    ...createVersionActions(ctx, view),
+    ...createRunActions(ctx, view),
+    ...createExportActions(ctx, view),
+  };
+}
+
+export type Editor<T extends Decoded = ImageBitmap> = ReturnType<typeof createEditor<T>>;

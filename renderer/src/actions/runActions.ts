@@ -1,0 +1,113 @@
+/** Running an edit of the viewed version, retrying a failed one, cancelling (Esc), and reusing a recipe. */
+import type { EditSettings } from '../../../electron/shared/contract';
+import { findVersion } from '../state/projectSlice';
+import type { RegionState } from '../state/regionSlice';
+import { buildSettings } from './buildSettings';
+import type { Decoded, EditorContext } from './editorContext';
+import type { KeyBinding } from './keyBinding';
+import type { ViewActions } from './viewActions';
+
+export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view: ViewActions<T>) {
+  const { d } = ctx;
+  let jobCounter = 0;
+  const newJobId = () => d.newJobId?.() ?? `edit-${Date.now().toString(36)}-${++jobCounter}`;
+
+  async function runWith(parentId: string, settings: EditSettings, startedJobId?: string): Promise<boolean> {
+    const project = ctx.s.project;
+    if (!project || (!startedJobId && ctx.s.jobStatus !== 'idle')) {
+      if (startedJobId) ctx.s.endJob();
+      return false;
+    }
+    const jobId = startedJobId ?? newJobId();
+    if (!startedJobId) ctx.s.startJob(jobId, parentId, settings.steps);
+    ctx.s.rememberPrompt(settings.prompt);
+    d.preview?.begin(jobId);
+    try {
+      const answer = await d.client.request('edit:run', {
+        jobId,
+        projectId: project.projectId,
+        parentId,
+        settings,
+      });
+      if (!answer.ok) {
+        if (answer.error.code === 'CANCELLED') {
+          ctx.s.endJob();
+          ctx.s.pushNotice({ tone: 'info', title: 'Edit cancelled', message: 'Nothing was added.' });
+        } else {
+          ctx.s.endJob({ error: answer.error, parentId, settings });
+          ctx.fail('The edit failed', answer.error, () => void actions.retry());
+        }
+        return false;
+      }
+      ctx.s.updateTree(answer.value.project, answer.value.versionId);
+      if (!ctx.s.seedLocked) ctx.s.rollSeed();
+      // The new version's image is decoded before the job ends, so the final image replaces the preview.
+      await view.showVersion(answer.value.versionId);
+      return true;
+    } finally {
+      if (ctx.s.jobId === jobId) ctx.s.endJob(ctx.s.lastFailure ?? undefined);
+      d.preview?.end();
+    }
+  }
+
+  const actions = {
+    /** Runs an edit of the viewed version (editing an older one starts a branch). */
+    async run(override?: { prompt?: string; region?: RegionState }): Promise<boolean> {
+      const s = ctx.s;
+      const project = s.project;
+      const parentId = s.viewedId ?? project?.head;
+      if (!project || !parentId || s.jobStatus !== 'idle') return false;
+      const prompt = (override?.prompt ?? s.prompt).trim();
+      if (!prompt) {
+        s.pushNotice({ tone: 'info', title: 'Nothing to run', message: 'Type an instruction first.' });
+        return false;
+      }
+      const parent = findVersion(s, parentId);
+      const source = parent ? { width: parent.image.width, height: parent.image.height } : null;
+      // The job starts now (Run disables at once); building the mask may take a moment.
+      const jobId = newJobId();
+      s.startJob(jobId, parentId, s.steps);
+      let settings: EditSettings;
+      try {
+        settings = await buildSettings(s, source, d.rasterizeMask, { ...override, prompt });
+      } catch (error) {
+        ctx.s.endJob();
+        ctx.fail("Couldn't prepare the edit", { code: 'INTERNAL', message: (error as Error).message });
+        return false;
+      }
+      return runWith(parentId, settings, jobId);
+    },
+
+    /** Runs the last failed edit again with the same settings. */
+    async retry(): Promise<boolean> {
+      const failure = ctx.s.lastFailure;
+      if (!failure) return false;
+      ctx.s.clearFailure();
+      return runWith(failure.parentId, failure.settings);
+    },
+
+    async cancel(): Promise<void> {
+      const s = ctx.s;
+      if (s.jobStatus !== 'running' || !s.jobId) return;
+      s.requestCancel();
+      const answer = await d.client.request('job:cancel', { jobId: s.jobId });
+      if (!answer.ok) ctx.fail("Couldn't cancel", answer.error);
+    },
+
+    /** Restores a version's recipe into the controls. */
+    useSettingsOf(versionId: string): void {
+      const node = findVersion(ctx.s, versionId);
+      if (node?.recipe) return ctx.s.applyRecipe(node.recipe);
+      ctx.s.pushNotice({ tone: 'info', title: 'No settings to use', message: 'That version is an import.' });
+    },
+  };
+  return actions;
+}
+
+export const RUN_KEYS: KeyBinding<ReturnType<typeof createRunActions>>[] = [
+  {
+    keyTest: (e, s) => e.key === 'Escape' && s.jobStatus === 'running',
+    perform: (a) => void a.cancel(),
+    whileTyping: true,
+  },
+];

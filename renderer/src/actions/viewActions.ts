@@ -1,0 +1,109 @@
+/**
+ * Opening a project, putting a version's image on the canvas (decoded once; the registry keeps it), and the
+ * zoom keys (0 fit, 1 100 %, +/- zoom).
+ */
+import { findVersion, type OpenProject } from '../state/projectSlice';
+import { versionKey, type Decoded, type EditorContext } from './editorContext';
+import { isMod, type KeyBinding } from './keyBinding';
+
+type Format = 'png' | 'jpeg' | 'webp';
+
+export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
+  const { d } = ctx;
+
+  function showImage(versionId: string, image: Decoded, format: Format, keepView: boolean): void {
+    const project = ctx.s.project;
+    if (!project) return;
+    const node = findVersion(ctx.s, versionId);
+    ctx.s.setImage(
+      {
+        id: versionKey(project.projectId, versionId),
+        name: node?.label || (node?.sourceName ?? project.name),
+        width: image.width,
+        height: image.height,
+        format,
+        byteLength: 0,
+      },
+      { keepView },
+    );
+  }
+
+  const actions = {
+    /** Shows a freshly created or opened project, with `headImage` as its head's image when the caller has it. */
+    async showProject(project: OpenProject, headImage?: T, format: Format = 'png'): Promise<void> {
+      const s = ctx.s;
+      void ctx.pendingDeletes.commitAll();
+      s.stopCompare();
+      s.clearHistory();
+      s.setRegion({ box: null, strokes: [] }, false);
+      s.openProject(project);
+      if (headImage) {
+        d.images.replaceAll(versionKey(project.projectId, project.head), headImage);
+        showImage(project.head, headImage, format, false);
+      } else {
+        await actions.showVersion(project.head, false);
+      }
+    },
+
+    /** Decodes a version's full image (once; the registry keeps recent ones). */
+    async ensureImage(versionId: string): Promise<T | null> {
+      const project = ctx.s.project;
+      if (!project) return null;
+      const key = versionKey(project.projectId, versionId);
+      const have = d.images.get(key);
+      if (have) return have;
+      const answer = await d.client.request('version:image', {
+        projectId: project.projectId,
+        versionId,
+        thumbnail: false,
+      });
+      if (!answer.ok) {
+        ctx.fail(
+          "Couldn't load the version's image",
+          answer.error,
+          () => void actions.showVersion(versionId),
+        );
+        return null;
+      }
+      const decoded = await d.decode(answer.value.bytes, answer.value.mime);
+      if (ctx.s.project?.projectId !== project.projectId) {
+        decoded.close();
+        return null;
+      }
+      d.images.put(key, decoded);
+      return decoded;
+    },
+
+    /** Puts a version on the canvas (the head stays where it is). */
+    async showVersion(versionId: string, keepView = true): Promise<void> {
+      ctx.s.viewVersion(versionId);
+      const image = await actions.ensureImage(versionId);
+      if (!image || ctx.s.viewedId !== versionId) return;
+      const { project, compareA, compareB } = ctx.s;
+      const compare = [compareA, compareB].filter((v): v is string => !!v);
+      d.images.pin([versionId, ...compare].map((v) => versionKey(project!.projectId, v)));
+      showImage(versionId, image, 'png', keepView);
+    },
+
+    async openRecent(path: string): Promise<void> {
+      const answer = await d.client.request('project:open', { path });
+      if (!answer.ok)
+        return ctx.fail("Couldn't open the project", answer.error, () => void actions.openRecent(path));
+      await actions.showProject(answer.value);
+    },
+  };
+  return actions;
+}
+
+export type ViewActions<T extends Decoded> = ReturnType<typeof createViewActions<T>>;
+
+/** Keyboard zoom steps by the same factor as one wheel notch. */
+const KEY_ZOOM = 1.25;
+const plain = (e: KeyboardEvent, ...keys: string[]) => !isMod(e) && !e.altKey && keys.includes(e.key);
+
+export const VIEW_KEYS: KeyBinding<unknown>[] = [
+  { keyTest: (e) => plain(e, '0'), perform: (_, s) => s.fitToView() },
+  { keyTest: (e) => plain(e, '1'), perform: (_, s) => s.zoomToActual() },
+  { keyTest: (e) => plain(e, '+', '='), perform: (_, s) => s.zoomBy(KEY_ZOOM) },
+  { keyTest: (e) => plain(e, '-'), perform: (_, s) => s.zoomBy(1 / KEY_ZOOM) },
+];

@@ -1,0 +1,65 @@
+/**
+ * Where the next edit may change pixels (design.md §5): a box and/or brushed mask strokes in image pixels.
+ * Region changes are recorded for UI undo.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { AppState } from './appStore';
+
+export type Box = Readonly<{ x: number; y: number; width: number; height: number }>;
+export type Stroke = Readonly<{ mode: 'paint' | 'erase'; radius: number; points: readonly number[] }>;
+/** The region as plain data: what the history records and restores. */
+export type RegionState = Readonly<{ box: Box | null; strokes: readonly Stroke[] }>;
+
+export const EMPTY_REGION: RegionState = { box: null, strokes: [] };
+
+export type RegionSlice = {
+  region: RegionState;
+  maskVisible: boolean;
+  /** Replaces the region; `record` puts the change on the UI undo stack. */
+  setRegion(region: RegionState, record?: boolean): void;
+  setBox(box: Box | null): void;
+  addStroke(stroke: Stroke): void;
+  clearRegion(): void;
+  setMaskVisible(visible: boolean): void;
+};
+
+/** A box from two corner points, clamped to the image and at least one pixel wide. */
+export function boxFromPoints(
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+  image: { width: number; height: number },
+): Box | null {
+  const x0 = Math.max(0, Math.min(a.x, b.x));
+  const y0 = Math.max(0, Math.min(a.y, b.y));
+  const x1 = Math.min(image.width, Math.max(a.x, b.x));
+  const y1 = Math.min(image.height, Math.max(a.y, b.y));
+  const x = Math.floor(x0);
+  const y = Math.floor(y0);
+  const width = Math.ceil(x1) - x;
+  const height = Math.ceil(y1) - y;
+  return width >= 1 && height >= 1 ? { x, y, width, height } : null;
+}
+
+export function hasRegion(region: RegionState): boolean {
+  return region.box !== null || region.strokes.some((s) => s.mode === 'paint');
+}
+
+export const createRegionSlice: StateCreator<AppState, [], [], RegionSlice> = (set, get) => {
+  const change = (region: RegionState, record: boolean) => {
+    const before = get().region;
+    if (before === region) return;
+    set({ region });
+    if (record) get().recordHistory({ kind: 'region', label: 'region', before, after: region });
+  };
+  return {
+    region: EMPTY_REGION,
+    maskVisible: true,
+    setRegion: (region, record = true) => change(region, record),
+    setBox: (box) => change({ ...get().region, box }, true),
+    addStroke: (stroke) => change({ ...get().region, strokes: [...get().region.strokes, stroke] }, true),
+    clearRegion: () => {
+      if (hasRegion(get().region) || get().region.strokes.length > 0) change(EMPTY_REGION, true);
+    },
+    setMaskVisible: (maskVisible) => set({ maskVisible }),
+  };
+};
