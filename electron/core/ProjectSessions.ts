@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Handlers } from '../shared/dispatcher';
 import { engineEditResultSchema } from '../shared/contract';
-import { CodedError } from '../shared/result';
+import { CodedError, unwrap } from '../shared/result';
 import type { Project } from './projects/Project';
 import type { ProjectStore } from './projects/ProjectStore';
 import { readEmbeddedRecipe } from './projects/recipeEmbed';
@@ -120,8 +120,7 @@ export function createProjectHandlers(sessions: ProjectSessions, supervisor: Eng
             image: new Uint8Array(input),
             settings: settingsFromRecipe(recipe, mask),
           });
-          if (!answer.ok) throw new CodedError(answer.error.code, answer.error.message);
-          return engineEditResultSchema.parse(answer.value).png;
+          return engineEditResultSchema.parse(unwrap(answer)).png;
         },
       });
       return {
@@ -140,8 +139,7 @@ export function createProjectHandlers(sessions: ProjectSessions, supervisor: Eng
       const parent = project.getVersion(parentId);
       const image = new Uint8Array(await project.readImage(parentId));
       const answer = await supervisor.request('engine:edit', { jobId, image, settings });
-      if (!answer.ok) throw new CodedError(answer.error.code, answer.error.message);
-      const result = engineEditResultSchema.parse(answer.value);
+      const result = engineEditResultSchema.parse(unwrap(answer));
       const maskPng = settings.region ? await regionMaskPng(settings.region, parent.image) : null;
       const node = await project.addVersion({
         parentId,

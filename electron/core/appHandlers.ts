@@ -4,7 +4,7 @@
  */
 import type { Handlers } from '../shared/dispatcher';
 import type { ParamsOf, RequestName, ResultOf } from '../shared/contract';
-import { CodedError } from '../shared/result';
+import { unwrap } from '../shared/result';
 import type { EngineSupervisor } from './engine/EngineSupervisor';
 import { inspectImage } from './images/inspectImage';
 import { createProjectHandlers, type ProjectSessions } from './ProjectSessions';
@@ -12,11 +12,8 @@ import { createProjectHandlers, type ProjectSessions } from './ProjectSessions';
 export function createAppHandlers(supervisor: EngineSupervisor, sessions?: ProjectSessions): Handlers {
   const forward =
     <N extends RequestName>(method: N) =>
-    async (params: ParamsOf<N>): Promise<ResultOf<N>> => {
-      const result = await supervisor.request(method, params);
-      if (!result.ok) throw new CodedError(result.error.code, result.error.message);
-      return result.value as ResultOf<N>;
-    };
+    async (params: ParamsOf<N>): Promise<ResultOf<N>> =>
+      unwrap(await supervisor.request(method, params)) as ResultOf<N>;
   return {
     'app:ping': async () => ({ at: Date.now() }),
     'engine:info': async () => supervisor.info(),

@@ -51,6 +51,12 @@ export class CodedError extends Error {
   }
 }
 
+/** The value of an ok result; a failed one is thrown as a CodedError, so the router answers with the same error. */
+export function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new CodedError(result.error.code, result.error.message);
+  return result.value;
+}
+
 /** The value form of anything thrown: coded errors keep their code, the rest become INTERNAL. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof CodedError) return { code: error.code, message: error.message };
