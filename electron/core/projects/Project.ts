@@ -8,6 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
+import { subtreeIds } from '../../shared/versionTree';
 import { isTempName, writeFileAtomic } from './atomicWrite';
 import { blobRefOf, BlobStore, checkBlobRef } from './blobStore';
 import { hasErrno, ProjectError, toWriteError } from './errors';
@@ -368,7 +369,7 @@ export class Project {
       const target = this.getVersion(id);
       if (target.parentId === null)
         throw new ProjectError('INVALID_ARGUMENT', 'The original image cannot be deleted.');
-      const removedIds = this.descendantsOf(id);
+      const removedIds = subtreeIds(this.file, id);
       const removed = this.file.versions.filter((v) => removedIds.has(v.id));
       const kept = this.file.versions.filter((v) => !removedIds.has(v.id));
       const stillUsed = new Set(kept.flatMap(blobsOf));
@@ -543,24 +544,6 @@ export class Project {
     await saveProjectFile(this.fs, this.dir, file);
     this.file = file;
     this.index();
-  }
-
-  private descendantsOf(id: string): Set<string> {
-    const childrenOf = new Map<string, string[]>();
-    for (const v of this.file.versions) {
-      if (v.parentId !== null) childrenOf.set(v.parentId, [...(childrenOf.get(v.parentId) ?? []), v.id]);
-    }
-    const out = new Set<string>([id]);
-    const stack = [id];
-    while (stack.length > 0) {
-      for (const c of childrenOf.get(stack.pop()!) ?? []) {
-        if (!out.has(c)) {
-          out.add(c);
-          stack.push(c);
-        }
-      }
-    }
-    return out;
   }
 
   /** Marks versions whose image is missing (or damaged, in 'hash' mode) as unavailable; returns the issues. */
