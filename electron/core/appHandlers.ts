@@ -7,7 +7,10 @@ import type { ParamsOf, RequestName, ResultOf } from '../shared/contract';
 import { unwrap } from '../shared/result';
 import type { EngineSupervisor } from './engine/EngineSupervisor';
 import { inspectImage } from './images/inspectImage';
-import { createProjectHandlers, type ProjectSessions } from './ProjectSessions';
+import { editHandlers } from './handlers/editHandlers';
+import { projectHandlers } from './handlers/projectHandlers';
+import { versionHandlers } from './handlers/versionHandlers';
+import type { ProjectSessions } from './ProjectSessions';
 
 export function createAppHandlers(supervisor: EngineSupervisor, sessions?: ProjectSessions): Handlers {
   const forward =
@@ -20,6 +23,10 @@ export function createAppHandlers(supervisor: EngineSupervisor, sessions?: Proje
     'engine:selftest': forward('engine:selftest'),
     'job:cancel': async ({ jobId }) => ({ cancelled: supervisor.cancel(jobId) }),
     'image:inspect': async ({ name, bytes }) => inspectImage(name, bytes),
-    ...(sessions ? createProjectHandlers(sessions, supervisor) : {}),
+    ...(sessions && {
+      ...projectHandlers(sessions),
+      ...versionHandlers(sessions),
+      ...editHandlers(sessions, supervisor),
+    }),
   };
 }
