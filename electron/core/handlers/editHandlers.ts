@@ -6,6 +6,7 @@
 import { engineEditResultSchema } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatcher';
 import { CodedError, unwrap } from '../../shared/result';
+import { replayVersion } from '../projects/replay';
 import { regionMaskPng, settingsFromRecipe, toRecipe } from '../editRecipe';
 // Spelt through core/ because the layer rule reads '../engine' as the engine floor (core/engine is the parent side).
 import type { EngineSupervisor } from '../../core/engine/EngineSupervisor';
@@ -35,7 +36,7 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
       return { project: project.tree(), versionId: node.id };
     },
     'version:replay': async ({ jobId, projectId, versionId }) => {
-      const report = await sessions.get(projectId).replay(versionId, {
+      const report = await replayVersion(sessions.get(projectId), versionId, {
         run: async ({ recipe, input, mask }) => {
           const settings = settingsFromRecipe(recipe, mask);
           const answer = await supervisor.request('engine:edit', {

@@ -1,5 +1,6 @@
 /** Contract handlers on one open project's versions: images, rollback, labels, branches, diff, export. */
 import type { Handlers } from '../../shared/dispatcher';
+import { exportVersion } from '../projects/exportVersion';
 import type { Project } from '../projects/Project';
 import { readEmbeddedRecipe } from '../projects/recipeEmbed';
 import type { ProjectSessions } from '../ProjectSessions';
@@ -44,7 +45,7 @@ export function versionHandlers(sessions: ProjectSessions): Handlers {
     },
     'version:export': async ({ projectId, versionId, format }) => {
       const project = sessions.get(projectId);
-      const bytes = await project.exportVersion(versionId, { format });
+      const bytes = await exportVersion(project, versionId, { format });
       const ext = format === 'jpeg' ? 'jpg' : format;
       const label = project.getVersion(versionId).label;
       return {
