@@ -6,7 +6,7 @@ import type { Handlers } from '../shared/dispatcher';
 import type { ParamsOf, RequestName, ResultOf } from '../shared/contract';
 import { unwrap } from '../shared/result';
 import type { EngineSupervisor } from './engine/EngineSupervisor';
-import { inspectImage } from './images/inspectImage';
+import { inspectImage } from './projects/imageOps';
 import { editHandlers } from './handlers/editHandlers';
 import { projectHandlers } from './handlers/projectHandlers';
 import { versionHandlers } from './handlers/versionHandlers';

@@ -45,8 +45,9 @@ export class CodedError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'CodedError';
   }
 }

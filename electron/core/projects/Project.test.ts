@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { CodedError } from '../../shared/result';
 import { sha256Hex } from './blobStore';
-import { ProjectError } from './errors';
 import { exportVersion } from './exportVersion';
 import { Project } from './Project';
 import { PROJECT_FILE } from './projectFile';
@@ -14,6 +14,7 @@ import { replayVersion } from './replay';
 import { projectFileSchema, projectTreeSchema } from './schemas';
 import { fakeEdit, fakeRunner } from './testing/fakeRunner';
 import { makeTempDir, sampleRecipe, seededJpeg, seededPng } from './testing/images';
+import { bigPngHeader } from './testing/tinyPng';
 
 let dir: string;
 const opened: Project[] = [];
@@ -46,14 +47,14 @@ async function edit(p: Project, parentId: string, seed: number, label?: string) 
   return p.addVersion({ parentId, png, recipe, label: label ?? null });
 }
 
-async function expectCode(promise: Promise<unknown>, code: string): Promise<ProjectError> {
+async function expectCode(promise: Promise<unknown>, code: string): Promise<CodedError> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ProjectError);
-  expect((error as ProjectError).code).toBe(code);
-  return error as ProjectError;
+  expect(error).toBeInstanceOf(CodedError);
+  expect((error as CodedError).code).toBe(code);
+  return error as CodedError;
 }
 
 describe('create', () => {
@@ -71,7 +72,7 @@ describe('create', () => {
     expect(onDisk.versions).toHaveLength(1);
   });
 
-  it('refuses a corrupt image with INVALID_IMAGE and creates nothing', async () => {
+  it('refuses a corrupt image with INVALID_IMAGE, a huge one with IMAGE_TOO_LARGE, and creates nothing', async () => {
     const png = await seededPng(2);
     const error = await expectCode(
       Project.create(join(dir, 'bad'), png.subarray(0, png.length - 30), { sourceName: 'cut.png' }),
@@ -79,6 +80,8 @@ describe('create', () => {
     );
     expect(error.message).toContain('"cut.png"');
     await expectCode(Project.create(join(dir, 'bad'), Buffer.from('not an image at all')), 'INVALID_IMAGE');
+    // The same gate as the contract's image:inspect: a huge header is refused before anything is decoded.
+    await expectCode(Project.create(join(dir, 'bad'), bigPngHeader(30000, 30000)), 'IMAGE_TOO_LARGE');
     await expect(stat(join(dir, 'bad'))).rejects.toThrow();
   });
 

@@ -66,7 +66,7 @@ export async function createProjectFolder(
   options: CreateOptions,
 ): Promise<OpenedProject> {
   const fs = options.fs ?? nodeProjectFs;
-  const info = await inspectImage(image, options.sourceName ? `"${options.sourceName}"` : 'The file');
+  const info = await inspectImage(options.sourceName ? `"${options.sourceName}"` : 'The file', image);
   if (await fs.exists(join(dir, PROJECT_FILE))) {
     throw new ProjectError('PROJECT_EXISTS', `There is already a project in ${dir}.`);
   }
@@ -79,7 +79,7 @@ export async function createProjectFolder(
   if (!lockResult.acquired) throw new ProjectError('PROJECT_LOCKED', lockResult.reason);
   try {
     const blobs = new BlobStore(fs, join(dir, BLOBS_DIR));
-    const blob = await blobs.put(image, info.ext);
+    const blob = await blobs.put(image, info.format === 'jpeg' ? 'jpg' : info.format);
     const thumbnail = await blobs.put(await makeThumbnail(image), 'webp');
     const now = new Date().toISOString();
     const root: VersionNode = {
