@@ -13,7 +13,7 @@ export class ProjectSessions {
   #open = new Map<string, Project>();
 
   constructor(
-    readonly store: ProjectStore,
+    readonly projectStore: ProjectStore,
     private readonly projectsDir: string,
   ) {}
 
@@ -27,12 +27,12 @@ export class ProjectSessions {
   async create(name: string, bytes: Uint8Array): Promise<Project> {
     await mkdir(this.projectsDir, { recursive: true });
     const folder = join(this.projectsDir, `${safeName(name)}-${Date.now().toString(36)}`);
-    return this.#keep(await this.store.create(folder, bytes, { sourceName: name }));
+    return this.#keep(await this.projectStore.create(folder, bytes, { sourceName: name }));
   }
 
   async open(path: string): Promise<Project> {
     for (const p of this.#open.values()) if (p.dir === path) return p;
-    return this.#keep(await this.store.open(path));
+    return this.#keep(await this.projectStore.open(path));
   }
 
   async closeAll(): Promise<void> {

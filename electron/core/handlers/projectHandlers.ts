@@ -9,7 +9,7 @@ export function projectHandlers(sessions: ProjectSessions): Handlers {
     'project:create': async ({ name, bytes }) => view(await sessions.create(name, bytes)),
     'project:open': async ({ path }) => view(await sessions.open(path)),
     'project:recent': async () => ({
-      items: (await sessions.store.listRecent()).map(({ path, name, openedAt }) => ({
+      items: (await sessions.projectStore.listRecent()).map(({ path, name, openedAt }) => ({
         path,
         name,
         openedAt,
