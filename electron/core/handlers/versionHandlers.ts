@@ -6,15 +6,8 @@ import { readEmbeddedRecipe } from '../projects/recipeEmbed';
 import type { ProjectSessions } from '../ProjectSessions';
 import { safeName } from '../safeName';
 
-const MIME: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  webp: 'image/webp',
-  gif: 'image/gif',
-  tif: 'image/tiff',
-  avif: 'image/avif',
-};
-const mimeOf = (ext: string | undefined) => MIME[ext ?? ''] ?? 'application/octet-stream';
+/** Blob and export extensions are all images; two of them are spelt differently in MIME types. */
+const mimeOf = (ext: string) => `image/${{ jpg: 'jpeg', tif: 'tiff' }[ext] ?? ext}`;
 
 export function versionHandlers(sessions: ProjectSessions): Handlers {
   /** Runs a change on the project, then answers with its new tree. */
@@ -31,7 +24,7 @@ export function versionHandlers(sessions: ProjectSessions): Handlers {
         return { bytes: new Uint8Array(await project.readThumbnail(versionId)), mime: 'image/webp' };
       return {
         bytes: new Uint8Array(await project.readImage(versionId)),
-        mime: mimeOf(node.image.blob.split('.')[1]),
+        mime: mimeOf(node.image.blob.split('.')[1]!),
       };
     },
     'version:checkout': ({ projectId, versionId }) => changeTree(projectId, (p) => p.checkout(versionId)),

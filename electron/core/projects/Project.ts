@@ -6,6 +6,8 @@
  * branch moves its files to `trash/` (trash.ts). Opening and recovery are in opening.ts; export and replay
  * in exportVersion.ts and replay.ts.
  */
+import { join } from 'node:path';
+
 import { subtreeIds } from '../../shared/versionTree';
 import { blobRefOf, checkBlobRef } from './blobStore';
 import type { BlobStore } from './blobStore';
@@ -20,7 +22,7 @@ import type { ProjectFs } from './projectFs';
 import type { ProjectLock } from './projectLock';
 import { recipeSchema } from './schemas';
 import type { BlobRef, ProjectFile, ProjectTree, RecipeInput, VersionNode } from './schemas';
-import { listTrash, purgeTrash, TrashEntry } from './trash';
+import { listTrash, purgeTrash, TRASH_DIR, trashBlobs, trashEntryName, trashRecords } from './trash';
 import { blobsOf, newVersionId } from './versionRecords';
 
 export type AddVersionInput = {
@@ -257,17 +259,18 @@ export class Project {
       const stillUsed = new Set(kept.flatMap(blobsOf));
       const toTrash = [...new Set(removed.flatMap(blobsOf))].filter((b) => !stillUsed.has(b));
       const head = removedIds.has(this.file.head) ? target.parentId : this.file.head;
-      const entry = new TrashEntry(this.fs, this.dir, id);
+      const trashEntry = trashEntryName(id);
+      const entryDir = join(this.dir, TRASH_DIR, trashEntry);
       try {
-        await entry.keepRecords(removed);
+        await trashRecords(this.fs, entryDir, removed);
         await this.commit({ ...this.file, head, versions: kept });
       } catch (error) {
         // Nothing was deleted: drop the trash entry just made for it.
-        await entry.discard();
+        await this.fs.removeTree(entryDir).catch(() => undefined);
         throw toWriteError(error, 'the deletion');
       }
-      const trashedBlobs = await entry.takeBlobs(this.blobs, toTrash);
-      return { removed: removed.map((v) => v.id), trashedBlobs, trashEntry: entry.name, head };
+      const trashedBlobs = await trashBlobs(this.fs, this.blobs, entryDir, toTrash);
+      return { removed: removed.map((v) => v.id), trashedBlobs, trashEntry, head };
     });
   }
 

@@ -44,18 +44,15 @@ export type OpenReport = {
   issues: string[];
 };
 
-/** An opened project folder, everything a Project instance holds. */
+/** An opened project folder: what a Project instance starts from (see its fields). */
 export type OpenedProject = {
   dir: string;
   fs: ProjectFs;
   blobs: BlobStore;
   file: ProjectFile;
-  /** Null when read-only. */
   lock: ProjectLock | null;
-  /** Why the project is read-only, or null when this instance is its writer. */
   readOnlyReason: string | null;
   report: OpenReport;
-  /** Versions whose image cannot be read (missing or damaged blob). */
   unavailable: Set<string>;
 };
 

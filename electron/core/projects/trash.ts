@@ -12,54 +12,38 @@ import type { BlobRef, VersionNode } from './schemas';
 
 export const TRASH_DIR = 'trash';
 
-/** One deleted branch's folder in the trash. */
-export class TrashEntry {
-  readonly name: string;
-  private readonly dir: string;
+export const trashEntryName = (branchId: string) =>
+  `${new Date().toISOString().replace(/[:.]/g, '-')}-${branchId}`;
 
-  constructor(
-    private readonly fs: ProjectFs,
-    projectDir: string,
-    branchId: string,
-  ) {
-    this.name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${branchId}`;
-    this.dir = join(projectDir, TRASH_DIR, this.name);
-  }
+/** Writes a deleted branch's records; they must be durable before the project stops naming them. */
+export async function trashRecords(fs: ProjectFs, entryDir: string, removed: VersionNode[]): Promise<void> {
+  await fs.mkdirp(join(entryDir, BLOBS_DIR));
+  const record = { deletedAt: new Date().toISOString(), versions: removed };
+  await writeFileAtomic(fs, join(entryDir, 'versions.json'), Buffer.from(JSON.stringify(record, null, 1)));
+}
 
-  /** Writes the removed records; must be durable before the project stops naming them. */
-  async keepRecords(removed: readonly VersionNode[]): Promise<void> {
-    await this.fs.mkdirp(join(this.dir, BLOBS_DIR));
-    const record = { deletedAt: new Date().toISOString(), versions: removed };
-    await writeFileAtomic(
-      this.fs,
-      join(this.dir, 'versions.json'),
-      Buffer.from(JSON.stringify(record, null, 1)),
-    );
-  }
-
-  /** Drops the entry when the deletion did not happen after all. */
-  async discard(): Promise<void> {
-    await this.fs.removeTree(this.dir).catch(() => undefined);
-  }
-
-  /**
-   * Moves blobs out of the store into the entry. Called only once no saved state refers to them: a crash in
-   * between leaves them unreferenced in blobs/, which is harmless. Returns the ones that were there to move.
-   */
-  async takeBlobs(blobs: BlobStore, refs: readonly BlobRef[]): Promise<BlobRef[]> {
-    const moved: BlobRef[] = [];
-    for (const ref of refs) {
-      try {
-        await this.fs.rename(blobs.pathOf(ref), join(this.dir, BLOBS_DIR, ref));
-        moved.push(ref);
-      } catch (error) {
-        if (!hasErrno(error, 'ENOENT')) throw toWriteError(error, 'the deleted images');
-      }
+/**
+ * Moves blobs into the entry once no saved state refers to them: a crash in between leaves them
+ * unreferenced in blobs/, which is harmless. Returns the ones that were there to move.
+ */
+export async function trashBlobs(
+  fs: ProjectFs,
+  blobs: BlobStore,
+  entryDir: string,
+  refs: BlobRef[],
+): Promise<BlobRef[]> {
+  const moved: BlobRef[] = [];
+  for (const ref of refs) {
+    try {
+      await fs.rename(blobs.pathOf(ref), join(entryDir, BLOBS_DIR, ref));
+      moved.push(ref);
+    } catch (error) {
+      if (!hasErrno(error, 'ENOENT')) throw toWriteError(error, 'the deleted images');
     }
-    await this.fs.fsyncDir(blobs.dir);
-    await this.fs.fsyncDir(join(this.dir, BLOBS_DIR));
-    return moved;
   }
+  await fs.fsyncDir(blobs.dir);
+  await fs.fsyncDir(join(entryDir, BLOBS_DIR));
+  return moved;
 }
 
 /** Names of the trash entries (one per deleted branch). */
