@@ -36,18 +36,21 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
       return { project: project.tree(), versionId: node.id };
     },
     'version:replay': async ({ jobId, projectId, versionId }) => {
-      const report = await replayVersion(sessions.get(projectId), versionId, {
-        run: async ({ recipe, input, mask }) => {
-          const settings = settingsFromRecipe(recipe, mask);
-          const answer = await supervisor.request('engine:edit', {
-            jobId,
-            image: new Uint8Array(input),
-            settings,
-          });
-          return engineEditResultSchema.parse(unwrap(answer)).png;
+      const { identical, pixelsIdentical, changedFraction } = await replayVersion(
+        sessions.get(projectId),
+        versionId,
+        {
+          run: async ({ recipe, input, mask }) => {
+            const settings = settingsFromRecipe(recipe, mask);
+            const answer = await supervisor.request('engine:edit', {
+              jobId,
+              image: new Uint8Array(input),
+              settings,
+            });
+            return engineEditResultSchema.parse(unwrap(answer)).png;
+          },
         },
-      });
-      const { identical, pixelsIdentical, changedFraction } = report;
+      );
       return { identical, pixelsIdentical, changedFraction };
     },
   };
