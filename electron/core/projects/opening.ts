@@ -72,8 +72,9 @@ export async function createProjectFolder(
   } catch (error) {
     throw toWriteError(error, 'the project folder');
   }
-  const lockResult = await ProjectLock.acquire(fs, dir);
-  if (!lockResult.acquired) throw new ProjectError('PROJECT_LOCKED', lockResult.reason);
+  const acquired = await ProjectLock.acquire(fs, dir);
+  if (!acquired.acquired) throw new ProjectError('PROJECT_LOCKED', acquired.reason);
+  const { lock } = acquired;
   try {
     const blobs = new BlobStore(fs, join(dir, BLOBS_DIR));
     const blob = await blobs.put(image, info.format === 'jpeg' ? 'jpg' : info.format);
@@ -104,18 +105,9 @@ export async function createProjectFolder(
     // The new folder's own entry in its parent must be durable too, or a power cut could lose the project.
     await fs.fsyncDir(dirname(dir)).catch(() => undefined);
     const report: OpenReport = { source: 'primary', migratedFrom: null, issues: [] };
-    return {
-      dir,
-      fs,
-      blobs,
-      file,
-      lock: lockResult.lock,
-      readOnlyReason: null,
-      report,
-      unavailable: new Set(),
-    };
+    return { dir, fs, blobs, file, lock, readOnlyReason: null, report, unavailable: new Set() };
   } catch (error) {
-    await lockResult.lock.release();
+    await lock.release();
     throw error;
   }
 }
