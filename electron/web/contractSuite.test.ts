@@ -24,7 +24,7 @@ import {
   registerIpcServer,
 } from '../shared/transport/ipcTransport';
 import { createWsTransport } from '../shared/transport/wsTransport';
-import { bigPngHeader } from '../core/images/testImages';
+import { bigPngHeader } from '../core/projects/testing/tinyPng';
 
 type Harness = {
   client: ContractClient;

@@ -4,7 +4,7 @@
  * input's exact bytes.
  */
 import sharp from 'sharp';
-import type { RgbImage } from './load-image';
+import { DEFAULT_MAX_INPUT_PIXELS, type RgbImage } from './load-image';
 import { resizeLikePil } from './pil-resample';
 
 /** A box in input-image pixels, or a grayscale mask image (white = edit, black = keep). */
@@ -28,7 +28,7 @@ export async function regionCoverage(region: Region, width: number, height: numb
   }
   let data: Buffer;
   try {
-    data = await sharp(region.image, { limitInputPixels: 100_000_000 })
+    data = await sharp(region.image, { limitInputPixels: DEFAULT_MAX_INPUT_PIXELS })
       .autoOrient()
       .flatten({ background: { r: 0, g: 0, b: 0 } })
       .greyscale()
