@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { correctDrift, estimateAlignment, shouldCorrect } from './alignment';
 import { phaseCorrelate } from './phase-correlation';
 import { luminance } from './pyramid';
@@ -27,33 +27,41 @@ const cases: Similarity[] = [
 
 describe('phase correlation', () => {
   it('finds an integer and a sub-pixel shift', () => {
-    const a = luminance(input);
-    const b = luminance(scene.render({ scale: 1, tx: 5, ty: -3 }));
+    const small = new SyntheticScene(320, 256, 7);
+    const a = luminance(small.render());
+    const b = luminance(small.render({ scale: 1, tx: 5, ty: -3 }));
     const s = phaseCorrelate(a, b);
     expect(s.dx).toBeCloseTo(5, 0);
     expect(s.dy).toBeCloseTo(-3, 0);
-    const c = phaseCorrelate(a, luminance(scene.render({ scale: 1, tx: 2.5, ty: 1.25 })));
-    expect(Math.abs(c.dx - 2.5)).toBeLessThan(0.35);
-    expect(Math.abs(c.dy - 1.25)).toBeLessThan(0.35);
+    const c = phaseCorrelate(a, luminance(small.render({ scale: 1, tx: 2.5, ty: 1.25 })));
+    expect(Math.abs(c.dx - 2.5)).toBeLessThan(0.25);
+    expect(Math.abs(c.dy - 1.25)).toBeLessThan(0.25);
   });
 });
 
 describe('estimateAlignment', () => {
+  const worst = { with: 0, without: 0 };
+  afterAll(() => {
+    console.log(
+      `alignment: max corner error ${worst.without.toFixed(4)} px without an edit, ${worst.with.toFixed(4)} px with`,
+    );
+  });
   for (const withEdit of [false, true]) {
-    it(`recovers shifts in ±8 px and zooms in ±2 % to < 0.5 px ${withEdit ? 'with' : 'without'} an edited patch`, () => {
-      let worst = 0;
-      for (const truth of cases) {
+    for (const truth of cases) {
+      const label = `zoom ${((truth.scale - 1) * 100).toFixed(1)} %, shift (${truth.tx}, ${truth.ty})`;
+      it(`recovers ${label} to < 0.5 px ${withEdit ? 'with' : 'without'} an edited patch`, () => {
         const output = scene.render(truth, withEdit ? { rect: patch, kind: 'recolour' } : undefined);
         const e = estimateAlignment(input, output);
         const err = transformDistance(e, truth, W, H);
-        worst = Math.max(worst, err);
+        const key = withEdit ? 'with' : 'without';
+        worst[key] = Math.max(worst[key], err);
         expect(err, JSON.stringify({ truth, e })).toBeLessThan(0.5);
         expect(e.confidence).toBeGreaterThan(0.3);
         expect(shouldCorrect(e)).toBe(true);
+        // The edited patch (~15 % of the pixels) is seen as outliers.
         if (withEdit) expect(e.inlierFraction).toBeLessThan(0.92);
-      }
-      console.log(`alignment ${withEdit ? 'with' : 'without'} edit: max corner error ${worst.toFixed(4)} px`);
-    });
+      });
+    }
   }
 
   it('reports no drift and leaves an aligned output alone', () => {

@@ -82,5 +82,18 @@ export function fft2d(
   if (re.length !== width * height || im.length !== width * height)
     throw new Error('FFT buffer size mismatch');
   for (let y = 0; y < height; y++) fft1(re, im, width, y * width, 1, inverse);
-  for (let x = 0; x < width; x++) fft1(re, im, height, x, width, inverse);
+  // Columns are gathered into contiguous buffers: strided butterflies over a large array miss the cache.
+  const cr = new Float64Array(height);
+  const ci = new Float64Array(height);
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) {
+      cr[y] = re[y * width + x]!;
+      ci[y] = im[y * width + x]!;
+    }
+    fft1(cr, ci, height, 0, 1, inverse);
+    for (let y = 0; y < height; y++) {
+      re[y * width + x] = cr[y]!;
+      im[y * width + x] = ci[y]!;
+    }
+  }
 }
