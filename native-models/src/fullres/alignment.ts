@@ -13,7 +13,8 @@ import type { RgbImage } from '../pipeline/load-image';
 import { phaseCorrelate } from './phase-correlation';
 import { luminance, pyramid } from './pyramid';
 import type { GreyImage } from './pyramid';
-import { IDENTITY, maxDisplacement, warpBySimilarity } from './similarity';
+import { IDENTITY, maxDisplacement, validRect, warpBySimilarity } from './similarity';
+import type { Rect } from './working-map';
 import type { Similarity } from './similarity';
 
 export type AlignmentEstimate = Similarity &
@@ -274,14 +275,23 @@ export function shouldCorrect(e: AlignmentEstimate, options: CorrectionOptions =
 
 /**
  * Estimates the drift and, when `shouldCorrect`, resamples the output so its unchanged content lies where
- * it lay in the input. Returns the image to diff and paste back, with the estimate for the recipe.
+ * it lay in the input. Returns the image to diff and paste back, the estimate for the recipe, and the
+ * rectangle where the corrected image holds the model's content (pass it to `changedAreaMask` as `within`:
+ * beyond it, a zoom-in or shift left no data and the source must be kept).
  */
 export function correctDrift(
   input: RgbImage,
   output: RgbImage,
   options: CorrectionOptions = {},
-): { image: RgbImage; estimate: AlignmentEstimate; corrected: boolean } {
+): { image: RgbImage; estimate: AlignmentEstimate; corrected: boolean; valid: Rect } {
   const estimate = estimateAlignment(input, output, options);
   const corrected = shouldCorrect(estimate, options);
-  return { image: corrected ? warpBySimilarity(output, estimate) : output, estimate, corrected };
+  return {
+    image: corrected ? warpBySimilarity(output, estimate) : output,
+    estimate,
+    corrected,
+    valid: corrected
+      ? validRect(estimate, input.width, input.height)
+      : { x: 0, y: 0, width: input.width, height: input.height },
+  };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { correctDrift } from './alignment';
 import { changedAreaMask, maskBounds, regionMask } from './changed-mask';
 import type { Mask } from './changed-mask';
 import { prng, SyntheticScene } from './synthetic-scene';
@@ -67,6 +68,23 @@ describe('changedAreaMask', () => {
       expect(s.iou).toBeGreaterThan(0.75);
     });
   }
+
+  it('after a zoom-in is corrected, finds the edit and not the border the zoom left without data', () => {
+    const edit: SceneEdit = { kind: 'recolour', rect: { x: 280, y: 60, width: 150, height: 110 } };
+    const output = noisy(scene.render({ scale: 1.02, tx: -4, ty: 5 }, edit));
+    const fixed = correctDrift(input, output);
+    expect(fixed.corrected).toBe(true);
+    const mask = changedAreaMask(input, fixed.image, { within: fixed.valid });
+    // Where the edit sits in input coordinates after undoing the drift: roughly where it was drawn.
+    const b = maskBounds(mask)!;
+    expect(b.x).toBeGreaterThan(250);
+    expect(b.y).toBeGreaterThan(30);
+    expect(b.x + b.width).toBeLessThan(470);
+    expect(b.y + b.height).toBeLessThan(210);
+    // Without alignment the whole textured image differs.
+    const unaligned = maskBounds(changedAreaMask(input, output))!;
+    expect(unaligned.width * unaligned.height).toBeGreaterThan(0.8 * W * H);
+  });
 
   it('finds nothing when only noise changed', () => {
     const mask = changedAreaMask(input, noisy(input));

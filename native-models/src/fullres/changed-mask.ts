@@ -23,6 +23,8 @@ export type ChangedAreaOptions = Readonly<{
   dilate?: number;
   /** Width of the soft edge (working px), measured inward from the mask's edge. */
   feather?: number;
+  /** Only differences inside this rectangle count (e.g. `correctDrift`'s `valid`); default: everywhere. */
+  within?: Rect | null;
 }>;
 
 export const CHANGED_AREA_DEFAULTS: Required<ChangedAreaOptions> = {
@@ -31,33 +33,36 @@ export const CHANGED_AREA_DEFAULTS: Required<ChangedAreaOptions> = {
   close: 6,
   dilate: 8,
   feather: 6,
+  within: null,
 };
 
-/** Max-over-channels absolute difference of the two images after a 3×3 box average. */
+/** Max-over-channels absolute difference of the two images after a 3×3 box average (separable). */
 export function differenceMap(a: RgbImage, b: RgbImage): Float32Array {
   if (a.width !== b.width || a.height !== b.height) throw new Error('difference needs equal sizes');
   const { width: w, height: h } = a;
-  const diff = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let best = 0;
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        let n = 0;
-        for (let dy = -1; dy <= 1; dy++) {
-          const yy = y + dy;
-          if (yy < 0 || yy >= h) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const xx = x + dx;
-            if (xx < 0 || xx >= w) continue;
-            const k = (yy * w + xx) * 3 + c;
-            s += a.rgb[k]! - b.rgb[k]!;
-            n++;
-          }
-        }
-        best = Math.max(best, Math.abs(s / n));
+  const n = w * h;
+  const diff = new Float32Array(n);
+  const plane = new Float32Array(n);
+  const rows = new Float32Array(n);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < n; i++) plane[i] = a.rgb[i * 3 + c]! - b.rgb[i * 3 + c]!;
+    for (let y = 0; y < h; y++) {
+      const r = y * w;
+      for (let x = 0; x < w; x++) {
+        const l = x > 0 ? plane[r + x - 1]! : 0;
+        const m = plane[r + x]!;
+        const rr = x < w - 1 ? plane[r + x + 1]! : 0;
+        rows[r + x] = (l + m + rr) / (x > 0 && x < w - 1 ? 3 : 2);
       }
-      diff[y * w + x] = best;
+    }
+    for (let y = 0; y < h; y++) {
+      const up = y > 0 ? -w : 0;
+      const down = y < h - 1 ? w : 0;
+      const count = (up ? 1 : 0) + (down ? 1 : 0) + 1;
+      for (let x = 0, i = y * w; x < w; x++, i++) {
+        const v = Math.abs((rows[i]! + (up ? rows[i + up]! : 0) + (down ? rows[i + down]! : 0)) / count);
+        if (v > diff[i]!) diff[i] = v;
+      }
     }
   }
   return diff;
@@ -103,7 +108,11 @@ export function changedAreaMask(input: RgbImage, aligned: RgbImage, options: Cha
   const o = { ...CHANGED_AREA_DEFAULTS, ...options };
   const diff = differenceMap(input, aligned);
   const data = new Uint8Array(diff.length);
-  for (let i = 0; i < diff.length; i++) data[i] = diff[i]! >= o.threshold ? 1 : 0;
+  const w = input.width;
+  const r = o.within ?? { x: 0, y: 0, width: w, height: input.height };
+  for (let y = Math.max(0, r.y); y < Math.min(input.height, r.y + r.height); y++)
+    for (let x = Math.max(0, r.x); x < Math.min(w, r.x + r.width); x++)
+      data[y * w + x] = diff[y * w + x]! >= o.threshold ? 1 : 0;
   let m: BinaryMask = { width: input.width, height: input.height, data };
   m = open(m, o.open);
   m = close(m, o.close);

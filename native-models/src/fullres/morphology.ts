@@ -16,24 +16,27 @@ const FAR = 1e9;
  */
 export function distanceTo(mask: BinaryMask, target: 0 | 1, borderIs: 0 | 1 | null = null): Float32Array {
   const { width: w, height: h, data } = mask;
-  const d = new Float32Array(w * h);
-  for (let i = 0; i < d.length; i++) d[i] = data[i] === target ? 0 : FAR;
-  const edge = borderIs === target ? 0 : FAR;
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= w || y >= h ? edge : d[y * w + x]!);
-  const D = Math.SQRT2;
+  // A one-pixel frame holding what lies beyond the border keeps the inner loops free of bounds checks.
+  const pw = w + 2;
+  const d = new Float32Array(pw * (h + 2)).fill(borderIs === target ? 0 : FAR);
   for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (d[i] === 0) continue;
-      d[i] = Math.min(d[i]!, at(x - 1, y) + 1, at(x, y - 1) + 1, at(x - 1, y - 1) + D, at(x + 1, y - 1) + D);
+    for (let x = 0; x < w; x++) d[(y + 1) * pw + x + 1] = data[y * w + x] === target ? 0 : FAR;
+  const D = Math.SQRT2;
+  for (let y = 1; y <= h; y++)
+    for (let i = y * pw + 1, end = i + w; i < end; i++) {
+      const v = d[i]!;
+      if (v === 0) continue;
+      d[i] = Math.min(v, d[i - 1]! + 1, d[i - pw]! + 1, d[i - pw - 1]! + D, d[i - pw + 1]! + D);
     }
-  for (let y = h - 1; y >= 0; y--)
-    for (let x = w - 1; x >= 0; x--) {
-      const i = y * w + x;
-      if (d[i] === 0) continue;
-      d[i] = Math.min(d[i]!, at(x + 1, y) + 1, at(x, y + 1) + 1, at(x + 1, y + 1) + D, at(x - 1, y + 1) + D);
+  for (let y = h; y >= 1; y--)
+    for (let i = y * pw + w, end = y * pw; i > end; i--) {
+      const v = d[i]!;
+      if (v === 0) continue;
+      d[i] = Math.min(v, d[i + 1]! + 1, d[i + pw]! + 1, d[i + pw + 1]! + D, d[i + pw - 1]! + D);
     }
-  return d;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) out.set(d.subarray((y + 1) * pw + 1, (y + 1) * pw + 1 + w), y * w);
+  return out;
 }
 
 export function dilate(mask: BinaryMask, radius: number): BinaryMask {

@@ -81,20 +81,41 @@ export function resampleRegion(
   }
   const rw = region.width * ch;
   const horiz = new Float32Array((rowHi - rowLo + 1) * rw);
+  // Each source row is copied into a float buffer first: one monomorphic array type in the hot loop
+  // (the source may be bytes or floats), which V8 compiles several times faster.
+  const line = new Float32Array(src.width * ch);
   const data = src.data;
+  const { count, first, weights } = tx;
   for (let sy = rowLo; sy <= rowHi; sy++) {
     const base = sy * src.width * ch;
+    for (let i = 0; i < line.length; i++) line[i] = data[base + i]!;
     const out = (sy - rowLo) * rw;
     for (let x = 0; x < region.width; x++) {
-      const f = tx.first[x]!;
-      const wBase = x * tx.count;
-      for (let c = 0; c < ch; c++) {
-        let s = 0;
-        for (let k = 0; k < tx.count; k++) {
-          const wt = tx.weights[wBase + k]!;
-          if (wt !== 0) s += wt * data[base + (f + k) * ch + c]!;
+      const wBase = x * count;
+      const p0 = first[x]! * ch;
+      if (ch === 3) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let k = 0, p = p0; k < count; k++, p += 3) {
+          const wt = weights[wBase + k]!;
+          if (wt === 0) continue;
+          r += wt * line[p]!;
+          g += wt * line[p + 1]!;
+          b += wt * line[p + 2]!;
         }
-        horiz[out + x * ch + c] = s;
+        horiz[out + x * 3] = r;
+        horiz[out + x * 3 + 1] = g;
+        horiz[out + x * 3 + 2] = b;
+      } else {
+        for (let c = 0; c < ch; c++) {
+          let v = 0;
+          for (let k = 0; k < count; k++) {
+            const wt = weights[wBase + k]!;
+            if (wt !== 0) v += wt * line[p0 + k * ch + c]!;
+          }
+          horiz[out + x * ch + c] = v;
+        }
       }
     }
   }

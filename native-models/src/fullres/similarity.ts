@@ -6,6 +6,7 @@
  * Undoing the drift resamples the output at `T(p)` for every input pixel `p`.
  */
 import type { RgbImage } from '../pipeline/load-image';
+import type { Rect } from './working-map';
 
 export type Similarity = Readonly<{ scale: number; tx: number; ty: number }>;
 
@@ -53,6 +54,26 @@ export function transformDistance(a: Similarity, b: Similarity, width: number, h
     worst = Math.max(worst, Math.hypot(p.x - q.x, p.y - q.y));
   }
   return worst;
+}
+
+/**
+ * The input pixels whose drifted position lies inside the output, so that `warpBySimilarity` has real data
+ * for them: shrunk by `margin` (the interpolation's reach) and rounded inward. Outside it, a corrected
+ * output only repeats its edge; those pixels are not the model's content and should not count as changed.
+ */
+export function validRect(t: Similarity, width: number, height: number, margin = 2): Rect {
+  const range = (n: number, shift: number) => {
+    const c = (n - 1) / 2;
+    // Solve c + s·(p − c) + shift ∈ [margin, n − 1 − margin] for p.
+    const a = c + (margin - c - shift) / t.scale;
+    const b = c + (n - 1 - margin - c - shift) / t.scale;
+    const lo = Math.max(0, Math.ceil(Math.min(a, b)));
+    const hi = Math.min(n - 1, Math.floor(Math.max(a, b)));
+    return [lo, Math.max(lo - 1, hi)] as const;
+  };
+  const [x0, x1] = range(width, t.tx);
+  const [y0, y1] = range(height, t.ty);
+  return { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
 /** Catmull-Rom weights for fractional offset `f` (taps at −1, 0, 1, 2): sharper than bilinear, no ringing to speak of. */
