@@ -13,7 +13,7 @@ import {
   transformDistance,
   workingMap,
 } from '../../native-models/src/fullres';
-import type { Similarity } from '../../native-models/src/fullres';
+import type { Mask, Similarity } from '../../native-models/src/fullres';
 import { prng, SyntheticScene } from '../../native-models/src/fullres/synthetic-scene';
 import type { RgbImage } from '../../native-models/src/pipeline/load-image';
 import type { BenchResult } from './run';
@@ -89,6 +89,20 @@ function untouchedRmse(
   return Math.sqrt(s / n);
 }
 
+/** IoU of the mask's non-zero pixels with a rectangle (pixel centres inside it). */
+function maskIoU(mask: Mask, r: { x: number; y: number; width: number; height: number }): number {
+  let inter = 0;
+  let union = 0;
+  for (let y = 0; y < mask.height; y++)
+    for (let x = 0; x < mask.width; x++) {
+      const m = mask.alpha[y * mask.width + x]! > 0;
+      const t = x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
+      if (m && t) inter++;
+      if (m || t) union++;
+    }
+  return union ? inter / union : 1;
+}
+
 export async function run(): Promise<BenchResult> {
   const src = source();
   const map = workingMap(SOURCE);
@@ -107,6 +121,16 @@ export async function run(): Promise<BenchResult> {
     const output = scene.render(truth, { rect: patch, kind: 'recolour' });
     const fixed = correctDrift(input, output);
     const e = fixed.estimate;
+    // The patch was drawn in output pixels; in input pixels it sits at T⁻¹(patch).
+    const cx = (W - 1) / 2;
+    const cy = (H - 1) / 2;
+    const back = (x: number, y: number) => ({
+      x: cx + (x - cx - truth.tx) / truth.scale,
+      y: cy + (y - cy - truth.ty) / truth.scale,
+    });
+    const p0 = back(patch.x, patch.y);
+    const p1 = back(patch.x + patch.width, patch.y + patch.height);
+    const truthRect = { x: p0.x, y: p0.y, width: p1.x - p0.x, height: p1.y - p0.y };
     return {
       truth,
       estimate: { scale: +e.scale.toFixed(5), tx: +e.tx.toFixed(3), ty: +e.ty.toFixed(3) },
@@ -115,6 +139,11 @@ export async function run(): Promise<BenchResult> {
       corrected: fixed.corrected,
       rmseBefore: +untouchedRmse(input, output, patch).toFixed(2),
       rmseAfter: +untouchedRmse(input, fixed.image, patch).toFixed(2),
+      maskIoUAligned: +maskIoU(
+        changedAreaMask(input, fixed.image, { within: fixed.valid }),
+        truthRect,
+      ).toFixed(3),
+      maskIoUUnaligned: +maskIoU(changedAreaMask(input, output), truthRect).toFixed(3),
     };
   });
 
@@ -190,10 +219,10 @@ export async function run(): Promise<BenchResult> {
     `paste-back at full resolution ${pad(String(median(pasteMs)), 10)}${median(cpu.paste)}  (${(changedPixels / 1e6).toFixed(2)} MP blended)`,
     `total (correct+mask+paste)    ${pad(String(figures.timingsMs.total), 10)}${figures.cpuMs.total}  (target < 1000)`,
     '',
-    `${pad('drift (zoom, tx, ty)', 26)}${pad('error px', 10)}${pad('conf', 7)}untouched RMSE before → after (levels of 255)`,
+    `${pad('drift (zoom, tx, ty)', 26)}${pad('error px', 10)}${pad('conf', 7)}${pad('mask IoU unaligned → aligned', 31)}untouched RMSE before → after (levels of 255)`,
     ...cases.map(
       (c) =>
-        `${pad(`${((c.truth.scale - 1) * 100).toFixed(1)} %, ${c.truth.tx}, ${c.truth.ty}`, 26)}${pad(String(c.errorPx), 10)}${pad(String(c.confidence), 7)}${c.rmseBefore} → ${c.rmseAfter}${c.corrected ? '' : ' (not corrected)'}`,
+        `${pad(`${((c.truth.scale - 1) * 100).toFixed(1)} %, ${c.truth.tx}, ${c.truth.ty}`, 26)}${pad(String(c.errorPx), 10)}${pad(String(c.confidence), 7)}${pad(`${c.maskIoUUnaligned} → ${c.maskIoUAligned}`, 31)}${c.rmseBefore} → ${c.rmseAfter}${c.corrected ? '' : ' (not corrected)'}`,
     ),
     `peak RSS ${figures.peakRssMiB} MiB; load average ${(figures.loadAverage1m ?? 0).toFixed(2)} on ${figures.cpus} CPUs`,
   ].join('\n');
