@@ -19,8 +19,16 @@ import type { Similarity } from './similarity';
 
 export type AlignmentEstimate = Similarity &
   Readonly<{
-    /** 0..1: inlier share times a texture factor; low where the image is flat or mostly edited. */
+    /**
+     * 0..1: the inlier share, reduced when the shift is poorly determined (`precision` above 0.05 px);
+     * low where the image is flat or mostly edited.
+     */
     confidence: number;
+    /**
+     * Standard error of the shift in working pixels, from the residual spread and the inliers' gradient
+     * energy (σ/√λmin of the normal matrix): how precisely the texture pins the estimate down.
+     */
+    precision: number;
     /** Mean Tukey weight over the compared pixels (the share the estimate considers unchanged). */
     inlierFraction: number;
     /** Largest displacement the transform causes anywhere in the image, in working pixels. */
@@ -155,7 +163,7 @@ function gaussNewtonStep(s: Samples, sigmaFloor: number) {
   const tr = h11 + h22;
   const det = h11 * h22 - h12 * h12;
   const lambdaMin = tr / 2 - Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
-  return { delta, sigma, wsum, texture: wsum > 0 ? lambdaMin / wsum : 0 };
+  return { delta, sigma, wsum, lambdaMin };
 }
 
 /** Solves a 3×3 system with light Levenberg damping; zeros when singular (flat image). */
@@ -216,7 +224,7 @@ export function estimateAlignment(
   let ty = shift.dy * 2 ** pcLevel;
 
   const samples = emptySamples(input.width * input.height);
-  let last = { sigma: 0, wsum: 0, texture: 0, n: 0 };
+  let last = { sigma: 0, wsum: 0, lambdaMin: 0, n: 0 };
   for (let level = Math.min(pcLevel, top); level >= 0; level--) {
     const a = pi[level]!;
     const b = po[level]!;
@@ -227,7 +235,7 @@ export function estimateAlignment(
     for (let it = 0; it < iterations; it++) {
       sample(a, b, grad, { scale, tx: tx / f, ty: ty / f }, step, samples);
       const g = gaussNewtonStep(samples, 1.5);
-      last = { sigma: g.sigma, wsum: g.wsum, texture: g.texture, n: samples.n };
+      last = { sigma: g.sigma, wsum: g.wsum, lambdaMin: g.lambdaMin, n: samples.n };
       const [ds, dtx, dty] = g.delta;
       scale += ds;
       tx += dtx * f;
@@ -247,12 +255,15 @@ export function estimateAlignment(
   const residualBefore = robustSigma(before);
   const drift = maxDisplacement(estimate, input.width, input.height);
   const inlierFraction = last.n > 0 ? last.wsum / last.n : 0;
-  // A gradient of ~4 levels/px on the inliers is texture enough to pin a shift to a small fraction of a pixel.
-  const textureFactor = Math.min(1, Math.sqrt(Math.max(0, last.texture)) / 4);
+  // Sampling every `step`-th pixel per axis sees 1/step² of the gradient energy the full image holds; the
+  // estimate is counted at what was sampled, which errs on the cautious side.
+  const precision = last.lambdaMin > 0 ? last.sigma / Math.sqrt(last.lambdaMin) : Infinity;
+  const precisionFactor = Math.min(1, 0.05 / precision);
   const plausible = drift <= maxDriftShare * Math.min(input.width, input.height) && Number.isFinite(drift);
   return {
     ...estimate,
-    confidence: plausible ? inlierFraction * textureFactor : 0,
+    confidence: plausible ? inlierFraction * precisionFactor : 0,
+    precision,
     inlierFraction,
     drift,
     residualBefore,
@@ -270,7 +281,7 @@ export type CorrectionOptions = AlignmentOptions &
 
 /** Whether an estimate is both trustworthy and large enough to correct. */
 export function shouldCorrect(e: AlignmentEstimate, options: CorrectionOptions = {}): boolean {
-  return e.confidence >= (options.minConfidence ?? 0.3) && e.drift >= (options.minDrift ?? 0.25);
+  return e.confidence >= (options.minConfidence ?? 0.5) && e.drift >= (options.minDrift ?? 0.25);
 }
 
 /**

@@ -96,5 +96,9 @@ describe('pasteBack', () => {
     const empty = pasteBack(source, edited, { ...mask, alpha: new Float32Array(mask.alpha.length) }, map);
     expect(Buffer.from(empty.image.rgb).equals(Buffer.from(source.rgb))).toBe(true);
     expect(empty.changedPixels).toBe(0);
+    const copy = { ...source, rgb: source.rgb.slice() };
+    const inPlace = pasteBack(copy, edited, mask, map, { inPlace: true });
+    expect(inPlace.image.rgb).toBe(copy.rgb);
+    expect(Buffer.from(copy.rgb).equals(Buffer.from(result.image.rgb))).toBe(true);
   });
 });

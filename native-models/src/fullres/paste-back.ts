@@ -16,6 +16,11 @@ import type { Rect, WorkingMap } from './working-map';
 export type PasteBackOptions = Readonly<{
   /** The image kernel (the mask always uses linear interpolation: monotone, no ringing past its edge). */
   kernel?: Kernel;
+  /**
+   * Write into `source.rgb` instead of a copy: no second full-resolution buffer (104 MB at 4961×7016),
+   * for callers that no longer need the parent's pixels once the result exists.
+   */
+  inPlace?: boolean;
 }>;
 
 export type PasteBackResult = Readonly<{
@@ -28,7 +33,7 @@ export type PasteBackResult = Readonly<{
 
 /**
  * Blends `edited` (working size, already aligned) into `source` (full resolution) where `mask` (working
- * size) is non-zero. Returns a new image; `source` is not modified.
+ * size) is non-zero. Returns a new image and leaves `source` unmodified, unless `inPlace`.
  */
 export function pasteBack(
   source: RgbImage,
@@ -43,7 +48,7 @@ export function pasteBack(
     throw new Error('the edited image does not have the working size');
   if (mask.width !== map.working.width || mask.height !== map.working.height)
     throw new Error('the mask does not have the working size');
-  const out = new Uint8Array(source.rgb);
+  const out = options.inPlace ? source.rgb : new Uint8Array(source.rgb);
   const bounds = maskBounds(mask);
   if (!bounds)
     return { image: { width: source.width, height: source.height, rgb: out }, rect: null, changedPixels: 0 };
