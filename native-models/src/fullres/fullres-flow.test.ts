@@ -15,7 +15,7 @@ import { workingMap, workingRectToSource } from './working-map';
 
 describe('full-resolution flow', () => {
   it('changes only the edit at source resolution, with untouched areas byte-identical', () => {
-    const source = new SyntheticScene(1800, 1250, 8).render();
+    const source = new SyntheticScene(1560, 1080, 8).render();
     const map = workingMap(source);
     const working = resizeLikePil(source, map.working.width, map.working.height, 'lanczos');
     // The "model": paints a disc, then drifts (zoom 1.5 %, shift) — T maps input points into its output.

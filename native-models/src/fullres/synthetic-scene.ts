@@ -107,11 +107,23 @@ export class SyntheticScene {
   ): void {
     const { width, height } = this;
     const [r, g, b] = rgb as [number, number, number];
-    for (let y = 0; y < height; y++) {
+    // A blob (no second term) is skipped where it is below 1e-4 of its amplitude (< 0.02 levels): most of
+    // the image, for the small ones.
+    const span = (a: Float64Array, n: number) => {
+      if (bx) return [0, n] as const;
+      let lo = 0;
+      let hi = n;
+      while (lo < n && Math.abs(a[lo]!) < 1e-4) lo++;
+      while (hi > lo && Math.abs(a[hi - 1]!) < 1e-4) hi--;
+      return [lo, hi] as const;
+    };
+    const [x0, x1] = span(ax, width);
+    const [y0, y1] = span(ay, height);
+    for (let y = y0; y < y1; y++) {
       const ay0 = ay[y]!;
       const by0 = by ? by[y]! : 0;
-      let k = y * width * 3;
-      for (let x = 0; x < width; x++, k += 3) {
+      let k = (y * width + x0) * 3;
+      for (let x = x0; x < x1; x++, k += 3) {
         const v = ax[x]! * ay0 + (bx ? bx[x]! * by0 : 0);
         acc[k] = acc[k]! + r * v;
         acc[k + 1] = acc[k + 1]! + g * v;
