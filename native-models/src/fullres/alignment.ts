@@ -33,7 +33,10 @@ export type AlignmentEstimate = Similarity &
     inlierFraction: number;
     /** Largest displacement the transform causes anywhere in the image, in working pixels. */
     drift: number;
-    /** Robust residual spread (1.4826·MAD, luma levels) before and after, on the full-size level. */
+    /**
+     * Robust residual spread (1.4826·MAD, luma levels) on the full-size level: before (identity), and after
+     * (at the last iteration, floored at the 1.5 levels the weighting never goes below).
+     */
     residualBefore: number;
     residualAfter: number;
   }>;
