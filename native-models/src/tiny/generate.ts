@@ -8,9 +8,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readTextEncoderConfig, textEncoderTensors } from '../convert/architecture/text-encoder';
-import { readTransformerConfig, transformerTensors } from '../convert/architecture/transformer';
-import { readVaeConfig, vaeTensors } from '../convert/architecture/vae';
+import { readTextEncoderConfig } from '../config/text-encoder';
+import { textEncoderTensors } from '../convert/architecture/text-encoder-tensors';
+import { readTransformerConfig } from '../config/transformer';
+import { transformerTensors } from '../convert/architecture/transformer-tensors';
+import { readVaeConfig } from '../config/vae';
+import { vaeTensors } from '../convert/architecture/vae-tensors';
 import type { ExpectedTensor } from '../convert/architecture/expected-tensor';
 import { DTYPE_BYTES, f32ToBytes } from '../safetensors/dtype';
 import { writeSafetensors } from '../safetensors/writer';

@@ -2,10 +2,10 @@
  * The pipeline-level files of a Qwen-Image-Edit checkpoint: `model_index.json` (which classes make up the
  * pipeline) and `scheduler/scheduler_config.json` (the flow-matching schedule the host implements).
  */
-import { ConfigError, ConfigReader } from './config-reader';
-import { TEXT_ENCODER_CLASS } from './text-encoder';
-import { TRANSFORMER_CLASS } from './transformer';
-import { VAE_CLASS } from './vae';
+import { ConfigError, ConfigReader } from '../../config/reader';
+import { TEXT_ENCODER_CLASS } from '../../config/text-encoder';
+import { TRANSFORMER_CLASS } from '../../config/transformer';
+import { VAE_CLASS } from '../../config/vae';
 
 export const SUPPORTED_PIPELINES = ['QwenImageEditPipeline', 'QwenImageEditPlusPipeline'] as const;
 

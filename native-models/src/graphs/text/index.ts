@@ -13,8 +13,6 @@ export { textGraphFeeds } from './feeds';
 export { mropePositionIds } from './position-ids';
 export type { MropeTokenIds } from './position-ids';
 export { textInvFreq, mropeChannelComponents } from './mrope';
-export { parseQwen25VLTextConfig } from './config';
-export type { Qwen25VLTextConfig } from './config';
 export {
   detectPrefixes,
   qwen25VLParameterShapes,

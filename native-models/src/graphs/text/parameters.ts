@@ -1,6 +1,6 @@
 import type { WeightSource } from '../../weights';
-import type { Qwen25VLVisionConfig } from '../vision/config';
-import type { Qwen25VLTextConfig } from './config';
+import type { VisionConfig } from '../../config/text-encoder';
+import type { TextConfig } from '../../config/text-encoder';
 
 /**
  * Checkpoint name prefixes of a Qwen2.5-VL text encoder. Current transformers saves `model.visual.*` and
@@ -24,7 +24,7 @@ export function detectPrefixes(src: WeightSource, part: 'visual' | 'language'): 
 }
 
 /** Every vision-tower tensor with its shape (names relative to the visual prefix). */
-export function visionParameterShapes(v: Qwen25VLVisionConfig): Array<[string, number[]]> {
+export function visionParameterShapes(v: VisionConfig): Array<[string, number[]]> {
   const h = v.hiddenSize;
   const out: Array<[string, number[]]> = [
     ['patch_embed.proj.weight', [h, v.inChannels, v.temporalPatchSize, v.patchSize, v.patchSize]],
@@ -58,7 +58,7 @@ export function visionParameterShapes(v: Qwen25VLVisionConfig): Array<[string, n
 }
 
 /** Every language-model tensor with its shape (names relative to the language prefix; no lm_head). */
-export function languageParameterShapes(t: Qwen25VLTextConfig): Array<[string, number[]]> {
+export function languageParameterShapes(t: TextConfig): Array<[string, number[]]> {
   const h = t.hiddenSize;
   const q = t.numHeads * t.headDim;
   const kv = t.numKvHeads * t.headDim;
@@ -86,8 +86,8 @@ export function languageParameterShapes(t: Qwen25VLTextConfig): Array<[string, n
 
 /** The whole text-encoder checkpoint (vision, language model, lm_head) with full names. */
 export function qwen25VLParameterShapes(
-  text: Qwen25VLTextConfig,
-  vision: Qwen25VLVisionConfig,
+  text: TextConfig,
+  vision: VisionConfig,
   prefixes: Qwen25VLPrefixes = CURRENT_PREFIXES,
 ): Array<[string, number[]]> {
   return [

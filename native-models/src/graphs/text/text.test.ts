@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Precision } from '../../onnx';
-import { parseQwen25VLTextConfig } from './config';
+import { readTextEncoderConfig } from '../../config/text-encoder';
 import { textGraphFeeds } from './feeds';
 import { TEXT_IO, buildTextGraph } from './graph';
 import { mropeChannelComponents } from './mrope';
@@ -46,10 +46,10 @@ describe('Qwen2.5-VL text encoder names and config', () => {
 
   it('rejects unsupported values with the field named', () => {
     const bad = (patch: object) => () =>
-      parseQwen25VLTextConfig({ ...TINY_TEXT_ENCODER_CONFIG_JSON, ...patch });
+      readTextEncoderConfig({ ...TINY_TEXT_ENCODER_CONFIG_JSON, ...patch });
     expect(bad({ rope_scaling: { type: 'mrope', mrope_section: [2, 3, 4] } })).toThrow(/mrope_section/);
     expect(bad({ hidden_act: 'gelu' })).toThrow(/hidden_act/);
-    expect(bad({ num_key_value_heads: 3 })).toThrow(/kv heads/);
+    expect(bad({ num_key_value_heads: 3 })).toThrow(/num_key_value_heads/);
   });
 
   it('maps rotary channels to [t | h | w | t | h | w] sections', () => {
@@ -307,7 +307,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
 
 describe('text graph at the 7B head geometry (head_dim 128, mrope_section [16, 24, 24], θ = 1e6)', () => {
   it('one GQA layer matches the reference at large position ids', async () => {
-    const cfg = parseQwen25VLTextConfig({
+    const cfg = readTextEncoderConfig({
       ...TINY_TEXT_ENCODER_CONFIG_JSON,
       hidden_size: 256,
       num_attention_heads: 2,
@@ -316,6 +316,7 @@ describe('text graph at the 7B head geometry (head_dim 128, mrope_section [16, 2
       intermediate_size: 96,
       vocab_size: 300,
       rope_scaling: { type: 'mrope', mrope_section: [16, 24, 24] },
+      vision_config: { ...TINY_TEXT_ENCODER_CONFIG_JSON.vision_config, out_hidden_size: 256 },
     });
     const w = randomQwen25VLWeights(cfg, TINY_VISION_CONFIG, 31);
     const saved = await buildTextGraph(cfg, w.source, { precision: 'fp32' }, join(dir, 'geom'));

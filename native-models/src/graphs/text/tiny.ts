@@ -1,9 +1,7 @@
 import { memoryWeightSource } from '../../weights';
 import type { WeightSource } from '../../weights';
-import type { Qwen25VLVisionConfig } from '../vision/config';
-import { parseQwen25VLVisionConfig } from '../vision/config';
-import type { Qwen25VLTextConfig } from './config';
-import { parseQwen25VLTextConfig } from './config';
+import type { TextConfig, TextEncoderConfig, VisionConfig } from '../../config/text-encoder';
+import { readTextEncoderConfig } from '../../config/text-encoder';
 import type { Qwen25VLPrefixes } from './parameters';
 import { CURRENT_PREFIXES, qwen25VLParameterShapes } from './parameters';
 import { randomArray, seededRandom } from './seeded';
@@ -44,10 +42,8 @@ export const TINY_TEXT_ENCODER_CONFIG_JSON = {
   },
 } as const;
 
-export const TINY_TEXT_CONFIG: Qwen25VLTextConfig = parseQwen25VLTextConfig(TINY_TEXT_ENCODER_CONFIG_JSON);
-export const TINY_VISION_CONFIG: Qwen25VLVisionConfig = parseQwen25VLVisionConfig(
-  TINY_TEXT_ENCODER_CONFIG_JSON,
-);
+export const TINY_TEXT_CONFIG: TextEncoderConfig = readTextEncoderConfig(TINY_TEXT_ENCODER_CONFIG_JSON);
+export const TINY_VISION_CONFIG: VisionConfig = TINY_TEXT_CONFIG.vision;
 
 export type RandomWeights = {
   source: WeightSource;
@@ -59,8 +55,8 @@ export type RandomWeights = {
  * activations stay O(1).
  */
 export function randomQwen25VLWeights(
-  text: Qwen25VLTextConfig,
-  vision: Qwen25VLVisionConfig,
+  text: TextConfig,
+  vision: VisionConfig,
   seed: number,
   prefixes: Qwen25VLPrefixes = CURRENT_PREFIXES,
 ): RandomWeights {

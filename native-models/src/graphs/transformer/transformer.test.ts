@@ -7,7 +7,7 @@ import { GraphBuilder, encodeFloats, rmsNorm, silu } from '../../onnx';
 import { openSafetensors, writeSafetensors } from '../../safetensors';
 import type { Precision } from '../../onnx';
 import { memoryWeightSource } from '../../weights';
-import { readTransformerConfig } from '../../convert/architecture/transformer';
+import { readTransformerConfig } from '../../config/transformer';
 import { applyRope, jointAttention } from './attention';
 import { modulate, modulationParams } from './block';
 import type { JointInputs, KeyMask, TransformerContext } from './context';

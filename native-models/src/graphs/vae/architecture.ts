@@ -1,4 +1,4 @@
-import type { VaeConfig } from './config';
+import type { VaeConfig } from '../../config/vae';
 
 /**
  * The single-frame VAE as a flat list of layers, each naming its checkpoint prefix, in execution order —

@@ -3,8 +3,8 @@ import type { Precision, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { VaeLayer } from './architecture';
 import { vaeDecoderLayers, vaeEncoderLayers } from './architecture';
-import type { VaeConfig } from './config';
-import { vaeScaleFactor } from './config';
+import type { VaeConfig } from '../../config/vae';
+import { vaeScaleFactor } from '../../config/vae';
 
 export type VaeGraphOptions = Readonly<{
   /**

@@ -12,7 +12,5 @@
  */
 export { buildVaeEncoderGraph, buildVaeDecoderGraph } from './graph';
 export type { VaeGraphOptions } from './graph';
-export { parseVaeConfig, vaeScaleFactor } from './config';
-export type { VaeConfig } from './config';
 export { vaeEncoderLayers, vaeDecoderLayers, vaeParameterShapes } from './architecture';
 export type { VaeLayer } from './architecture';

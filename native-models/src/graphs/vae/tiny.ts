@@ -2,8 +2,8 @@ import { memoryWeightSource } from '../../weights';
 import type { WeightSource } from '../../weights';
 import { randomArray, seededRandom } from '../text/seeded';
 import { vaeParameterShapes } from './architecture';
-import type { VaeConfig } from './config';
-import { parseVaeConfig } from './config';
+import type { VaeConfig } from '../../config/vae';
+import { readVaeConfig } from '../../config/vae';
 
 /** The tiny VAE config of spec/checkpoint-names.md (base_dim 16, z_dim 16), as `vae/config.json` would hold it. */
 export const TINY_VAE_CONFIG_JSON = {
@@ -17,7 +17,7 @@ export const TINY_VAE_CONFIG_JSON = {
   dropout: 0.0,
 } as const;
 
-export const TINY_VAE_CONFIG: VaeConfig = parseVaeConfig(TINY_VAE_CONFIG_JSON);
+export const TINY_VAE_CONFIG: VaeConfig = readVaeConfig(TINY_VAE_CONFIG_JSON);
 
 export type RandomWeights = {
   source: WeightSource;

@@ -9,8 +9,8 @@ import {
   rotateHalfRope,
   silu,
 } from '../text/reference-ops';
-import type { Qwen25VLVisionConfig } from './config';
-import { patchDim } from './config';
+import type { VisionConfig } from '../../config/text-encoder';
+import { patchDim } from '../../config/text-encoder';
 import type { GridThw } from './layout';
 import { visionLayout } from './layout';
 
@@ -30,7 +30,7 @@ function segmentOf(cu: readonly number[], i: number): number {
 export function visionBlockReference(
   x: Float32Array,
   n: number,
-  config: Qwen25VLVisionConfig,
+  config: VisionConfig,
   weights: WeightMap,
   prefix: string,
   cos: Float32Array,
@@ -64,7 +64,7 @@ export function visionBlockReference(
 export function visionReference(
   pixelValues: Float32Array,
   grids: readonly GridThw[],
-  config: Qwen25VLVisionConfig,
+  config: VisionConfig,
   weights: WeightMap,
   prefix: string,
 ): Float32Array {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../text/reference-ops';
 import { randomArray, seededRandom } from '../text/seeded';
 import { TINY_VISION_CONFIG, randomQwen25VLWeights, TINY_TEXT_CONFIG } from '../text/tiny';
-import { patchDim } from './config';
+import { patchDim } from '../../config/text-encoder';
 import { VISION_IO, buildVisionGraph } from './graph';
 import type { GridThw } from './layout';
 import { visionLayout, visionWindowLayout } from './layout';
