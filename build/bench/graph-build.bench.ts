@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTransformerGraph } from '../../native-models/src/graphs/transformer';
-import { randomTransformerWeights } from '../../native-models/src/graphs/transformer/reference';
+import { randomTransformerWeights } from '../../native-models/src/graphs/testing/transformer-reference';
 import { quantizeBlockwise, transposeBytes } from '../../native-models/src/onnx';
 import type { Precision } from '../../native-models/src/onnx';
 import { readTransformerConfig } from '../../native-models/src/config/transformer';

@@ -9,7 +9,11 @@ import { component } from './component';
 import { COMPONENTS } from './components';
 import { convertCheckpoint } from './convert';
 import { progressLine } from './progress';
-import { removeScratchCheckpoints, scratchCheckpoint, symlinkedCheckpoint } from './test-checkpoint';
+import {
+  removeScratchCheckpoints,
+  scratchCheckpoint,
+  symlinkedCheckpoint,
+} from '../tiny/testing/checkpoint-copy';
 import { validateCheckpoint } from './validate';
 
 let out: string;

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as tiny from '../../tiny/configs';
 import { readModelIndex, readSchedulerConfig } from './pipeline';
-import { canonicalTextEncoderName, textEncoderTensors } from './text-encoder-tensors';
+import { canonicalTextEncoderName, textEncoderTensors } from '../../config/text-encoder-tensors';
 import { readTextEncoderConfig } from '../../config/text-encoder';
 import { readTransformerConfig } from '../../config/transformer';
-import { transformerTensors } from './transformer-tensors';
+import { transformerTensors } from '../../config/transformer-tensors';
 import { readVaeConfig } from '../../config/vae';
-import { vaeTensors } from './vae-tensors';
+import { vaeTensors } from '../../config/vae-tensors';
 
 /** The upstream state-dict listings of shared/spec/checkpoint-names.md (tiny configs), as name → shape. */
 function listing(file: string): Array<[string, number[]]> {

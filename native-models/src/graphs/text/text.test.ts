@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOnce } from '../../onnx/testing/runOnce';
 import type { Precision } from '../../onnx';
 import { readTextEncoderConfig } from '../../config/text-encoder';
 import { textGraphFeeds } from './feeds';
@@ -10,15 +10,15 @@ import { TEXT_IO, buildTextGraph } from './graph';
 import { mropeChannelComponents } from './mrope';
 import { qwen25VLParameterShapes } from './parameters';
 import { mropePositionIds } from './position-ids';
-import { textReference } from './reference';
-import { maxAbsDiff } from './reference-ops';
-import { randomArray, seededRandom } from './seeded';
+import { textReference } from '../testing/text-reference';
+import { maxAbsDiff } from '../../testing/compare';
+import { randomArray, seededRandom } from '../../testing/seeded';
 import {
   TINY_TEXT_CONFIG,
   TINY_TEXT_ENCODER_CONFIG_JSON,
   TINY_VISION_CONFIG,
   randomQwen25VLWeights,
-} from './tiny';
+} from '../testing/tiny-text-encoder';
 
 let dir: string;
 beforeAll(async () => {
@@ -124,20 +124,9 @@ describe('text graph on ORT CPU (tiny config)', () => {
 
   async function runGraph(modelPath: string, imageEmbeds = image): Promise<Float32Array> {
     const feeds = textGraphFeeds(rows, grids, imageEmbeds, TINY_TEXT_CONFIG, 2, mask);
-    const session = await ort.InferenceSession.create(modelPath, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-    });
-    try {
-      const tensors = Object.fromEntries(
-        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
-      );
-      const t = (await session.run(tensors))[TEXT_IO.lastHiddenState]!;
-      expect(t.dims).toEqual([2, 13, h]);
-      return t.data as Float32Array;
-    } finally {
-      await session.release();
-    }
+    const t = (await runOnce(modelPath, feeds))[TEXT_IO.lastHiddenState]!;
+    expect(t.dims).toEqual([2, 13, h]);
+    return t.data as Float32Array;
   }
 
   /** Compares the rows the model is defined on (padding rows' outputs are unused by the pipeline). */
@@ -223,9 +212,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
     expect(saved.payloadBytes).toBeLessThan(fp32.payloadBytes * 0.6);
     // Type inference runs before kernel assignment: a well-typed bf16 graph fails only at the CPU EP's missing
     // bf16 MatMul (it runs on CUDA).
-    await expect(ort.InferenceSession.create(saved.modelPath)).rejects.toThrow(
-      /Could not find an implementation for MatMul/,
-    );
+    await expect(runOnce(saved.modelPath, {})).rejects.toThrow(/Could not find an implementation for MatMul/);
     // int4 weights with bf16 activations (the GPU variant) resolve the same way up to MatMulNBits' kernel.
     const q = await buildTextGraph(
       TINY_TEXT_CONFIG,
@@ -233,7 +220,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
       { precision: 'int4', compute: 'bfloat16', blockSize: 64 },
       join(dir, 'int4-bf16'),
     );
-    await expect(ort.InferenceSession.create(q.modelPath)).rejects.toThrow(/implementation for MatMulNBits/);
+    await expect(runOnce(q.modelPath, {})).rejects.toThrow(/implementation for MatMulNBits/);
   });
 
   it('a left-padded row gives the same hidden states as the unpadded row run alone', async () => {
@@ -243,16 +230,8 @@ describe('text graph on ORT CPU (tiny config)', () => {
       { precision: 'fp32' },
       join(dir, 'leftpad'),
     );
-    const session = await ort.InferenceSession.create(saved.modelPath, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-    });
-    const runFeeds = async (feeds: ReturnType<typeof textGraphFeeds>) => {
-      const tensors = Object.fromEntries(
-        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
-      );
-      return (await session.run(tensors))[TEXT_IO.lastHiddenState]!.data as Float32Array;
-    };
+    const runFeeds = async (feeds: ReturnType<typeof textGraphFeeds>) =>
+      (await runOnce(saved.modelPath, feeds))[TEXT_IO.lastHiddenState]!.data as Float32Array;
     const row = [5, VS, IMG, IMG, VE, 60, 61];
     const img = randomArray(2 * h, seededRandom(17));
     const alone = await runFeeds(textGraphFeeds([row], [[1, 2, 4]], img, TINY_TEXT_CONFIG, 2));
@@ -269,7 +248,6 @@ describe('text graph on ORT CPU (tiny config)', () => {
         [[0, 0, 0, 1, 1, 1, 1, 1, 1, 1], Array(10).fill(1)],
       ),
     );
-    await session.release();
     expect(padded.every(Number.isFinite)).toBe(true);
     expect(maxAbsDiff(padded.subarray(3 * h, 10 * h), alone)).toBeLessThan(1e-5);
   });
@@ -283,15 +261,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
     );
     const tokens = [[11, 12, 13, 14, 15]];
     const feeds = textGraphFeeds(tokens, [], new Float32Array(0), TINY_TEXT_CONFIG, 2);
-    const session = await ort.InferenceSession.create(saved.modelPath, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-    });
-    const tensors = Object.fromEntries(
-      Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
-    );
-    const out = (await session.run(tensors))[TEXT_IO.lastHiddenState]!;
-    await session.release();
+    const out = (await runOnce(saved.modelPath, feeds))[TEXT_IO.lastHiddenState]!;
     const ref = textReference(
       tokens,
       [[1, 1, 1, 1, 1]],
@@ -327,15 +297,7 @@ describe('text graph at the 7B head geometry (head_dim 128, mrope_section [16, 2
     const feeds = textGraphFeeds(tokens, grids, image, cfg, 2);
     const pos = feeds[TEXT_IO.positionIds]!.data as BigInt64Array;
     for (let i = 0; i < pos.length; i++) pos[i] = pos[i]! + 1300n;
-    const session = await ort.InferenceSession.create(saved.modelPath, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-    });
-    const tensors = Object.fromEntries(
-      Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
-    );
-    const out = (await session.run(tensors))[TEXT_IO.lastHiddenState]!;
-    await session.release();
+    const out = (await runOnce(saved.modelPath, feeds))[TEXT_IO.lastHiddenState]!;
     const ref = textReference(
       tokens,
       [tokens[0]!.map(() => 1)],

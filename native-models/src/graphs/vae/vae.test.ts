@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff } from '../text/reference-ops';
-import { randomArray, seededRandom } from '../text/seeded';
+import { runOnce } from '../../onnx/testing/runOnce';
+import { maxAbsDiff } from '../../testing/compare';
+import { randomArray, seededRandom } from '../../testing/seeded';
 import { vaeDecoderLayers, vaeEncoderLayers, vaeParameterShapes } from './architecture';
 import { readVaeConfig } from '../../config/vae';
 import { buildVaeDecoderGraph, buildVaeEncoderGraph } from './graph';
-import type { Image } from './reference';
-import { residualBlock, runVaeReference } from './reference';
-import { TINY_VAE_CONFIG, randomVaeWeights } from './tiny';
+import type { Image } from '../testing/vae-reference';
+import { residualBlock, runVaeReference } from '../testing/vae-reference';
+import { TINY_VAE_CONFIG, randomVaeWeights } from '../testing/tiny-vae';
 import { openSafetensors, writeSafetensors } from '../../safetensors';
 
 let dir: string;
@@ -24,16 +25,7 @@ afterAll(async () => {
 });
 
 async function run(modelPath: string, feeds: Record<string, ort.Tensor>): Promise<ort.Tensor> {
-  const session = await ort.InferenceSession.create(modelPath, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
-  });
-  try {
-    const out = await session.run(feeds);
-    return Object.values(out)[0]!;
-  } finally {
-    await session.release();
-  }
+  return Object.values(await runOnce(modelPath, feeds))[0]!;
 }
 
 function imageOf(t: ort.Tensor, batch: number): Image {

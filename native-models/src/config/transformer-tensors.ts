@@ -2,7 +2,7 @@
  * `transformer/` of Qwen-Image(-Edit): the parameters its config implies, named and shaped exactly as in the
  * released checkpoint.
  */
-import type { TransformerConfig } from '../../config/transformer';
+import type { TransformerConfig } from './transformer';
 import type { ExpectedTensor } from './expected-tensor';
 import { linear, norm } from './expected-tensor';
 

@@ -1,5 +1,5 @@
 import type { TextConfig } from '../../config/text-encoder';
-import { mropeChannelComponents, textInvFreq } from './mrope';
+import { mropeChannelComponents, textInvFreq } from '../text/mrope';
 import { add, attention, linear, map, mul, rmsNorm, rotateHalfRope, silu } from './reference-ops';
 
 export type WeightMap = ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>;

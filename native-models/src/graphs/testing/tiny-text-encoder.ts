@@ -2,9 +2,9 @@ import { memoryWeightSource } from '../../weights';
 import type { WeightSource } from '../../weights';
 import type { TextConfig, TextEncoderConfig, VisionConfig } from '../../config/text-encoder';
 import { readTextEncoderConfig } from '../../config/text-encoder';
-import type { Qwen25VLPrefixes } from './parameters';
-import { CURRENT_PREFIXES, qwen25VLParameterShapes } from './parameters';
-import { randomArray, seededRandom } from './seeded';
+import type { Qwen25VLPrefixes } from '../text/parameters';
+import { CURRENT_PREFIXES, qwen25VLParameterShapes } from '../text/parameters';
+import { randomArray, seededRandom } from '../../testing/seeded';
 
 /**
  * The tiny Qwen2.5-VL config of spec/checkpoint-names.md (vision depth 2 hidden 32, LM 2 layers hidden 64 with

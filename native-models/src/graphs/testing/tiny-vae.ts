@@ -1,7 +1,7 @@
 import { memoryWeightSource } from '../../weights';
 import type { WeightSource } from '../../weights';
-import { randomArray, seededRandom } from '../text/seeded';
-import { vaeParameterShapes } from './architecture';
+import { randomArray, seededRandom } from '../../testing/seeded';
+import { vaeParameterShapes } from '../vae/architecture';
 import type { VaeConfig } from '../../config/vae';
 import { readVaeConfig } from '../../config/vae';
 

@@ -1,18 +1,8 @@
-import {
-  add,
-  attention,
-  geluErf,
-  linear,
-  map,
-  mul,
-  rmsNorm,
-  rotateHalfRope,
-  silu,
-} from '../text/reference-ops';
+import { add, attention, geluErf, linear, map, mul, rmsNorm, rotateHalfRope, silu } from './reference-ops';
 import type { VisionConfig } from '../../config/text-encoder';
 import { patchDim } from '../../config/text-encoder';
-import type { GridThw } from './layout';
-import { visionLayout } from './layout';
+import type { GridThw } from '../vision/layout';
+import { visionLayout } from '../vision/layout';
 
 export type WeightMap = ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>;
 

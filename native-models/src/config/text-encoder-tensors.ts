@@ -4,7 +4,7 @@
  * (`model.visual.*`, `model.language_model.*`); older checkpoints spell them `visual.*` and `model.*`, which
  * `canonicalTextEncoderName` maps onto the current spelling. `lm_head` is not needed to encode prompts.
  */
-import type { TextEncoderConfig } from '../../config/text-encoder';
+import type { TextEncoderConfig } from './text-encoder';
 import type { ExpectedTensor } from './expected-tensor';
 import { conv, linear, norm } from './expected-tensor';
 

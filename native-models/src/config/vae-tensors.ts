@@ -2,7 +2,7 @@
  * `vae/` of Qwen-Image(-Edit): `AutoencoderKLQwenImage` (the Wan-2.1 causal 3-D VAE). The parameters its
  * config implies, with the upstream names and shapes.
  */
-import type { VaeConfig } from '../../config/vae';
+import type { VaeConfig } from './vae';
 import type { ExpectedTensor } from './expected-tensor';
 import { conv, norm } from './expected-tensor';
 
