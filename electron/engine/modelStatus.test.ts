@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMPONENT_NAMES } from '../../native-models/src/pipeline/edit-model';
+import { COMPONENT_NAMES } from '../../native-models/src';
 import { describeModelFolder } from './modelStatus';
 
 describe('model folder status at engine start', () => {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENT_NAMES } from '../../native-models/src/pipeline/edit-model';
+import { COMPONENT_NAMES } from '../../native-models/src';
 import type { EngineHello } from '../shared/engineProtocol';
 
 const PIPELINE = 'QwenImageEditPipeline';

@@ -18,9 +18,9 @@ import { TRANSFORMER_INPUTS, TRANSFORMER_OUTPUT } from '../graphs/transformer/gr
 import type { FeedSpec } from '../graphs/vision/feeds';
 import { visionGraphFeeds } from '../graphs/vision/feeds';
 import { VISION_IO } from '../graphs/vision/graph';
-import { openModel } from '../store/open-model';
-import type { Provider } from '../store/open-model';
-import type { VerifyMode } from '../store/verify';
+import { openModel } from '../model-store/open-model';
+import type { Provider } from '../model-store/open-model';
+import type { VerifyMode } from '../model-store/verify';
 import type { ComponentName, EditModel, EditModelInfo, TokenGrid } from './edit-model';
 import { COMPONENT_NAMES } from './edit-model';
 import { cudaProviderInstalled, providerFromEnv, providerOrder } from './execution-provider';

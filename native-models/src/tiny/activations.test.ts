@@ -12,9 +12,9 @@ import { qwenImageRopeTables } from '../graphs/transformer/rope';
 
 import type { FeedSpec } from '../graphs/vision/feeds';
 import { visionGraphFeeds } from '../graphs/vision/feeds';
-import { openModel } from '../store/open-model';
-import type { LoadedModel } from '../store/open-model';
-import { ensureTinyModel } from '../store/tiny-model';
+import { openModel } from '../model-store/open-model';
+import type { LoadedModel } from '../model-store/open-model';
+import { ensureTinyModel } from './tiny-model';
 import { TensorRandom } from './prng';
 
 let model: LoadedModel;

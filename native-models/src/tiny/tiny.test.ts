@@ -11,7 +11,7 @@ import { transformerTensors } from '../config/transformer-tensors';
 import { readVaeConfig } from '../config/vae';
 import { vaeTensors } from '../config/vae-tensors';
 import { openWeightsInFolder } from '../safetensors/sharded';
-import { COMPLETE_MARKER } from '../store/build-once';
+import { COMPLETE_MARKER } from '../model-store/build-once';
 import { ensureTinyCheckpoint } from './ensure';
 import { initTensor, writeTinyCheckpoint } from './generate';
 
