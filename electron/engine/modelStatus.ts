@@ -5,10 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENT_NAMES } from '../../native-models/src';
+import { COMPONENT_NAMES, EDIT_PIPELINE as PIPELINE } from '../../native-models/src';
 import type { EngineHello } from '../shared/engineProtocol';
-
-const PIPELINE = 'QwenImageEditPipeline';
 
 export function describeModelFolder(folder: string): EngineHello['model'] {
   const manifestPath = join(folder, 'model.json');

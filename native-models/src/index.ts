@@ -7,6 +7,7 @@ export { EditPipeline } from './pipeline/edit-pipeline';
 export type { EditPipelineOptions, EditRunOptions } from './pipeline/edit-pipeline';
 export { openEditModel, EditModelError } from './pipeline/ort-edit-model';
 export type { OpenEditModelOptions } from './pipeline/ort-edit-model';
+export { EDIT_PIPELINE } from './config/pipeline';
 export { COMPONENT_NAMES } from './pipeline/edit-model';
 export type { EditModel, EditModelInfo, ComponentName } from './pipeline/edit-model';
 export { EditRequestError } from './pipeline/edit-request';

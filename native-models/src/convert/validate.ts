@@ -9,7 +9,7 @@ import { openWeightsInFolder } from '../safetensors/sharded';
 import type { SafetensorsWeights } from '../safetensors/reader';
 import type { WeightSource } from '../weights';
 import type { ExpectedTensor } from '../config/expected-tensor';
-import { readModelIndex, readSchedulerConfig } from './architecture/pipeline';
+import { readModelIndex, readSchedulerConfig } from '../config/pipeline';
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { textEncoderTensors } from '../config/text-encoder-tensors';
 import { readTransformerConfig } from '../config/transformer';

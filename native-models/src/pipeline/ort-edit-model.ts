@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { EDIT_PIPELINE } from '../config/pipeline';
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { readTransformerConfig } from '../config/transformer';
 import { readVaeConfig } from '../config/vae';
@@ -17,6 +18,7 @@ import { TRANSFORMER_INPUTS, TRANSFORMER_OUTPUT } from '../graphs/transformer/gr
 
 import type { FeedSpec } from '../graphs/vision/feeds';
 import { visionGraphFeeds } from '../graphs/vision/feeds';
+import { VAE_IO } from '../graphs/vae/graph';
 import { VISION_IO } from '../graphs/vision/graph';
 import { openModel } from '../model-store/open-model';
 import type { Provider } from '../model-store/open-model';
@@ -48,14 +50,6 @@ export type OpenEditModelOptions = Readonly<{
   /** Where a provider fallback is reported (default console.warn). */
   log?: (line: string) => void;
 }>;
-
-const EDIT_PIPELINE = 'QwenImageEditPipeline';
-const VAE_IO = {
-  encoderIn: 'image',
-  encoderOut: 'latent_mean',
-  decoderIn: 'latents',
-  decoderOut: 'image',
-} as const;
 
 /** Opens a converted Qwen-Image-Edit model folder; sessions are created on first use. */
 export async function openEditModel(dir: string, options: OpenEditModelOptions = {}): Promise<EditModel> {

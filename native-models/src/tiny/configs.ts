@@ -5,6 +5,7 @@
  * real (padded) vocabulary so the real tokenizer's ids are all valid, and the transformer's
  * joint_attention_dim equals the text encoder's width (64, not the listing's 48) so the components chain.
  */
+import { EDIT_PIPELINE } from '../config/pipeline';
 import { LATENTS_MEAN, LATENTS_STD } from '../config/vae';
 
 /** Knobs for making differently sized tiny models (the benchmark compares two widths). */
@@ -19,7 +20,7 @@ export const TEXT_HIDDEN_SIZE = 64;
 export const REAL_VOCAB_SIZE = 152064;
 
 export const modelIndex = () => ({
-  _class_name: 'QwenImageEditPipeline',
+  _class_name: EDIT_PIPELINE,
   _diffusers_version: '0.35.0.dev0',
   processor: ['transformers', 'Qwen2VLProcessor'],
   scheduler: ['diffusers', 'FlowMatchEulerDiscreteScheduler'],

@@ -10,7 +10,7 @@
  * Causal 3-D convs on one frame are 2-D convs with the last temporal kernel slice; `time_conv` weights are
  * not used. `vaeParameterShapes` lists every checkpoint tensor for generators and validation.
  */
-export { buildVaeEncoderGraph, buildVaeDecoderGraph } from './graph';
+export { buildVaeEncoderGraph, buildVaeDecoderGraph, VAE_IO } from './graph';
 export type { VaeGraphOptions } from './graph';
 export { vaeEncoderLayers, vaeDecoderLayers, vaeParameterShapes } from './architecture';
 export type { VaeLayer } from './architecture';

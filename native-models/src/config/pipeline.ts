@@ -2,12 +2,15 @@
  * The pipeline-level files of a Qwen-Image-Edit checkpoint: `model_index.json` (which classes make up the
  * pipeline) and `scheduler/scheduler_config.json` (the flow-matching schedule the host implements).
  */
-import { ConfigError, ConfigReader } from '../../config/reader';
-import { TEXT_ENCODER_CLASS } from '../../config/text-encoder';
-import { TRANSFORMER_CLASS } from '../../config/transformer';
-import { VAE_CLASS } from '../../config/vae';
+import { ConfigError, ConfigReader } from './reader';
+import { TEXT_ENCODER_CLASS } from './text-encoder';
+import { TRANSFORMER_CLASS } from './transformer';
+import { VAE_CLASS } from './vae';
 
-export const SUPPORTED_PIPELINES = ['QwenImageEditPipeline', 'QwenImageEditPlusPipeline'] as const;
+/** The pipeline class the app runs (a converted folder's `model.json` names it). */
+export const EDIT_PIPELINE = 'QwenImageEditPipeline';
+
+export const SUPPORTED_PIPELINES = [EDIT_PIPELINE, 'QwenImageEditPlusPipeline'] as const;
 
 /** The component folders and the library/class pair model_index.json must declare for each. */
 export const PIPELINE_COMPONENTS: Readonly<Record<string, readonly [string, readonly string[]]>> = {
@@ -22,11 +25,7 @@ export const PIPELINE_COMPONENTS: Readonly<Record<string, readonly [string, read
 /** Checks model_index.json names a supported pipeline made of the known component classes. */
 export function readModelIndex(json: unknown, file = 'model_index.json'): { pipeline: string } {
   const c = ConfigReader.of(file, json);
-  const pipeline = c.oneOf(
-    '_class_name',
-    SUPPORTED_PIPELINES,
-    'QwenImageEditPipeline' as (typeof SUPPORTED_PIPELINES)[number],
-  );
+  const pipeline = c.oneOf('_class_name', SUPPORTED_PIPELINES, EDIT_PIPELINE);
   for (const [name, [library, classes]] of Object.entries(PIPELINE_COMPONENTS)) {
     const entry = c.json[name];
     if (!Array.isArray(entry) || entry[0] !== library || !classes.includes(entry[1] as string)) {
