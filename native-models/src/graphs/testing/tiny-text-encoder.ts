@@ -3,7 +3,8 @@ import type { WeightSource } from '../../weights';
 import type { TextConfig, TextEncoderConfig, VisionConfig } from '../../config/text-encoder';
 import { readTextEncoderConfig } from '../../config/text-encoder';
 import type { Qwen25VLPrefixes } from '../text/parameters';
-import { CURRENT_PREFIXES, qwen25VLParameterShapes } from '../text/parameters';
+import { CURRENT_PREFIXES } from '../text/parameters';
+import { textEncoderTensors } from '../../config/text-encoder-tensors';
 import { randomArray, seededRandom } from '../../testing/seeded';
 
 /**
@@ -62,7 +63,11 @@ export function randomQwen25VLWeights(
 ): RandomWeights {
   const rng = seededRandom(seed);
   const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-  for (const [name, shape] of qwen25VLParameterShapes(text, vision, prefixes)) {
+  for (const t of textEncoderTensors({ ...text, vision })) {
+    const name = t.name
+      .replace(/^model\.visual\./, prefixes.visual)
+      .replace(/^model\.language_model\./, prefixes.language);
+    const shape = t.shape;
     const n = shape.reduce((a, d) => a * d, 1);
     let data: Float32Array;
     if (/norm|ln_q/.test(name)) data = randomArray(n, rng, 0.1, 1);

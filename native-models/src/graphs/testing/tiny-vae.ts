@@ -1,7 +1,7 @@
 import { memoryWeightSource } from '../../weights';
 import type { WeightSource } from '../../weights';
 import { randomArray, seededRandom } from '../../testing/seeded';
-import { vaeParameterShapes } from '../vae/architecture';
+import { vaeTensors } from '../../config/vae-tensors';
 import type { VaeConfig } from '../../config/vae';
 import { readVaeConfig } from '../../config/vae';
 
@@ -31,7 +31,7 @@ export type RandomWeights = {
 export function randomVaeWeights(config: VaeConfig, seed: number): RandomWeights {
   const rng = seededRandom(seed);
   const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-  for (const [name, shape] of vaeParameterShapes(config)) {
+  for (const { name, shape } of vaeTensors(config)) {
     const n = shape.reduce((a, d) => a * d, 1);
     let data: Float32Array;
     if (name.endsWith('.gamma')) data = randomArray(n, rng, 0.1, 1);

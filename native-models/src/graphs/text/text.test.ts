@@ -8,7 +8,7 @@ import { readTextEncoderConfig } from '../../config/text-encoder';
 import { textGraphFeeds } from './feeds';
 import { TEXT_IO, buildTextGraph } from './graph';
 import { mropeChannelComponents } from './mrope';
-import { qwen25VLParameterShapes } from './parameters';
+import { textEncoderTensors } from '../../config/text-encoder-tensors';
 import { mropePositionIds } from './position-ids';
 import { textReference } from '../testing/text-reference';
 import { maxAbsDiff } from '../../testing/compare';
@@ -34,10 +34,12 @@ const VE = 249;
 const ids = { imageTokenId: IMG, visionStartTokenId: VS };
 
 describe('Qwen2.5-VL text encoder names and config', () => {
-  it('names every tensor of the tiny checkpoint (57 tensors, 190 688 parameters)', () => {
-    const shapes = qwen25VLParameterShapes(TINY_TEXT_CONFIG, TINY_VISION_CONFIG);
-    expect(shapes).toHaveLength(57);
-    expect(shapes.reduce((a, [, s]) => a + s.reduce((x, d) => x * d, 1), 0)).toBe(190_688);
+  it('names every tensor the graphs read (56 tensors: all but lm_head; 174 304 parameters)', () => {
+    const shapes = textEncoderTensors({ ...TINY_TEXT_CONFIG, vision: TINY_VISION_CONFIG }).map(
+      (t) => [t.name, t.shape] as const,
+    );
+    expect(shapes).toHaveLength(56);
+    expect(shapes.reduce((a, [, s]) => a + s.reduce((x, d) => x * d, 1), 0)).toBe(174_304);
     const byName = new Map(shapes);
     expect(byName.get('model.visual.patch_embed.proj.weight')).toEqual([32, 3, 2, 14, 14]);
     expect(byName.get('model.language_model.layers.1.self_attn.k_proj.bias')).toEqual([32]);

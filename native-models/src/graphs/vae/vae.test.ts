@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../../onnx/testing/runOnce';
 import { maxAbsDiff } from '../../testing/compare';
 import { randomArray, seededRandom } from '../../testing/seeded';
-import { vaeDecoderLayers, vaeEncoderLayers, vaeParameterShapes } from './architecture';
+import { vaeTensors } from '../../config/vae-tensors';
+import { vaeDecoderLayers, vaeEncoderLayers } from './architecture';
 import { readVaeConfig } from '../../config/vae';
 import { buildVaeDecoderGraph, buildVaeEncoderGraph } from './graph';
 import type { Image } from '../testing/vae-reference';
@@ -36,7 +37,7 @@ function imageOf(t: ort.Tensor, batch: number): Image {
 
 describe('VAE architecture', () => {
   it('names every tensor of the tiny checkpoint (194 tensors, 3 602 371 parameters)', () => {
-    const shapes = vaeParameterShapes(TINY_VAE_CONFIG);
+    const shapes = vaeTensors(TINY_VAE_CONFIG).map((t) => [t.name, t.shape] as const);
     expect(shapes).toHaveLength(194);
     expect(shapes.reduce((a, [, s]) => a + s.reduce((x, d) => x * d, 1), 0)).toBe(3_602_371);
     const byName = new Map(shapes);
