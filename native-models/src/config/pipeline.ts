@@ -38,7 +38,7 @@ export function readModelIndex(json: unknown, file = 'model_index.json'): { pipe
   return { pipeline };
 }
 
-/** The scheduler settings the host-side flow-matching scheduler needs (spec §8). */
+/** The keys of `scheduler/scheduler_config.json` the host-side flow-matching scheduler uses (spec §8). */
 export type SchedulerConfig = Readonly<{
   num_train_timesteps: number;
   shift: number;
@@ -51,7 +51,10 @@ export type SchedulerConfig = Readonly<{
   shift_terminal: number | null;
 }>;
 
-/** Checks `scheduler/scheduler_config.json`, refusing sampler variants the host does not implement. */
+/**
+ * Checks `scheduler/scheduler_config.json`, refusing sampler variants the host does not implement; absent
+ * keys take the pipeline's fallbacks (spec §8.1: dynamic shifting on, as the released config has it).
+ */
 export function readSchedulerConfig(
   json: unknown,
   file = 'scheduler/scheduler_config.json',
@@ -74,7 +77,7 @@ export function readSchedulerConfig(
   return {
     num_train_timesteps: c.int('num_train_timesteps', 1000),
     shift: c.number('shift', 1),
-    use_dynamic_shifting: c.oneOf('use_dynamic_shifting', [true, false], false),
+    use_dynamic_shifting: c.oneOf('use_dynamic_shifting', [true, false], true),
     base_shift: c.number('base_shift', 0.5),
     max_shift: c.number('max_shift', 1.15),
     base_image_seq_len: c.int('base_image_seq_len', 256),

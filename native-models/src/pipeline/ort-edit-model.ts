@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { EDIT_PIPELINE } from '../config/pipeline';
+import { EDIT_PIPELINE, readSchedulerConfig } from '../config/pipeline';
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { readTransformerConfig } from '../config/transformer';
 import { readVaeConfig } from '../config/vae';
@@ -28,7 +28,6 @@ import { COMPONENT_NAMES } from './edit-model';
 import { cudaProviderInstalled, providerFromEnv, providerOrder } from './execution-provider';
 import type { ProviderChoice } from './execution-provider';
 import { WAN21_LATENT_RGB_BIAS, WAN21_LATENT_RGB_FACTORS } from './preview';
-import { parseSchedulerConfig } from './scheduler';
 import { loadPromptTokenizer } from './tokenizer';
 
 /** The folder is not a model this pipeline can run; the message says why. */
@@ -115,7 +114,7 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
       temporalPatchSize: visionConfig.temporalPatchSize,
       mergeSize: visionConfig.spatialMergeSize,
     },
-    scheduler: parseSchedulerConfig(manifest.scheduler),
+    scheduler: readSchedulerConfig(manifest.scheduler),
     latentsMean: vaeConfig.latentsMean,
     latentsStd: vaeConfig.latentsStd,
     preview: {
