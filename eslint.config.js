@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { nativeModelsFloors } from './build/lint/nativeModelsFloors.js';
 
 /**
  * Layering (design.md §2): imports only point downward. Each layer lists what it must never import;
@@ -25,6 +26,13 @@ const noNativeModels = {
 const noReact = {
   group: ['react', 'react-dom', 'react-konva', 'konva', 'zustand'],
   message: 'UI libraries belong in renderer/.',
+};
+const nativeModels = {
+  paths: [{ name: 'electron', message: 'native-models is headless: it runs in plain Node.' }],
+  patterns: [
+    noReact,
+    { group: ['**/electron', '**/electron/**'], message: 'native-models knows nothing of the app.' },
+  ],
 };
 const noUpper = (/** @type {string[]} */ folders) => ({
   group: folders.flatMap((f) => [`**/electron/${f}`, `**/electron/${f}/**`, `../${f}/**`, `../../${f}/**`]),
@@ -150,19 +158,6 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['native-models/**/*.{ts,mjs}'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'native-models is headless: it runs in plain Node.' }],
-          patterns: [
-            noReact,
-            { group: ['**/electron', '**/electron/**'], message: 'native-models knows nothing of the app.' },
-          ],
-        },
-      ],
-    },
-  },
+  { files: ['native-models/**/*.{ts,mjs}'], rules: { 'no-restricted-imports': ['error', nativeModels] } },
+  ...nativeModelsFloors(nativeModels),
 );

@@ -57,6 +57,16 @@ describe('layer import rules', () => {
       "import { x } from '../../native-models/src/weights';\nexport const y = x;\n",
       'engine host does',
     ],
+    [
+      'native-models/src/graphs/text/Bad.ts',
+      "import { x } from '../../convert/components';\nexport const y = x;\n",
+      'native-models floors',
+    ],
+    [
+      'native-models/src/model-store/Bad.ts',
+      "import { x } from '../tiny/ensure';\nexport const y = x;\n",
+      'native-models floors',
+    ],
   ])('%s: rejects a forbidden import', async (file, code, why) => {
     const messages = await lintAs(file, code);
     expect(messages.length).toBe(1);
@@ -73,6 +83,7 @@ describe('layer import rules', () => {
       'electron/main/Ok.ts',
       "import type { WeightSource } from '../../native-models/src/weights';\nexport type X = WeightSource;\n",
     ],
+    ['native-models/src/convert/Ok.ts', "import { x } from '../graphs/vae/graph';\nexport const y = x;\n"],
   ])('%s: accepts an allowed import', async (file, code) => {
     expect(await lintAs(file, code)).toEqual([]);
   });

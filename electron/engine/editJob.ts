@@ -5,13 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDemoModel } from '../../native-models/src/pipeline/demo-model';
-import { EditPipeline } from '../../native-models/src/pipeline/edit-pipeline';
-import { EditRequestError } from '../../native-models/src/pipeline/edit-request';
-import type { EditRequest, StepEvent } from '../../native-models/src/pipeline/edit-request';
-import { PromptError } from '../../native-models/src/pipeline/edit-prompt';
-import { ImageInputError } from '../../native-models/src/pipeline/load-image';
-import { EditModelError, openEditModel } from '../../native-models/src/pipeline/ort-edit-model';
+import {
+  EditModelError,
+  EditPipeline,
+  EditRequestError,
+  ensureDemoModel,
+  ImageInputError,
+  openEditModel,
+  PromptError,
+} from '../../native-models/src';
+import type { EditRequest, StepEvent } from '../../native-models/src';
 import type { EditSettings } from '../shared/contract';
 import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import { encodePreviewFrame } from '../shared/previewFrame';

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMPONENT_NAMES } from '../../native-models/src/pipeline/edit-model';
-import { ensureTinyModel } from '../../native-models/src/store';
+import { COMPONENT_NAMES } from '../../native-models/src';
+import { ensureTinyModel } from '../../native-models/src/tiny/tiny-model';
 import { describeModelFolder } from './modelStatus';
 
 /** A real manifest, as the converter writes it (the tiny model's). */

@@ -6,12 +6,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENT_NAMES } from '../../native-models/src/pipeline/edit-model';
-import { manifestProblem, MODEL_MANIFEST } from '../../native-models/src/store';
-import { MODEL_FORMAT_VERSION } from '../../native-models/src/version';
+import {
+  COMPONENT_NAMES,
+  EDIT_PIPELINE as PIPELINE,
+  manifestProblem,
+  MODEL_FORMAT_VERSION,
+  MODEL_MANIFEST,
+} from '../../native-models/src';
 import type { EngineHello } from '../shared/engineProtocol';
-
-const PIPELINE = 'QwenImageEditPipeline';
 
 export function describeModelFolder(folder: string): EngineHello['model'] {
   const manifestPath = join(folder, MODEL_MANIFEST);

@@ -1,7 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureDemoModel } from '../../src/pipeline/demo-model';
+import { ensureDemoModel } from '../../src/tiny/demo-model';
 import { EditPipeline } from '../../src/pipeline/edit-pipeline';
 import type { EditRequest, MemoryPolicy, StepEvent } from '../../src/pipeline/edit-request';
 import type { ProviderChoice } from '../../src/pipeline/execution-provider';

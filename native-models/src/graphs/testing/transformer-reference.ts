@@ -3,8 +3,9 @@
  * (diffusers `transformer_qwenimage.py`), written independently of the graph builder, in float64 arithmetic.
  * Per batch item; row-major arrays; weights by checkpoint name.
  */
-import type { TransformerShape } from '../../convert/architecture/transformer';
-import { transformerTensors } from '../../convert/architecture/transformer';
+import type { TransformerConfig } from '../../config/transformer';
+import { transformerTensors } from '../../config/transformer-tensors';
+import { seededRandom } from '../../testing/seeded';
 
 export type Weights = Readonly<Record<string, { shape: readonly number[]; data: Float32Array }>>;
 type Vec = Float64Array;
@@ -120,7 +121,7 @@ export type RefRope = Readonly<{
 /** Joint attention of block `prefix` for one batch item: returns `[imageOut [S, D], textOut [L, D]]`. */
 export function refJointAttention(
   w: Weights,
-  shape: TransformerShape,
+  shape: TransformerConfig,
   prefix: string,
   image: ArrayLike<number>,
   text: ArrayLike<number>,
@@ -223,7 +224,7 @@ const addGatedRows = (x: Vec, gate: Vec, y: ArrayLike<number>) => {
  */
 export function refTransformer(
   w: Weights,
-  shape: TransformerShape,
+  shape: TransformerConfig,
   input: Readonly<{
     hidden: ArrayLike<number>;
     encoder: ArrayLike<number>;
@@ -281,15 +282,8 @@ export function refTransformer(
  * Seeded random weights for every tensor `shape` implies (names from the checkpoint listing), scaled so
  * activations stay O(1): linears ~U(±1/√fan_in), biases small, norm weights near 1.
  */
-export function randomTransformerWeights(shape: TransformerShape, seed: number): Weights {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export function randomTransformerWeights(shape: TransformerConfig, seed: number): Weights {
+  const rng = seededRandom(seed);
   const out: Record<string, { shape: readonly number[]; data: Float32Array }> = {};
   for (const t of transformerTensors(shape)) {
     const n = t.shape.reduce((a, d) => a * d, 1);
@@ -297,7 +291,7 @@ export function randomTransformerWeights(shape: TransformerShape, seed: number):
     const base = t.kind === 'norm' ? 1 : 0;
     out[t.name] = {
       shape: t.shape,
-      data: Float32Array.from({ length: n }, () => base + bound * (2 * uniform() - 1)),
+      data: Float32Array.from({ length: n }, () => base + bound * (2 * rng.uniform() - 1)),
     };
   }
   return out;

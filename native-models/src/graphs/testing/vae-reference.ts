@@ -1,5 +1,5 @@
-import { silu } from '../text/reference-ops';
-import type { VaeLayer } from './architecture';
+import { silu } from './reference-ops';
+import type { VaeLayer } from '../vae/architecture';
 
 /**
  * Straightforward single-frame VAE in plain loops, from the upstream `AutoencoderKLQwenImage` formulas (causal

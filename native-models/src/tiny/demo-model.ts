@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureTinyModel } from '../store/tiny-model';
+import { ensureTinyModel } from './tiny-model';
 
 /** Path of the converted demo model for `seed` (built into the cache on first use). */
 export async function ensureDemoModel(seed = 0): Promise<string> {

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelManifest } from './manifest';
 import { isCpuPlacementRefusal, openModel } from './open-model';
-import { ensureTinyModel } from './tiny-model';
+import { ensureTinyModel } from '../tiny/tiny-model';
 import { verifyModelFolder } from './verify';
 
 let tiny: string;

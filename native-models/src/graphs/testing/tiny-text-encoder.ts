@@ -1,12 +1,11 @@
 import { memoryWeightSource } from '../../weights';
 import type { WeightSource } from '../../weights';
-import type { Qwen25VLVisionConfig } from '../vision/config';
-import { parseQwen25VLVisionConfig } from '../vision/config';
-import type { Qwen25VLTextConfig } from './config';
-import { parseQwen25VLTextConfig } from './config';
-import type { Qwen25VLPrefixes } from './parameters';
-import { CURRENT_PREFIXES, qwen25VLParameterShapes } from './parameters';
-import { randomArray, seededRandom } from './seeded';
+import type { TextConfig, TextEncoderConfig, VisionConfig } from '../../config/text-encoder';
+import { readTextEncoderConfig } from '../../config/text-encoder';
+import type { Qwen25VLPrefixes } from '../text/parameters';
+import { CURRENT_PREFIXES } from '../text/parameters';
+import { textEncoderTensors } from '../../config/text-encoder-tensors';
+import { randomArray, seededRandom } from '../../testing/seeded';
 
 /**
  * The tiny Qwen2.5-VL config of spec/checkpoint-names.md (vision depth 2 hidden 32, LM 2 layers hidden 64 with
@@ -44,10 +43,8 @@ export const TINY_TEXT_ENCODER_CONFIG_JSON = {
   },
 } as const;
 
-export const TINY_TEXT_CONFIG: Qwen25VLTextConfig = parseQwen25VLTextConfig(TINY_TEXT_ENCODER_CONFIG_JSON);
-export const TINY_VISION_CONFIG: Qwen25VLVisionConfig = parseQwen25VLVisionConfig(
-  TINY_TEXT_ENCODER_CONFIG_JSON,
-);
+export const TINY_TEXT_CONFIG: TextEncoderConfig = readTextEncoderConfig(TINY_TEXT_ENCODER_CONFIG_JSON);
+export const TINY_VISION_CONFIG: VisionConfig = TINY_TEXT_CONFIG.vision;
 
 export type RandomWeights = {
   source: WeightSource;
@@ -59,14 +56,18 @@ export type RandomWeights = {
  * activations stay O(1).
  */
 export function randomQwen25VLWeights(
-  text: Qwen25VLTextConfig,
-  vision: Qwen25VLVisionConfig,
+  text: TextConfig,
+  vision: VisionConfig,
   seed: number,
   prefixes: Qwen25VLPrefixes = CURRENT_PREFIXES,
 ): RandomWeights {
   const rng = seededRandom(seed);
   const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-  for (const [name, shape] of qwen25VLParameterShapes(text, vision, prefixes)) {
+  for (const t of textEncoderTensors({ ...text, vision })) {
+    const name = t.name
+      .replace(/^model\.visual\./, prefixes.visual)
+      .replace(/^model\.language_model\./, prefixes.language);
+    const shape = t.shape;
     const n = shape.reduce((a, d) => a * d, 1);
     let data: Float32Array;
     if (/norm|ln_q/.test(name)) data = randomArray(n, rng, 0.1, 1);

@@ -2,12 +2,15 @@
  * The pipeline-level files of a Qwen-Image-Edit checkpoint: `model_index.json` (which classes make up the
  * pipeline) and `scheduler/scheduler_config.json` (the flow-matching schedule the host implements).
  */
-import { ConfigError, ConfigReader } from './config-reader';
+import { ConfigError, ConfigReader } from './reader';
 import { TEXT_ENCODER_CLASS } from './text-encoder';
 import { TRANSFORMER_CLASS } from './transformer';
 import { VAE_CLASS } from './vae';
 
-export const SUPPORTED_PIPELINES = ['QwenImageEditPipeline', 'QwenImageEditPlusPipeline'] as const;
+/** The pipeline class the app runs (a converted folder's `model.json` names it). */
+export const EDIT_PIPELINE = 'QwenImageEditPipeline';
+
+export const SUPPORTED_PIPELINES = [EDIT_PIPELINE, 'QwenImageEditPlusPipeline'] as const;
 
 /** The component folders and the library/class pair model_index.json must declare for each. */
 export const PIPELINE_COMPONENTS: Readonly<Record<string, readonly [string, readonly string[]]>> = {
@@ -22,11 +25,7 @@ export const PIPELINE_COMPONENTS: Readonly<Record<string, readonly [string, read
 /** Checks model_index.json names a supported pipeline made of the known component classes. */
 export function readModelIndex(json: unknown, file = 'model_index.json'): { pipeline: string } {
   const c = ConfigReader.of(file, json);
-  const pipeline = c.oneOf(
-    '_class_name',
-    SUPPORTED_PIPELINES,
-    'QwenImageEditPipeline' as (typeof SUPPORTED_PIPELINES)[number],
-  );
+  const pipeline = c.oneOf('_class_name', SUPPORTED_PIPELINES, EDIT_PIPELINE);
   for (const [name, [library, classes]] of Object.entries(PIPELINE_COMPONENTS)) {
     const entry = c.json[name];
     if (!Array.isArray(entry) || entry[0] !== library || !classes.includes(entry[1] as string)) {
@@ -39,7 +38,7 @@ export function readModelIndex(json: unknown, file = 'model_index.json'): { pipe
   return { pipeline };
 }
 
-/** The scheduler settings the host-side flow-matching scheduler needs (spec §8). */
+/** The keys of `scheduler/scheduler_config.json` the host-side flow-matching scheduler uses (spec §8). */
 export type SchedulerConfig = Readonly<{
   num_train_timesteps: number;
   shift: number;
@@ -52,7 +51,10 @@ export type SchedulerConfig = Readonly<{
   shift_terminal: number | null;
 }>;
 
-/** Checks `scheduler/scheduler_config.json`, refusing sampler variants the host does not implement. */
+/**
+ * Checks `scheduler/scheduler_config.json`, refusing sampler variants the host does not implement; absent
+ * keys take the pipeline's fallbacks (spec §8.1: dynamic shifting on, as the released config has it).
+ */
 export function readSchedulerConfig(
   json: unknown,
   file = 'scheduler/scheduler_config.json',
@@ -75,7 +77,7 @@ export function readSchedulerConfig(
   return {
     num_train_timesteps: c.int('num_train_timesteps', 1000),
     shift: c.number('shift', 1),
-    use_dynamic_shifting: c.oneOf('use_dynamic_shifting', [true, false], false),
+    use_dynamic_shifting: c.oneOf('use_dynamic_shifting', [true, false], true),
     base_shift: c.number('base_shift', 0.5),
     max_shift: c.number('max_shift', 1.15),
     base_image_seq_len: c.int('base_image_seq_len', 256),

@@ -1,5 +1,5 @@
-import type { Qwen25VLTextConfig } from './config';
-import { mropeChannelComponents, textInvFreq } from './mrope';
+import type { TextConfig } from '../../config/text-encoder';
+import { mropeChannelComponents, textInvFreq } from '../text/mrope';
 import { add, attention, linear, map, mul, rmsNorm, rotateHalfRope, silu } from './reference-ops';
 
 export type WeightMap = ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>;
@@ -12,7 +12,7 @@ export function mropeCosSin(
   positionIds: BigInt64Array,
   batch: number,
   seq: number,
-  config: Qwen25VLTextConfig,
+  config: TextConfig,
 ): { cos: Float32Array; sin: Float32Array } {
   const hd = config.headDim;
   const inv = textInvFreq(hd, config.ropeTheta);
@@ -37,7 +37,7 @@ export function mropeCosSin(
 export function decoderLayerReference(
   x: Float32Array,
   s: number,
-  config: Qwen25VLTextConfig,
+  config: TextConfig,
   weights: WeightMap,
   prefix: string,
   cos: Float32Array,
@@ -85,7 +85,7 @@ export function textReference(
   attentionMask: readonly (readonly number[])[],
   positionIds: BigInt64Array,
   imageEmbeds: Float32Array,
-  config: Qwen25VLTextConfig,
+  config: TextConfig,
   weights: WeightMap,
   prefix: string,
 ): Float32Array {

@@ -5,7 +5,7 @@
 import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureTinyCheckpoint } from '../tiny/ensure';
+import { ensureTinyCheckpoint } from '../ensure';
 
 const made: string[] = [];
 

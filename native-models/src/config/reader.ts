@@ -1,6 +1,6 @@
 /**
  * Reads fields of a checkpoint's config.json with errors that name the file and the field, so that a
- * config the converter cannot handle is refused with one clear line before anything is written.
+ * config the graph builders cannot handle is refused with one clear line before anything is written.
  */
 export type Json = Record<string, unknown>;
 
@@ -47,10 +47,18 @@ export class ConfigReader {
     return v;
   }
 
-  ints(key: string, fallback?: number[]): number[] {
+  ints(key: string, fallback?: readonly number[]): number[] {
     const v = this.json[key] ?? fallback;
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
       throw new ConfigError(this.file, `'${key}' must be a list of integers, got ${JSON.stringify(v)}`);
+    }
+    return v as number[];
+  }
+
+  numbers(key: string, fallback?: readonly number[]): number[] {
+    const v = this.json[key] ?? fallback;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+      throw new ConfigError(this.file, `'${key}' must be a list of numbers, got ${JSON.stringify(v)}`);
     }
     return v as number[];
   }

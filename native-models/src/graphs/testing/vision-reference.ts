@@ -1,18 +1,8 @@
-import {
-  add,
-  attention,
-  geluErf,
-  linear,
-  map,
-  mul,
-  rmsNorm,
-  rotateHalfRope,
-  silu,
-} from '../text/reference-ops';
-import type { Qwen25VLVisionConfig } from './config';
-import { patchDim } from './config';
-import type { GridThw } from './layout';
-import { visionLayout } from './layout';
+import { add, attention, geluErf, linear, map, mul, rmsNorm, rotateHalfRope, silu } from './reference-ops';
+import type { VisionConfig } from '../../config/text-encoder';
+import { patchDim } from '../../config/text-encoder';
+import type { GridThw } from '../vision/layout';
+import { visionLayout } from '../vision/layout';
 
 export type WeightMap = ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>;
 
@@ -30,7 +20,7 @@ function segmentOf(cu: readonly number[], i: number): number {
 export function visionBlockReference(
   x: Float32Array,
   n: number,
-  config: Qwen25VLVisionConfig,
+  config: VisionConfig,
   weights: WeightMap,
   prefix: string,
   cos: Float32Array,
@@ -64,7 +54,7 @@ export function visionBlockReference(
 export function visionReference(
   pixelValues: Float32Array,
   grids: readonly GridThw[],
-  config: Qwen25VLVisionConfig,
+  config: VisionConfig,
   weights: WeightMap,
   prefix: string,
 ): Float32Array {

@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as tiny from '../../tiny/configs';
+import * as tiny from '../tiny/configs';
 import { readModelIndex, readSchedulerConfig } from './pipeline';
-import { canonicalTextEncoderName, readTextEncoderConfig, textEncoderTensors } from './text-encoder';
-import { readTransformerConfig, transformerTensors } from './transformer';
-import { readVaeConfig, vaeTensors } from './vae';
+import { canonicalTextEncoderName, textEncoderTensors } from './text-encoder-tensors';
+import { readTextEncoderConfig } from './text-encoder';
+import { readTransformerConfig } from './transformer';
+import { transformerTensors } from './transformer-tensors';
+import { readVaeConfig } from './vae';
+import { vaeTensors } from './vae-tensors';
 
 /** The upstream state-dict listings of shared/spec/checkpoint-names.md (tiny configs), as name → shape. */
 function listing(file: string): Array<[string, number[]]> {
-  const text = readFileSync(new URL(`../../tiny/fixtures/${file}`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`../tiny/fixtures/${file}`, import.meta.url), 'utf8');
   return text
     .split('\n')
     .filter((l) => l && !l.startsWith('#'))

@@ -1,91 +1,15 @@
 /**
  * `text_encoder/` of Qwen-Image(-Edit): `Qwen2_5_VLForConditionalGeneration` (Qwen2.5-VL-7B-Instruct
- * architecture). Supported config values and the parameters they imply. Names follow current transformers
+ * architecture). The parameters its config implies. Names follow current transformers
  * (`model.visual.*`, `model.language_model.*`); older checkpoints spell them `visual.*` and `model.*`, which
  * `canonicalTextEncoderName` maps onto the current spelling. `lm_head` is not needed to encode prompts.
  */
-import { ConfigReader } from './config-reader';
+import type { TextEncoderConfig } from './text-encoder';
 import type { ExpectedTensor } from './expected-tensor';
 import { conv, linear, norm } from './expected-tensor';
 
-export const TEXT_ENCODER_CLASS = 'Qwen2_5_VLForConditionalGeneration';
-
-export type TextEncoderShape = Readonly<{
-  hiddenSize: number;
-  numLayers: number;
-  numHeads: number;
-  numKvHeads: number;
-  intermediateSize: number;
-  vocabSize: number;
-  mropeSection: readonly number[];
-  vision: Readonly<{
-    depth: number;
-    hiddenSize: number;
-    numHeads: number;
-    intermediateSize: number;
-    outHiddenSize: number;
-    patchSize: number;
-    temporalPatchSize: number;
-    spatialMergeSize: number;
-    inChannels: number;
-  }>;
-}>;
-
-/** Checks `text_encoder/config.json` (flat or with `text_config`); throws naming file and field. */
-export function readTextEncoderConfig(json: unknown, file = 'text_encoder/config.json'): TextEncoderShape {
-  const top = ConfigReader.of(file, json);
-  const archs = top.json.architectures;
-  if (!Array.isArray(archs) || !archs.includes(TEXT_ENCODER_CLASS)) {
-    top.reject('architectures', `["${TEXT_ENCODER_CLASS}"]`);
-  }
-  top.oneOf('model_type', ['qwen2_5_vl'], 'qwen2_5_vl');
-  const text =
-    typeof top.json.text_config === 'object' && top.json.text_config !== null
-      ? top.child('text_config')
-      : top;
-  text.oneOf('hidden_act', ['silu'], 'silu');
-  const hiddenSize = text.int('hidden_size');
-  const numHeads = text.int('num_attention_heads');
-  const numKvHeads = text.int('num_key_value_heads', numHeads);
-  if (hiddenSize % numHeads !== 0 || numHeads % numKvHeads !== 0) {
-    text.reject(
-      'num_key_value_heads',
-      'a divisor of num_attention_heads, with hidden_size divisible by the heads',
-    );
-  }
-  const rope = (text.json.rope_scaling ?? top.json.rope_scaling) as Record<string, unknown> | undefined;
-  const ropeReader = new ConfigReader(`${text.file} rope_scaling`, rope ?? {});
-  const section = ropeReader.ints('mrope_section');
-  if (section.length !== 3 || section.reduce((a, b) => a + b, 0) !== hiddenSize / numHeads / 2) {
-    ropeReader.reject('mrope_section', `three sizes summing to head_dim/2 = ${hiddenSize / numHeads / 2}`);
-  }
-  const v = top.child('vision_config');
-  v.oneOf('hidden_act', ['silu'], 'silu');
-  const vision = {
-    depth: v.int('depth'),
-    hiddenSize: v.int('hidden_size'),
-    numHeads: v.int('num_heads'),
-    intermediateSize: v.int('intermediate_size'),
-    outHiddenSize: v.oneOf('out_hidden_size', [hiddenSize], hiddenSize),
-    patchSize: v.int('patch_size', 14),
-    temporalPatchSize: v.oneOf('temporal_patch_size', [2], 2),
-    spatialMergeSize: v.oneOf('spatial_merge_size', [2], 2),
-    inChannels: v.oneOf('in_channels', [3], (v.json.in_chans as number | undefined) ?? 3),
-  };
-  return {
-    hiddenSize,
-    numLayers: text.int('num_hidden_layers'),
-    numHeads,
-    numKvHeads,
-    intermediateSize: text.int('intermediate_size'),
-    vocabSize: text.int('vocab_size'),
-    mropeSection: section,
-    vision,
-  };
-}
-
 /** Every parameter needed to encode prompts (vision tower + language model body), upstream order. */
-export function textEncoderTensors(s: TextEncoderShape): ExpectedTensor[] {
+export function textEncoderTensors(s: TextEncoderConfig): ExpectedTensor[] {
   const v = s.vision;
   const t: ExpectedTensor[] = [
     ...conv(

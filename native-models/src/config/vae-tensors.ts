@@ -1,55 +1,10 @@
 /**
- * `vae/` of Qwen-Image(-Edit): `AutoencoderKLQwenImage` (the Wan-2.1 causal 3-D VAE). Supported config
- * values and the parameters they imply, with the upstream names and shapes.
+ * `vae/` of Qwen-Image(-Edit): `AutoencoderKLQwenImage` (the Wan-2.1 causal 3-D VAE). The parameters its
+ * config implies, with the upstream names and shapes.
  */
-import { ConfigError, ConfigReader } from './config-reader';
+import type { VaeConfig } from './vae';
 import type { ExpectedTensor } from './expected-tensor';
 import { conv, norm } from './expected-tensor';
-
-export const VAE_CLASS = 'AutoencoderKLQwenImage';
-
-export type VaeShape = Readonly<{
-  baseDim: number;
-  zDim: number;
-  dimMult: readonly number[];
-  numResBlocks: number;
-  temperalDownsample: readonly boolean[];
-}>;
-
-/** Checks `vae/config.json`; throws naming the file and field on anything unsupported. */
-export function readVaeConfig(json: unknown, file = 'vae/config.json'): VaeShape {
-  const c = ConfigReader.of(file, json);
-  c.expect('_class_name', VAE_CLASS);
-  const attn = c.json.attn_scales ?? [];
-  if (!Array.isArray(attn) || attn.length > 0) {
-    throw new ConfigError(
-      file,
-      `unsupported value ${JSON.stringify(attn)} for 'attn_scales' (supported: [])`,
-    );
-  }
-  const zDim = c.oneOf('z_dim', [16], 16);
-  const dimMult = c.ints('dim_mult', [1, 2, 4, 4]);
-  const td = c.json.temperal_downsample ?? [false, true, true];
-  if (!Array.isArray(td) || td.length !== dimMult.length - 1 || td.some((b) => typeof b !== 'boolean')) {
-    throw new ConfigError(
-      file,
-      `'temperal_downsample' must be ${dimMult.length - 1} booleans, got ${JSON.stringify(td)}`,
-    );
-  }
-  for (const key of ['latents_mean', 'latents_std']) {
-    const v = c.json[key];
-    if (v !== undefined && (!Array.isArray(v) || v.length !== zDim || v.some((x) => typeof x !== 'number'))) {
-      throw new ConfigError(file, `'${key}' must be ${zDim} numbers`);
-    }
-  }
-  return {
-    baseDim: c.int('base_dim', 96),
-    zDim,
-    dimMult,
-    numResBlocks: c.int('num_res_blocks', 2),
-    temperalDownsample: td as boolean[],
-  };
-}
 
 function resBlock(prefix: string, inp: number, out: number): ExpectedTensor[] {
   return [
@@ -72,7 +27,7 @@ function midBlock(prefix: string, dim: number): ExpectedTensor[] {
 }
 
 /** Every parameter of the VAE (encoder, quant convs, decoder), in the upstream module order. */
-export function vaeTensors(s: VaeShape): ExpectedTensor[] {
+export function vaeTensors(s: VaeConfig): ExpectedTensor[] {
   const t: ExpectedTensor[] = [];
   const stages = s.dimMult.length;
   const enc = [1, ...s.dimMult].map((m) => m * s.baseDim);

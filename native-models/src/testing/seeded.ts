@@ -1,4 +1,4 @@
-/** Deterministic pseudo-random numbers for tests and fixtures (mulberry32 + Box–Muller). */
+/** The tests' one seeded pseudo-random generator (mulberry32 + Box–Muller). */
 export function seededRandom(seed: number): { uniform(): number; normal(): number } {
   let a = seed >>> 0;
   const uniform = () => {
@@ -13,6 +13,11 @@ export function seededRandom(seed: number): { uniform(): number; normal(): numbe
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
   };
   return { uniform, normal };
+}
+
+/** Uniform values in [−bound, bound), as a Float32Array. */
+export function uniformArray(n: number, rng: { uniform(): number }, bound = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => bound * (2 * rng.uniform() - 1));
 }
 
 /** Normal values scaled by `std`, as a Float32Array. */

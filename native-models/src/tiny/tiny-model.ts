@@ -10,16 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { COMPONENTS } from '../convert/components';
 import { writeModelFolder } from '../convert/convert';
 import { validateCheckpoint } from '../convert/validate';
-import { ensureTinyCheckpoint, TINY_GENERATOR_VERSION } from '../tiny/ensure';
-import { buildOnce } from './build-once';
-import { cacheRoot } from './cache-dir';
+import { ensureTinyCheckpoint, TINY_GENERATOR_VERSION } from './ensure';
+import { buildOnce } from '../model-store/build-once';
+import { cacheRoot } from '../model-store/cache-dir';
 
 const srcRoot = fileURLToPath(new URL('../', import.meta.url));
 
 /** sha256 over the sources that decide what a conversion writes (tests excluded). */
 async function builderFingerprint(): Promise<string> {
   const hash = createHash('sha256');
-  for (const folder of ['onnx', 'graphs', 'convert', 'safetensors']) {
+  for (const folder of ['onnx', 'config', 'graphs', 'convert', 'safetensors']) {
     const entries = await readdir(join(srcRoot, folder), { recursive: true }).catch(() => [] as string[]);
     for (const file of entries.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {
       hash.update(`${folder}/${file}\0`).update(await readFile(join(srcRoot, folder, file)));

@@ -1,9 +1,9 @@
 import { memoryWeightSource } from '../../weights';
 import type { WeightSource } from '../../weights';
-import { randomArray, seededRandom } from '../text/seeded';
-import { vaeParameterShapes } from './architecture';
-import type { VaeConfig } from './config';
-import { parseVaeConfig } from './config';
+import { randomArray, seededRandom } from '../../testing/seeded';
+import { vaeTensors } from '../../config/vae-tensors';
+import type { VaeConfig } from '../../config/vae';
+import { readVaeConfig } from '../../config/vae';
 
 /** The tiny VAE config of spec/checkpoint-names.md (base_dim 16, z_dim 16), as `vae/config.json` would hold it. */
 export const TINY_VAE_CONFIG_JSON = {
@@ -17,7 +17,7 @@ export const TINY_VAE_CONFIG_JSON = {
   dropout: 0.0,
 } as const;
 
-export const TINY_VAE_CONFIG: VaeConfig = parseVaeConfig(TINY_VAE_CONFIG_JSON);
+export const TINY_VAE_CONFIG: VaeConfig = readVaeConfig(TINY_VAE_CONFIG_JSON);
 
 export type RandomWeights = {
   source: WeightSource;
@@ -31,7 +31,7 @@ export type RandomWeights = {
 export function randomVaeWeights(config: VaeConfig, seed: number): RandomWeights {
   const rng = seededRandom(seed);
   const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-  for (const [name, shape] of vaeParameterShapes(config)) {
+  for (const { name, shape } of vaeTensors(config)) {
     const n = shape.reduce((a, d) => a * d, 1);
     let data: Float32Array;
     if (name.endsWith('.gamma')) data = randomArray(n, rng, 0.1, 1);
