@@ -8,17 +8,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTransformerGraph } from '../../native-models/src/graphs/transformer';
-import { randomTransformerWeights } from '../../native-models/src/graphs/transformer/reference';
+import { randomTransformerWeights } from '../../native-models/src/graphs/testing/transformer-reference';
 import { quantizeBlockwise, transposeBytes } from '../../native-models/src/onnx';
 import type { Precision } from '../../native-models/src/onnx';
-import { readTransformerConfig } from '../../native-models/src/convert/architecture/transformer';
-import type { TransformerShape } from '../../native-models/src/convert/architecture/transformer';
+import { readTransformerConfig } from '../../native-models/src/config/transformer';
+import type { TransformerConfig } from '../../native-models/src/config/transformer';
 import { memoryWeightSource } from '../../native-models/src/weights';
 import type { BenchResult } from './run';
 
 const REAL_PARAMS = 20.43e9;
 
-const configs: Record<string, TransformerShape> = {
+const configs: Record<string, TransformerConfig> = {
   tiny: readTransformerConfig({
     _class_name: 'QwenImageTransformer2DModel',
     attention_head_dim: 32,

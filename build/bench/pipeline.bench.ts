@@ -8,10 +8,8 @@
  * on the first since the second hits the caches).
  */
 import sharp from 'sharp';
-import { ensureDemoModel } from '../../native-models/src/pipeline/demo-model';
-import { EditPipeline } from '../../native-models/src/pipeline/edit-pipeline';
-import type { EditResult } from '../../native-models/src/pipeline/edit-request';
-import { openEditModel } from '../../native-models/src/pipeline/ort-edit-model';
+import { ensureDemoModel, EditPipeline, openEditModel } from '../../native-models/src';
+import type { EditResult } from '../../native-models/src';
 import type { BenchResult } from './run';
 
 type Case = { size: number; steps: number };

@@ -200,6 +200,37 @@ describe('projects and edits through the contract', () => {
       await dispatch('edit:run', { jobId: 'nope', projectId: 'missing', parentId: project.head, settings }),
     ).toMatchObject({ ok: false, error: { code: 'PROJECT_NOT_FOUND' } });
   });
+
+  it('labels, makes thumbnails, diffs, exports, lists recent projects and deletes a branch', async () => {
+    const projectId = project.projectId;
+    const opened = (await dispatch('project:open', { path: project.path })) as {
+      ok: true;
+      value: ProjectTree;
+    };
+    const root = opened.value.versions.find((v) => v.parentId === null)!.id;
+    const edit = opened.value.versions.find((v) => v.parentId === root)!.id;
+    const labelled = await dispatch('version:label', { projectId, versionId: edit, label: ' purple sky ' });
+    expect(labelled.ok && (labelled.value as ProjectTree).versions.find((v) => v.id === edit)!.label).toBe(
+      'purple sky',
+    );
+    expect(await dispatch('version:image', { projectId, versionId: edit, thumbnail: true })).toMatchObject({
+      ok: true,
+      value: { mime: 'image/webp' },
+    });
+    const diff = await dispatch('version:diff', { projectId, a: root, b: edit });
+    expect(diff).toMatchObject({ ok: true, value: { width: 96, height: 64 } });
+    expect(diff.ok && (diff.value as { changedFraction: number }).changedFraction).toBeGreaterThan(0);
+    expect(await dispatch('version:export', { projectId, versionId: edit, format: 'jpeg' })).toMatchObject({
+      ok: true,
+      value: { fileName: 'poster-purple-sky.jpg', mime: 'image/jpeg' },
+    });
+    expect(await dispatch('project:recent', {})).toMatchObject({
+      ok: true,
+      value: { items: [{ path: project.path, name: 'poster' }] },
+    });
+    const deleted = await dispatch('version:deleteBranch', { projectId, versionId: edit });
+    expect(deleted.ok && (deleted.value as ProjectTree).versions.map((v) => v.id)).not.toContain(edit);
+  });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 120_000): Promise<void> {

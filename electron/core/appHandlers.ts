@@ -4,25 +4,29 @@
  */
 import type { Handlers } from '../shared/dispatcher';
 import type { ParamsOf, RequestName, ResultOf } from '../shared/contract';
-import { CodedError } from '../shared/result';
+import { unwrap } from '../shared/result';
 import type { EngineSupervisor } from './supervisor/EngineSupervisor';
-import { inspectImage } from './images/inspectImage';
-import { createProjectHandlers, type ProjectSessions } from './ProjectSessions';
+import { inspectImage } from './projects/imageOps';
+import { editHandlers } from './handlers/editHandlers';
+import { projectHandlers } from './handlers/projectHandlers';
+import { versionHandlers } from './handlers/versionHandlers';
+import type { ProjectSessions } from './ProjectSessions';
 
 export function createAppHandlers(supervisor: EngineSupervisor, sessions?: ProjectSessions): Handlers {
   const forward =
     <N extends RequestName>(method: N) =>
-    async (params: ParamsOf<N>): Promise<ResultOf<N>> => {
-      const result = await supervisor.request(method, params);
-      if (!result.ok) throw new CodedError(result.error.code, result.error.message);
-      return result.value as ResultOf<N>;
-    };
+    async (params: ParamsOf<N>): Promise<ResultOf<N>> =>
+      unwrap(await supervisor.request(method, params)) as ResultOf<N>;
   return {
     'app:ping': async () => ({ at: Date.now() }),
     'engine:info': async () => supervisor.info(),
     'engine:selftest': forward('engine:selftest'),
     'job:cancel': async ({ jobId }) => ({ cancelled: supervisor.cancel(jobId) }),
     'image:inspect': async ({ name, bytes }) => inspectImage(name, bytes),
-    ...(sessions ? createProjectHandlers(sessions, supervisor) : {}),
+    ...(sessions && {
+      ...projectHandlers(sessions),
+      ...versionHandlers(sessions),
+      ...editHandlers(sessions, supervisor),
+    }),
   };
 }

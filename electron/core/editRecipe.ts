@@ -5,7 +5,7 @@
  * is said here once.
  */
 import sharp from 'sharp';
-import type { EditRequest } from '../../native-models/src/pipeline/edit-request';
+import type { EditRequest } from '../../native-models/src';
 import type { EditRegion, EditSettings, EngineEditResult } from '../shared/contract';
 import { EDIT_LIMITS } from '../shared/editVocabulary';
 import type { BlobRef, Recipe, RecipeInput } from '../shared/projectSchemas';

@@ -5,12 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDemoModel } from '../../native-models/src/pipeline/demo-model';
-import { EditPipeline } from '../../native-models/src/pipeline/edit-pipeline';
-import type { StepEvent } from '../../native-models/src/pipeline/edit-request';
-import { EditError } from '../../native-models/src/pipeline/edit-error';
-import type { EditErrorCode } from '../../native-models/src/pipeline/edit-error';
-import { openEditModel } from '../../native-models/src/pipeline/ort-edit-model';
+import { EditError, EditPipeline, ensureDemoModel, openEditModel } from '../../native-models/src';
+import type { EditErrorCode, StepEvent } from '../../native-models/src';
 import { editRequest } from '../core/editRecipe';
 import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import { encodePreviewFrame } from '../shared/previewFrame';

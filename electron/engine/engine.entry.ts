@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
-import { cudaProviderInstalled } from '../../native-models/src/pipeline/execution-provider';
+import { cudaProviderInstalled } from '../../native-models/src';
 import { EngineHost } from './EngineHost';
 import { connectToParent } from './engineChannel';
 import { describeModelFolder } from './modelStatus';

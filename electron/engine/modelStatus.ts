@@ -1,17 +1,22 @@
 /**
  * What the engine can say about the model folder at start-up without loading weights: a converted model is
- * there (its manifest names this pipeline and every component), one is there but unusable (the reason), or
- * none is and the tiny demo model will be used. File hashes are checked when the model is opened.
+ * there (its manifest is one the pipeline opens: this pipeline, every component, this format version, every
+ * field well-formed), one is there but unusable (the reason), or none is and the tiny demo model will be
+ * used. File hashes are checked when the model is opened.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENT_NAMES } from '../../native-models/src/pipeline/edit-model';
+import {
+  COMPONENT_NAMES,
+  EDIT_PIPELINE as PIPELINE,
+  manifestProblem,
+  MODEL_FORMAT_VERSION,
+  MODEL_MANIFEST,
+} from '../../native-models/src';
 import type { EngineHello } from '../shared/engineProtocol';
 
-const PIPELINE = 'QwenImageEditPipeline';
-
 export function describeModelFolder(folder: string): EngineHello['model'] {
-  const manifestPath = join(folder, 'model.json');
+  const manifestPath = join(folder, MODEL_MANIFEST);
   if (!folder || !existsSync(manifestPath)) {
     return {
       folder,
@@ -20,25 +25,28 @@ export function describeModelFolder(folder: string): EngineHello['model'] {
         'no model installed: the tiny demo model with random weights is used (convert one with `npx qwen-edit convert`)',
     };
   }
-  let manifest: { pipeline?: unknown; precision?: unknown; components?: Record<string, unknown> };
+  const invalid = (detail: string) => ({ folder, status: 'invalid' as const, detail });
+  let manifest: {
+    pipeline?: unknown;
+    precision?: unknown;
+    formatVersion?: unknown;
+    components?: Record<string, unknown>;
+  };
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
   } catch (error) {
-    return { folder, status: 'invalid', detail: `model.json cannot be read: ${(error as Error).message}` };
+    return invalid(`model.json cannot be read: ${(error as Error).message}`);
   }
-  if (manifest.pipeline !== PIPELINE) {
-    return {
-      folder,
-      status: 'invalid',
-      detail: `the folder holds a ${String(manifest.pipeline ?? 'unknown')} model, not ${PIPELINE}`,
-    };
-  }
+  if (manifest?.pipeline !== PIPELINE)
+    return invalid(`the folder holds a ${String(manifest?.pipeline ?? 'unknown')} model, not ${PIPELINE}`);
   const missing = COMPONENT_NAMES.filter((c) => !manifest.components?.[c]);
-  if (missing.length)
-    return { folder, status: 'invalid', detail: `model.json lacks the component(s) ${missing.join(', ')}` };
-  return {
-    folder,
-    status: 'ready',
-    detail: `converted model (${String(manifest.precision ?? 'unknown precision')})`,
-  };
+  if (missing.length) return invalid(`model.json lacks the component(s) ${missing.join(', ')}`);
+  if (manifest.formatVersion !== MODEL_FORMAT_VERSION) {
+    return invalid(
+      `model.json is format version ${String(manifest.formatVersion)}; this build reads ${MODEL_FORMAT_VERSION} (convert the model again)`,
+    );
+  }
+  const problem = manifestProblem(manifest);
+  if (problem) return invalid(`model.json is malformed at ${problem}`);
+  return { folder, status: 'ready', detail: `converted model (${String(manifest.precision)})` };
 }

@@ -4,7 +4,7 @@
  * tests: between two runs it yields to the event loop, which is when a cancel message can arrive.
  */
 import * as ort from 'onnxruntime-node';
-import { buildSelfTestModel, SELF_TEST_INPUT } from '../../native-models/src/selftest/selfTestModel';
+import { buildSelfTestModel, SELF_TEST_INPUT } from '../../native-models/src';
 import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import type { JobContext } from './EngineHost';
 

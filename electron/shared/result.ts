@@ -45,10 +45,17 @@ export class CodedError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'CodedError';
   }
+}
+
+/** The value of an ok result; a failed one is thrown as a CodedError, so the router answers with the same error. */
+export function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new CodedError(result.error.code, result.error.message);
+  return result.value;
 }
 
 /** The value form of anything thrown: coded errors keep their code, the rest become INTERNAL. */

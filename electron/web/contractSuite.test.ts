@@ -20,11 +20,12 @@ import { encodePreviewFrame, type PreviewFrame } from '../shared/previewFrame';
 import {
   createIpcBridge,
   createIpcTransport,
+  type PreviewPort,
   IPC_EVENT,
   registerIpcServer,
 } from '../shared/transport/ipcTransport';
 import { createWsTransport } from '../shared/transport/wsTransport';
-import { bigPngHeader } from '../core/images/testImages';
+import { bigPngHeader } from '../core/projects/testing/tinyPng';
 
 type Harness = {
   client: ContractClient;
@@ -89,7 +90,9 @@ async function ipcHarness(d: Dispatch, senderUrl = 'app://renderer/index.html'):
   // The engine's end of the preview channel main would broker; the page's end goes to the transport.
   const previews = new MessageChannel();
   return {
-    client: createContractClient(createIpcTransport(bridge, (onPort) => onPort(previews.port1))),
+    client: createContractClient(
+      createIpcTransport(bridge, (onPort) => onPort(previews.port1 as unknown as PreviewPort)),
+    ),
     emitEvent: (name, payload) => rendererSide.emit(IPC_EVENT, {}, ...structuredClone([name, payload])),
     emitPreview: (frame) => previews.port2.postMessage(frame),
     close: async () => previews.port2.close(),

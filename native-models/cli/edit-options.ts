@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { ensureDemoModel } from '../src/pipeline/demo-model';
+import { ensureDemoModel } from '../src/tiny/demo-model';
 import { EditPipeline } from '../src/pipeline/edit-pipeline';
 import type { EditRequest } from '../src/pipeline/edit-request';
 import type { ProviderChoice } from '../src/pipeline/execution-provider';

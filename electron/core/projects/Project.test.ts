@@ -3,15 +3,18 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { CodedError } from '../../shared/result';
 import { sha256Hex } from './blobStore';
-import { ProjectError } from './errors';
+import { exportVersion } from './exportVersion';
 import { Project } from './Project';
 import { PROJECT_FILE } from './projectFile';
 import { ProjectStore } from './ProjectStore';
 import { readEmbeddedRecipe } from './recipeEmbed';
+import { replayVersion } from './replay';
 import { projectFileSchema, projectTreeSchema } from './schemas';
 import { fakeEdit, fakeRunner } from './testing/fakeRunner';
 import { makeTempDir, sampleRecipe, seededJpeg, seededPng } from './testing/images';
+import { bigPngHeader } from './testing/tinyPng';
 
 let dir: string;
 const opened: Project[] = [];
@@ -44,14 +47,14 @@ async function edit(p: Project, parentId: string, seed: number, label?: string) 
   return p.addVersion({ parentId, png, recipe, label: label ?? null });
 }
 
-async function expectCode(promise: Promise<unknown>, code: string): Promise<ProjectError> {
+async function expectCode(promise: Promise<unknown>, code: string): Promise<CodedError> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ProjectError);
-  expect((error as ProjectError).code).toBe(code);
-  return error as ProjectError;
+  expect(error).toBeInstanceOf(CodedError);
+  expect((error as CodedError).code).toBe(code);
+  return error as CodedError;
 }
 
 describe('create', () => {
@@ -69,7 +72,7 @@ describe('create', () => {
     expect(onDisk.versions).toHaveLength(1);
   });
 
-  it('refuses a corrupt image with INVALID_IMAGE and creates nothing', async () => {
+  it('refuses a corrupt image with INVALID_IMAGE, a huge one with IMAGE_TOO_LARGE, and creates nothing', async () => {
     const png = await seededPng(2);
     const error = await expectCode(
       Project.create(join(dir, 'bad'), png.subarray(0, png.length - 30), { sourceName: 'cut.png' }),
@@ -77,6 +80,8 @@ describe('create', () => {
     );
     expect(error.message).toContain('"cut.png"');
     await expectCode(Project.create(join(dir, 'bad'), Buffer.from('not an image at all')), 'INVALID_IMAGE');
+    // The same gate as the contract's image:inspect: a huge header is refused before anything is decoded.
+    await expectCode(Project.create(join(dir, 'bad'), bigPngHeader(30000, 30000)), 'IMAGE_TOO_LARGE');
     await expect(stat(join(dir, 'bad'))).rejects.toThrow();
   });
 
@@ -280,7 +285,7 @@ describe('diff, export, thumbnails, recipe embedding, replay', () => {
     const a = await edit(p, root, 11, 'step one');
     const b = await edit(p, a.id, 12);
     const out = join(dir, 'export.png');
-    const png = await p.exportVersion(b.id, { format: 'png', path: out });
+    const png = await exportVersion(p, b.id, { format: 'png', path: out });
     expect(await readFile(out)).toEqual(png);
     const pixels = async (bytes: Buffer) => (await sharp(bytes).raw().toBuffer()).toString('hex');
     expect(await pixels(png)).toBe(await pixels(await p.readImage(b.id)));
@@ -292,13 +297,13 @@ describe('diff, export, thumbnails, recipe embedding, replay', () => {
     expect(embedded?.lineage[1]?.recipe?.seed).toBe(11);
     expect(embedded?.project).toEqual({ id: p.id, name: 'street' });
 
-    const jpeg = await p.exportVersion(b.id, { format: 'jpeg', quality: 80 });
-    const webp = await p.exportVersion(b.id, { format: 'webp' });
+    const jpeg = await exportVersion(p, b.id, { format: 'jpeg', quality: 80 });
+    const webp = await exportVersion(p, b.id, { format: 'webp' });
     expect((await sharp(jpeg).metadata()).format).toBe('jpeg');
     expect((await sharp(webp).metadata()).format).toBe('webp');
     expect(readEmbeddedRecipe(jpeg)).toBeNull();
     // The imported JPEG exports as a PNG too (re-encoded), with an import record.
-    const rootPng = await p.exportVersion(root, { format: 'png' });
+    const rootPng = await exportVersion(p, root, { format: 'png' });
     expect(readEmbeddedRecipe(rootPng)?.version.kind).toBe('import');
   });
 
@@ -316,7 +321,7 @@ describe('diff, export, thumbnails, recipe embedding, replay', () => {
   it('replays a recipe: identical for a faithful runner, different for one that ignores the seed', async () => {
     const p = await newProject();
     const v = await edit(p, p.head, 21);
-    const same = await p.replay(v.id, fakeRunner);
+    const same = await replayVersion(p, v.id, fakeRunner);
     expect(same).toMatchObject({
       versionId: v.id,
       identical: true,
@@ -324,20 +329,20 @@ describe('diff, export, thumbnails, recipe embedding, replay', () => {
       changedFraction: 0,
     });
     expect(same.actual).toBe(v.image.blob);
-    const wrongSeed = await p.replay(v.id, {
+    const wrongSeed = await replayVersion(p, v.id, {
       run: (req) => fakeEdit({ ...req, recipe: { ...req.recipe, seed: 22 } }),
     });
     expect(wrongSeed.identical).toBe(false);
     expect(wrongSeed.changedFraction).toBeGreaterThan(0);
     // Same pixels, different encoding: not byte-identical but pixel-identical.
-    const reencoded = await p.replay(v.id, {
+    const reencoded = await replayVersion(p, v.id, {
       run: async (req) =>
         sharp(await fakeEdit(req))
           .png({ compressionLevel: 0 })
           .toBuffer(),
     });
     expect(reencoded).toMatchObject({ identical: false, pixelsIdentical: true });
-    await expectCode(p.replay(p.versions[0]!.id, fakeRunner), 'INVALID_ARGUMENT');
+    await expectCode(replayVersion(p, p.versions[0]!.id, fakeRunner), 'INVALID_ARGUMENT');
   });
 });
 

@@ -3,51 +3,27 @@
  * crash-safe save protocol and schemas.ts for the format). One instance per open project; mutations are
  * serialised, and each one is durable when its promise resolves. Nothing is ever deleted except by
  * `purgeTrash`: rollback moves the head, editing from an older version starts a branch, and deleting a
- * branch moves its files to `trash/`.
+ * branch moves its files to `trash/` (trash.ts). Opening and recovery are in opening.ts; export and replay
+ * in exportVersion.ts and replay.ts.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 
-import { isTempName, writeFileAtomic } from './atomicWrite';
-import { blobRefOf, BlobStore, checkBlobRef } from './blobStore';
-import { hasErrno, ProjectError, toWriteError } from './errors';
-import { diffImages, encodeForExport, inspectImage, makeThumbnail } from './imageOps';
-import type { ExportFormat, PixelDiff } from './imageOps';
+import { subtreeIds } from '../../shared/versionTree';
+import { blobRefOf, checkBlobRef } from './blobStore';
+import type { BlobStore } from './blobStore';
+import { ProjectError, toWriteError } from './errors';
+import { diffImages, makeThumbnail } from './imageOps';
+import type { PixelDiff } from './imageOps';
+import { checkBlobs, createProjectFolder, openProjectFolder } from './opening';
+import type { CreateOptions, OpenedProject, OpenOptions, OpenReport } from './opening';
 import { pngSize } from './pngChunks';
-import {
-  BACKUP_FILE,
-  createProjectFile,
-  loadProjectFile,
-  PROJECT_FILE,
-  saveProjectFile,
-} from './projectFile';
-import type { LoadSource } from './projectFile';
-import { nodeProjectFs } from './projectFs';
+import { loadProjectFile, saveProjectFile } from './projectFile';
 import type { ProjectFs } from './projectFs';
-import { ProjectLock } from './projectLock';
-import { embedRecipe } from './recipeEmbed';
-import type { EditRunner, ReplayReport } from './replay';
-import { CURRENT_SCHEMA_VERSION, recipeSchema } from './schemas';
-import type { BlobRef, EmbeddedRecipe, ProjectFile, ProjectTree, RecipeInput, VersionNode } from './schemas';
-
-export type OpenOptions = {
-  /** File-system layer (tests inject failures). */
-  fs?: ProjectFs;
-  /** Open without taking the writer lock. */
-  readOnly?: boolean;
-  /** 'exists' (default): a version is available when its blob file exists. 'hash': also verify every blob's hash. */
-  verifyBlobs?: 'exists' | 'hash';
-};
-
-export type CreateOptions = { fs?: ProjectFs; name?: string; sourceName?: string };
-
-/** What opening found. `issues` is empty for an intact project. */
-export type OpenReport = {
-  source: LoadSource;
-  /** The format version the file was upgraded from, or null if it was current. */
-  migratedFrom: number | null;
-  issues: string[];
-};
+import type { ProjectLock } from './projectLock';
+import { recipeSchema } from './schemas';
+import type { BlobRef, ProjectFile, ProjectTree, RecipeInput, VersionNode } from './schemas';
+import { listTrash, purgeTrash, TRASH_DIR, trashBlobs, trashEntryName, trashRecords } from './trash';
+import { blobsOf, newVersionId } from './versionRecords';
 
 export type AddVersionInput = {
   parentId: string;
@@ -69,27 +45,24 @@ export type DeleteBranchResult = {
   head: string;
 };
 
-export const BLOBS_DIR = 'blobs';
-export const TRASH_DIR = 'trash';
-
 export class Project {
+  readonly dir: string;
+  /** The file-system layer it reads and writes through (tests inject failures). */
+  readonly fs: ProjectFs;
+  /** Why the project is read-only, or null when this instance is its writer. */
+  readonly readOnlyReason: string | null;
+  readonly report: OpenReport;
+  private readonly blobs: BlobStore;
+  private readonly lock: ProjectLock | null;
   private file: ProjectFile;
   private byId = new Map<string, VersionNode>();
-  private unavailableIds = new Set<string>();
+  private unavailableIds: Set<string>;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  private constructor(
-    readonly dir: string,
-    private readonly fs: ProjectFs,
-    private readonly blobs: BlobStore,
-    file: ProjectFile,
-    private readonly lock: ProjectLock | null,
-    /** Why the project is read-only, or null when this instance is its writer. */
-    readonly readOnlyReason: string | null,
-    readonly report: OpenReport,
-  ) {
-    this.file = file;
+  private constructor(opened: OpenedProject) {
+    ({ dir: this.dir, fs: this.fs, blobs: this.blobs, lock: this.lock, file: this.file } = opened);
+    ({ readOnlyReason: this.readOnlyReason, report: this.report, unavailable: this.unavailableIds } = opened);
     this.index();
   }
 
@@ -98,56 +71,7 @@ export class Project {
    * validated by decoding it (INVALID_IMAGE otherwise) and kept exactly as imported.
    */
   static async create(dir: string, image: Uint8Array, options: CreateOptions = {}): Promise<Project> {
-    const fs = options.fs ?? nodeProjectFs;
-    const info = await inspectImage(image, options.sourceName ? `"${options.sourceName}"` : 'The file');
-    if (await fs.exists(join(dir, PROJECT_FILE))) {
-      throw new ProjectError('PROJECT_EXISTS', `There is already a project in ${dir}.`);
-    }
-    try {
-      await fs.mkdirp(join(dir, BLOBS_DIR));
-    } catch (error) {
-      throw toWriteError(error, 'the project folder');
-    }
-    const lockResult = await ProjectLock.acquire(fs, dir);
-    if (!lockResult.acquired) throw new ProjectError('PROJECT_LOCKED', lockResult.reason);
-    try {
-      const blobs = new BlobStore(fs, join(dir, BLOBS_DIR));
-      const blob = await blobs.put(image, info.ext);
-      const thumbnail = await blobs.put(await makeThumbnail(image), 'webp');
-      const now = new Date().toISOString();
-      const root: VersionNode = {
-        id: newVersionId(),
-        parentId: null,
-        createdAt: now,
-        kind: 'import',
-        image: { blob, width: info.width, height: info.height },
-        thumbnail,
-        recipe: null,
-        sourceName: options.sourceName ?? null,
-        label: null,
-      };
-      const file: ProjectFile = {
-        schemaVersion: CURRENT_SCHEMA_VERSION,
-        generation: 0,
-        id: randomUUID(),
-        name: options.name ?? (options.sourceName ? stripExtension(options.sourceName) : basename(dir)),
-        createdAt: now,
-        updatedAt: now,
-        head: root.id,
-        versions: [root],
-      };
-      await createProjectFile(fs, dir, file);
-      // The new folder's own entry in its parent must be durable too, or a power cut could lose the project.
-      await fs.fsyncDir(dirname(dir)).catch(() => undefined);
-      return new Project(dir, fs, blobs, file, lockResult.lock, null, {
-        source: 'primary',
-        migratedFrom: null,
-        issues: [],
-      });
-    } catch (error) {
-      await lockResult.lock.release();
-      throw error;
-    }
+    return new Project(await createProjectFolder(dir, image, options));
   }
 
   /**
@@ -157,46 +81,7 @@ export class Project {
    * the damaged file kept alongside as `project.json.damaged-<time>`.
    */
   static async open(dir: string, options: OpenOptions = {}): Promise<Project> {
-    const fs = options.fs ?? nodeProjectFs;
-    if (!(await fs.exists(dir))) throw new ProjectError('PROJECT_NOT_FOUND', `No project folder at ${dir}.`);
-    let lock: ProjectLock | null = null;
-    let readOnlyReason: string | null = options.readOnly ? 'Opened read-only.' : null;
-    if (!options.readOnly) {
-      try {
-        const result = await ProjectLock.acquire(fs, dir);
-        if (result.acquired) lock = result.lock;
-        else readOnlyReason = result.reason;
-      } catch (error) {
-        if (!hasErrno(error, 'EACCES', 'EPERM', 'EROFS')) throw toWriteError(error, 'the project lock');
-        readOnlyReason = 'The project folder is not writable; it is opened read-only.';
-      }
-    }
-    try {
-      const loaded = await loadProjectFile(fs, dir);
-      const blobs = new BlobStore(fs, join(dir, BLOBS_DIR));
-      const migratedFrom = loaded.migratedFrom === CURRENT_SCHEMA_VERSION ? null : loaded.migratedFrom;
-      const report: OpenReport = { source: loaded.source, migratedFrom, issues: [...loaded.issues] };
-      const project = new Project(dir, fs, blobs, loaded.file, lock, readOnlyReason, report);
-      report.issues.push(...(await project.checkBlobs(options.verifyBlobs ?? 'exists')));
-      if (loaded.source !== 'primary') {
-        // After a recovery, images whose records were lost are still on disk: say so (they are kept).
-        const used = new Set(project.versions.flatMap(blobsOf));
-        const orphans = [...(await blobs.list())].filter((b) => !used.has(b) && !b.endsWith('.webp'));
-        if (orphans.length > 0) {
-          report.issues.push(
-            `${orphans.length} image file(s) in blobs/ belong to versions that could not be recovered; they are kept.`,
-          );
-        }
-      }
-      if (lock && (loaded.source !== 'primary' || migratedFrom !== null)) {
-        await project.persistRecovered(loaded.source, migratedFrom, loaded.maxGeneration);
-      }
-      if (lock) await project.removeLeftoverTemps();
-      return project;
-    } catch (error) {
-      await lock?.release();
-      throw error;
-    }
+    return new Project(await openProjectFolder(dir, options));
   }
 
   get readOnly(): boolean {
@@ -368,59 +253,35 @@ export class Project {
       const target = this.getVersion(id);
       if (target.parentId === null)
         throw new ProjectError('INVALID_ARGUMENT', 'The original image cannot be deleted.');
-      const removedIds = this.descendantsOf(id);
+      const removedIds = subtreeIds(this.file, id);
       const removed = this.file.versions.filter((v) => removedIds.has(v.id));
       const kept = this.file.versions.filter((v) => !removedIds.has(v.id));
       const stillUsed = new Set(kept.flatMap(blobsOf));
       const toTrash = [...new Set(removed.flatMap(blobsOf))].filter((b) => !stillUsed.has(b));
-      const entry = `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}`;
-      const entryDir = join(this.dir, TRASH_DIR, entry);
       const head = removedIds.has(this.file.head) ? target.parentId : this.file.head;
+      const trashEntry = trashEntryName(id);
+      const entryDir = join(this.dir, TRASH_DIR, trashEntry);
       try {
-        await this.fs.mkdirp(join(entryDir, BLOBS_DIR));
-        const record = { deletedAt: new Date().toISOString(), versions: removed };
-        await writeFileAtomic(
-          this.fs,
-          join(entryDir, 'versions.json'),
-          Buffer.from(JSON.stringify(record, null, 1)),
-        );
+        await trashRecords(this.fs, entryDir, removed);
         await this.commit({ ...this.file, head, versions: kept });
       } catch (error) {
         // Nothing was deleted: drop the trash entry just made for it.
         await this.fs.removeTree(entryDir).catch(() => undefined);
         throw toWriteError(error, 'the deletion');
       }
-      // Only now, with no saved state referring to them, do the files move. A crash in between leaves them
-      // unreferenced in blobs/, which is harmless.
-      const moved: BlobRef[] = [];
-      for (const ref of toTrash) {
-        try {
-          await this.fs.rename(this.blobs.pathOf(ref), join(entryDir, BLOBS_DIR, ref));
-          moved.push(ref);
-        } catch (error) {
-          if (!hasErrno(error, 'ENOENT')) throw toWriteError(error, 'the deleted images');
-        }
-      }
-      await this.fs.fsyncDir(this.blobs.dir);
-      await this.fs.fsyncDir(join(entryDir, BLOBS_DIR));
-      return { removed: removed.map((v) => v.id), trashedBlobs: moved, trashEntry: entry, head };
+      const trashedBlobs = await trashBlobs(this.fs, this.blobs, entryDir, toTrash);
+      return { removed: removed.map((v) => v.id), trashedBlobs, trashEntry, head };
     });
   }
 
   /** Names of the trash entries (one per deleted branch). */
-  async listTrash(): Promise<string[]> {
-    return (await this.fs.readdir(join(this.dir, TRASH_DIR)).catch(() => [] as string[]))
-      .filter((n) => !isTempName(n))
-      .sort();
+  listTrash(): Promise<string[]> {
+    return listTrash(this.fs, this.dir);
   }
 
   /** Permanently deletes everything in the trash: the only operation that deletes user data. */
   purgeTrash(): Promise<number> {
-    return this.exclusive(async () => {
-      const entries = await this.listTrash();
-      for (const entry of entries) await this.fs.removeTree(join(this.dir, TRASH_DIR, entry));
-      return entries.length;
-    });
+    return this.exclusive(() => purgeTrash(this.fs, this.dir));
   }
 
   /** Changed-pixel mask and fraction between two versions' images. */
@@ -429,85 +290,13 @@ export class Project {
     return diffImages(x, y, threshold);
   }
 
-  /** The JSON embedded in exported PNGs: the version, its recipe, and its ancestors with theirs. */
-  embeddedRecipe(id: string): EmbeddedRecipe {
-    return {
-      format: 'qwen-edit-studio/version',
-      formatVersion: 1,
-      project: { id: this.file.id, name: this.file.name },
-      version: structuredClone(this.getVersion(id)),
-      lineage: structuredClone(this.lineage(id)),
-    };
-  }
-
-  /**
-   * Encodes a version for export; PNGs carry the recipe and lineage (iTXt) and, for PNG results, keep the
-   * stored pixels bit for bit. With `path`, also writes the file there atomically.
-   */
-  async exportVersion(
-    id: string,
-    options: { format: ExportFormat; quality?: number; path?: string },
-  ): Promise<Buffer> {
-    const node = this.getVersion(id);
-    const source = await this.readImage(id);
-    let out: Buffer;
-    if (options.format === 'png') {
-      const png = node.image.blob.endsWith('.png') ? source : await encodeForExport(source, 'png');
-      out = embedRecipe(png, this.embeddedRecipe(id));
-    } else {
-      out = await encodeForExport(source, options.format, options.quality);
-    }
-    if (options.path) {
-      try {
-        await writeFileAtomic(this.fs, options.path, out);
-      } catch (error) {
-        throw toWriteError(error, `the export to ${options.path}`);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Re-runs version `id`'s recipe with `runner` and compares the result with the stored image. The replayed
-   * image is not added to the project.
-   */
-  async replay(id: string, runner: EditRunner): Promise<ReplayReport> {
-    const node = this.getVersion(id);
-    if (!node.recipe)
-      throw new ProjectError('INVALID_ARGUMENT', `Version ${id} is an import; it has no recipe to replay.`);
-    const input = await this.blobs.read(node.recipe.input);
-    const mask = node.recipe.region ? await this.blobs.read(node.recipe.region.mask) : null;
-    const result = Buffer.from(await runner.run({ recipe: structuredClone(node.recipe), input, mask }));
-    const actual = blobRefOf(result, 'png');
-    const identical = actual === node.image.blob;
-    let changedFraction = 0;
-    if (!identical) {
-      const stored = await this.readImage(id);
-      changedFraction = await diffImages(stored, result).then(
-        (d) => d.changedFraction,
-        (error: unknown) => {
-          if (error instanceof ProjectError && error.code === 'SIZE_MISMATCH') return 1;
-          throw error;
-        },
-      );
-    }
-    return {
-      versionId: id,
-      expected: node.image.blob,
-      actual,
-      identical,
-      pixelsIdentical: changedFraction === 0,
-      changedFraction,
-    };
-  }
-
   /** Re-reads the project from disk (for a read-only viewer following another instance's edits). */
   async reload(): Promise<void> {
     await this.exclusive(async () => {
       const loaded = await loadProjectFile(this.fs, this.dir);
       this.file = loaded.file;
       this.index();
-      await this.checkBlobs('exists');
+      this.unavailableIds = (await checkBlobs(this.blobs, this.file.versions, 'exists')).unavailable;
     });
   }
 
@@ -544,91 +333,4 @@ export class Project {
     this.file = file;
     this.index();
   }
-
-  private descendantsOf(id: string): Set<string> {
-    const childrenOf = new Map<string, string[]>();
-    for (const v of this.file.versions) {
-      if (v.parentId !== null) childrenOf.set(v.parentId, [...(childrenOf.get(v.parentId) ?? []), v.id]);
-    }
-    const out = new Set<string>([id]);
-    const stack = [id];
-    while (stack.length > 0) {
-      for (const c of childrenOf.get(stack.pop()!) ?? []) {
-        if (!out.has(c)) {
-          out.add(c);
-          stack.push(c);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Marks versions whose image is missing (or damaged, in 'hash' mode) as unavailable; returns the issues. */
-  private async checkBlobs(mode: 'exists' | 'hash'): Promise<string[]> {
-    const present = await this.blobs.list();
-    const issues: string[] = [];
-    this.unavailableIds.clear();
-    for (const v of this.file.versions) {
-      const ok =
-        present.has(v.image.blob) && (mode === 'exists' || (await this.blobs.health(v.image.blob)) === 'ok');
-      if (!ok) {
-        this.unavailableIds.add(v.id);
-        issues.push(
-          `The image of version ${v.id}${v.label ? ` ("${v.label}")` : ''} is ${present.has(v.image.blob) ? 'damaged' : 'missing'} (${v.image.blob}).`,
-        );
-      }
-    }
-    return issues;
-  }
-
-  private async persistRecovered(
-    source: LoadSource,
-    migratedFrom: number | null,
-    maxGeneration: number,
-  ): Promise<void> {
-    const keepAs =
-      source === 'primary'
-        ? `project.v${migratedFrom}.json`
-        : `project.json.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    await this.fs
-      .copyFileExclusive(join(this.dir, PROJECT_FILE), join(this.dir, keepAs))
-      .catch((error: unknown) => {
-        if (!hasErrno(error, 'ENOENT', 'EEXIST'))
-          throw toWriteError(error, 'a copy of the damaged project file');
-      });
-    const file = {
-      ...this.file,
-      generation: Math.max(maxGeneration, this.file.generation) + 1,
-      updatedAt: new Date().toISOString(),
-    };
-    await saveProjectFile(this.fs, this.dir, file);
-    this.file = file;
-    this.index();
-  }
-
-  /** Deletes temp files left by an interrupted save (never state: see atomicWrite.ts). */
-  private async removeLeftoverTemps(): Promise<void> {
-    for (const dir of [this.dir, this.blobs.dir]) {
-      for (const name of await this.fs.readdir(dir).catch(() => [] as string[])) {
-        const ours = name.startsWith(PROJECT_FILE) || name.startsWith(BACKUP_FILE) || dir === this.blobs.dir;
-        if (ours && isTempName(name)) await this.fs.unlink(join(dir, name)).catch(() => undefined);
-      }
-    }
-  }
-}
-
-function blobsOf(v: VersionNode): BlobRef[] {
-  const refs = [v.image.blob];
-  if (v.thumbnail) refs.push(v.thumbnail);
-  if (v.recipe?.region) refs.push(v.recipe.region.mask);
-  return refs;
-}
-
-/** Time-ordered, collision-safe and short: base-36 milliseconds plus 48 random bits. */
-function newVersionId(): string {
-  return `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
-}
-
-function stripExtension(name: string): string {
-  return basename(name).replace(/\.[^.]+$/, '') || name;
 }

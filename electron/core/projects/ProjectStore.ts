@@ -3,7 +3,7 @@
  * app-data folder up to date.
  */
 import { Project } from './Project';
-import type { CreateOptions, OpenOptions } from './Project';
+import type { CreateOptions, OpenOptions } from './opening';
 import { nodeProjectFs } from './projectFs';
 import type { ProjectFs } from './projectFs';
 import { RecentProjects } from './recentProjects';

@@ -11,6 +11,9 @@ import type { ProjectFs } from './projectFs';
 import { blobRefSchema } from './schemas';
 import type { BlobRef } from './schemas';
 
+/** The store's folder inside a project (and inside each trash entry). */
+export const BLOBS_DIR = 'blobs';
+
 export type BlobExtension = 'png' | 'jpg' | 'webp' | 'gif' | 'tif' | 'avif';
 
 export function sha256Hex(bytes: Uint8Array): string {

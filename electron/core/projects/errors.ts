@@ -1,16 +1,15 @@
 /**
- * Project operations throw `ProjectError`: one class with a machine-readable `code` and a message written
- * for the user. The app's IPC layer turns it into an error value (`{ code, message }`).
+ * Project operations throw `ProjectError`: a CodedError whose `code` is one of the project codes, with a
+ * message written for the user. The app's IPC layer turns it into an error value (`{ code, message }`).
  */
+import { CodedError } from '../../shared/result';
 import type { ProjectErrorCode } from './schemas';
 
-export class ProjectError extends Error {
-  constructor(
-    readonly code: ProjectErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class ProjectError extends CodedError {
+  declare readonly code: ProjectErrorCode;
+
+  constructor(code: ProjectErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'ProjectError';
   }
 }

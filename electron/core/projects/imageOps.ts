@@ -1,27 +1,15 @@
 /**
- * Image work for projects, on sharp: validating an import, thumbnails, pixel diffs, exports.
- * Decoding is capped so a hostile header cannot allocate gigabytes.
+ * Image work on sharp: the one check of an image the user opens, thumbnails, pixel diffs, exports.
+ * Decoding is capped (MAX_IMAGE_PIXELS) so a hostile header cannot allocate gigabytes.
  */
 import type sharpDefault from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 
-import type { BlobExtension } from './blobStore';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, type ImageInfo } from '../../shared/contract';
+import { CodedError } from '../../shared/result';
 import { ProjectError } from './errors';
 
-/** Same cap as the app contract's MAX_IMAGE_PIXELS. */
-export const MAX_PIXELS = 64_000_000;
 export const THUMBNAIL_SIZE = 256;
-
-const extensionOf: Record<string, BlobExtension> = {
-  png: 'png',
-  jpeg: 'jpg',
-  webp: 'webp',
-  gif: 'gif',
-  tiff: 'tif',
-  heif: 'avif',
-};
-
-export type ImageInfo = { ext: BlobExtension; width: number; height: number };
 
 type SharpFactory = typeof sharpDefault;
 let sharpModule: SharpFactory | undefined;
@@ -35,37 +23,58 @@ async function loadSharp(): Promise<SharpFactory> {
 }
 
 async function open(bytes: Uint8Array): Promise<Sharp> {
-  return (await loadSharp())(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'warning' });
+  return (await loadSharp())(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'warning' });
+}
+
+export function sniffFormat(bytes: Uint8Array): ImageInfo['format'] | null {
+  const starts = (sig: number[], at = 0) => sig.every((b, i) => bytes[at + i] === b);
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (starts([0xff, 0xd8, 0xff])) return 'jpeg';
+  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return 'webp';
+  return null;
 }
 
 /**
- * Checks that `bytes` is a whole, decodable raster image in a supported format (decoding it completely,
- * since a truncated file often has a valid header). Throws INVALID_IMAGE with the reason otherwise.
+ * Checks an image the user opened before anything else touches it: a supported format by its bytes (not its
+ * name), dimensions read from the header and refused when huge (so a 30000×30000 header never allocates),
+ * then one full decode so a truncated file is caught here rather than mid-edit. `name` starts the messages.
  */
-export async function inspectImage(bytes: Uint8Array, what = 'The file'): Promise<ImageInfo> {
+export async function inspectImage(name: string, bytes: Uint8Array): Promise<ImageInfo> {
+  if (bytes.length === 0) throw new CodedError('INVALID_IMAGE', `${name} is empty`);
+  if (bytes.length > MAX_IMAGE_BYTES) {
+    throw new CodedError(
+      'IMAGE_TOO_LARGE',
+      `${name} is ${(bytes.length / 2 ** 20).toFixed(0)} MB; the limit is ${MAX_IMAGE_BYTES / 2 ** 20} MB`,
+    );
+  }
+  const format = sniffFormat(bytes);
+  if (!format) throw new CodedError('INVALID_IMAGE', `${name} is not a PNG, JPEG or WebP image`);
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
-    meta = await (await open(bytes)).metadata();
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw new ProjectError('INVALID_IMAGE', `${what} is not a readable image (${firstLine(error)}).`, {
-      cause: error,
-    });
-  }
-  const ext = meta.format ? extensionOf[meta.format] : undefined;
-  if (!ext)
-    throw new ProjectError(
+    throw new CodedError(
       'INVALID_IMAGE',
-      `${what} is in an unsupported format (${meta.format ?? 'unknown'}).`,
+      `${name} cannot be read as ${format.toUpperCase()}: ${firstLine(error)}`,
     );
+  }
+  const width = meta.autoOrient?.width ?? meta.width;
+  const height = meta.autoOrient?.height ?? meta.height;
+  if (!width || !height) throw new CodedError('INVALID_IMAGE', `${name} has no dimensions`);
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new CodedError(
+      'IMAGE_TOO_LARGE',
+      `${name} is ${width}×${height} (${((width * height) / 1e6).toFixed(0)} MP); the limit is ${MAX_IMAGE_PIXELS / 1e6} MP`,
+    );
+  }
   try {
+    // failOn 'warning' makes a truncated PNG or JPEG an error instead of a half-grey image.
     await (await open(bytes)).raw().toBuffer();
   } catch (error) {
-    throw new ProjectError('INVALID_IMAGE', `${what} is damaged or incomplete (${firstLine(error)}).`, {
-      cause: error,
-    });
+    throw new CodedError('INVALID_IMAGE', `${name} is damaged or truncated: ${firstLine(error)}`);
   }
-  const size = meta.autoOrient ?? meta;
-  return { ext, width: size.width, height: size.height };
+  return { width, height, format, bytes: bytes.length };
 }
 
 /** A WebP preview no larger than THUMBNAIL_SIZE on either side. */
@@ -156,5 +165,5 @@ export async function encodeForExport(
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
 }

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { sha256Hex } from './blobStore';
 import { ProjectError } from './errors';
+import { exportVersion } from './exportVersion';
 import { Project } from './Project';
 import { BACKUP_FILE, PROJECT_FILE } from './projectFile';
 import type { ProjectFile } from './schemas';
@@ -159,7 +160,7 @@ describe('damaged project.json', () => {
     expect(p.tree().unavailable).toEqual([ids[2]]);
     expect(p.report.issues).toEqual([`The image of version ${ids[2]} is missing (${lost}).`]);
     await expect(p.readImage(ids[2]!)).rejects.toMatchObject({ code: 'BLOB_MISSING' });
-    expect((await p.exportVersion(ids[3]!, { format: 'png' })).length).toBeGreaterThan(0);
+    expect((await exportVersion(p, ids[3]!, { format: 'png' })).length).toBeGreaterThan(0);
     await p.addVersion({ parentId: ids[3]!, png: await seededPng(9), recipe: sampleRecipe(9) });
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoModel } from '../../src/pipeline/demo-model';
+import { ensureDemoModel } from '../../src/tiny/demo-model';
 import { main } from '../main';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-edit-'));

@@ -3,7 +3,7 @@
  * uses (`visual.*` / `model.layers.*` in older checkpoints), so graph builders need to know only one.
  */
 import type { WeightSource } from '../weights';
-import { canonicalTextEncoderName } from './architecture/text-encoder';
+import { canonicalTextEncoderName } from '../config/text-encoder-tensors';
 
 export function canonicalTextEncoderWeights(source: WeightSource): WeightSource {
   const toStored = new Map<string, string>();

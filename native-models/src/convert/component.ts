@@ -3,7 +3,7 @@
  * of any graph; each builder plugs in here with its config parser and its build function.
  */
 import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../onnx';
-import type { ComponentName } from '../store/manifest';
+import type { ComponentName } from '../model-store/manifest';
 import type { WeightSource } from '../weights';
 
 export type ConvertSettings = Readonly<{

@@ -2,15 +2,15 @@
  * The components a converted model is made of, in build order. Each entry plugs one graph builder in:
  * its config parser (which refuses what it cannot build) and its build function.
  */
-import { parseQwen25VLTextConfig } from '../graphs/text/config';
+import { readTextEncoderConfig } from '../config/text-encoder';
 import { buildTextGraph } from '../graphs/text/graph';
 import { buildTransformerGraph } from '../graphs/transformer/graph';
-import { parseVaeConfig } from '../graphs/vae/config';
+import { readVaeConfig } from '../config/vae';
 import { buildVaeDecoderGraph, buildVaeEncoderGraph } from '../graphs/vae/graph';
-import { parseQwen25VLVisionConfig } from '../graphs/vision/config';
+
 import { buildVisionGraph } from '../graphs/vision/graph';
 import type { Precision } from '../onnx';
-import { readTransformerConfig } from './architecture/transformer';
+import { readTransformerConfig } from '../config/transformer';
 import { component } from './component';
 import type { ComponentPlugin, ConvertSettings } from './component';
 
@@ -37,7 +37,7 @@ const vision = component({
   name: 'vision',
   source: 'text_encoder',
   prefixes: ['model.visual.'],
-  parseConfig: (json, file) => parseQwen25VLVisionConfig(json, file),
+  parseConfig: (json, file) => readTextEncoderConfig(json, file).vision,
   build: (config, weights, settings, outDir) =>
     buildVisionGraph(config, weights, { precision: settings.precision }, outDir),
   effectivePrecision: denseOnly,
@@ -47,7 +47,7 @@ const text = component({
   name: 'text',
   source: 'text_encoder',
   prefixes: ['model.language_model.'],
-  parseConfig: (json, file) => parseQwen25VLTextConfig(json, file),
+  parseConfig: (json, file) => readTextEncoderConfig(json, file),
   build: (config, weights, settings, outDir) =>
     buildTextGraph(config, weights, quantOptions(settings), outDir),
   effectivePrecision: (p) => p,
@@ -57,7 +57,7 @@ const vaeEncoder = component({
   name: 'vae_encoder',
   source: 'vae',
   prefixes: ['encoder.', 'quant_conv.'],
-  parseConfig: (json, file) => parseVaeConfig(json, file),
+  parseConfig: (json, file) => readVaeConfig(json, file),
   build: (config, weights, settings, outDir) =>
     buildVaeEncoderGraph(config, weights, { precision: settings.precision }, outDir),
   // The VAE always computes in float32 (ORT lacks bf16 Resize; the VAE is small).
@@ -68,7 +68,7 @@ const vaeDecoder = component({
   name: 'vae_decoder',
   source: 'vae',
   prefixes: ['decoder.', 'post_quant_conv.'],
-  parseConfig: (json, file) => parseVaeConfig(json, file),
+  parseConfig: (json, file) => readVaeConfig(json, file),
   build: (config, weights, settings, outDir) =>
     buildVaeDecoderGraph(config, weights, { precision: settings.precision }, outDir),
   effectivePrecision: () => 'fp32',

@@ -2,14 +2,18 @@ import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256File } from '../store/hash';
-import type { ModelManifest } from '../store/manifest';
-import { VERIFIED_STAMP, verifyModelFolder } from '../store/verify';
+import { sha256File } from '../model-store/hash';
+import type { ModelManifest } from '../model-store/manifest';
+import { VERIFIED_STAMP, verifyModelFolder } from '../model-store/verify';
 import { component } from './component';
 import { COMPONENTS } from './components';
 import { convertCheckpoint } from './convert';
 import { progressLine } from './progress';
-import { removeScratchCheckpoints, scratchCheckpoint, symlinkedCheckpoint } from './test-checkpoint';
+import {
+  removeScratchCheckpoints,
+  scratchCheckpoint,
+  symlinkedCheckpoint,
+} from '../tiny/testing/checkpoint-copy';
 import { validateCheckpoint } from './validate';
 
 let out: string;

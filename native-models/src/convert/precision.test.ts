@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQwen25VLTextConfig } from '../graphs/text/config';
+import { readTextEncoderConfig } from '../config/text-encoder';
 import { textGraphFeeds } from '../graphs/text/feeds';
 import { qwenImageRopeTables } from '../graphs/transformer/rope';
-import { openModel } from '../store/open-model';
-import type { LoadedModel } from '../store/open-model';
-import { ensureTinyModel } from '../store/tiny-model';
+import { openModel } from '../model-store/open-model';
+import type { LoadedModel } from '../model-store/open-model';
+import { ensureTinyModel } from '../tiny/tiny-model';
 import { ensureTinyCheckpoint } from '../tiny/ensure';
 import { TensorRandom } from '../tiny/prng';
 import { COMPONENTS } from './components';
@@ -65,7 +65,7 @@ function transformerFeeds(): Record<string, ort.Tensor> {
 }
 
 function textFeeds(): Record<string, ort.Tensor> {
-  const config = parseQwen25VLTextConfig(fp32.manifest.configs.text_encoder);
+  const config = readTextEncoderConfig(fp32.manifest.configs.text_encoder);
   const ids = [151644, 8948, 198, 36192, 279, 8251, 3691, 264, 2518, 8896, 151645, 198];
   const feeds = textGraphFeeds([ids], [], new Float32Array(0), config, 2);
   return Object.fromEntries(

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoModel } from './demo-model';
+import { ensureDemoModel } from '../tiny/demo-model';
 import type { EditModel } from './edit-model';
 import { EditPipeline } from './edit-pipeline';
 import { EditRequestError } from './edit-request';

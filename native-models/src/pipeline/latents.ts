@@ -3,17 +3,7 @@
  * batch 1) and the transformer's packed tokens `[(h/2)·(w/2), 64]`, with 2×2 patches flattened
  * channel-major (`f = c·4 + dy·2 + dx`).
  */
-
-/** Channel means of the Qwen-Image / Wan-2.1 latent space (`vae/config.json` `latents_mean`). */
-export const LATENTS_MEAN: readonly number[] = [
-  -0.7571, -0.7089, -0.9113, 0.1075, -0.1745, 0.9653, -0.1517, 1.5508, 0.4134, -0.0715, 0.5517, -0.3632,
-  -0.1922, -0.9497, 0.2503, -0.2921,
-];
-/** Channel standard deviations (`vae/config.json` `latents_std`). */
-export const LATENTS_STD: readonly number[] = [
-  2.8184, 1.4541, 2.3275, 2.6558, 1.2196, 1.7708, 2.6052, 2.0743, 3.2687, 2.1526, 2.8652, 1.5579, 1.6382,
-  1.1253, 2.8251, 1.916,
-];
+import { LATENTS_MEAN, LATENTS_STD } from '../config/vae';
 
 export const LATENT_CHANNELS = 16;
 

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calculateDimensions, outputSize, smartResize } from './image-size';
-import {
-  denormalizeLatents,
-  LATENTS_MEAN,
-  LATENTS_STD,
-  latentGrid,
-  normalizeLatents,
-  packLatents,
-  unpackLatents,
-} from './latents';
+import { LATENTS_MEAN, LATENTS_STD } from '../config/vae';
+import { denormalizeLatents, latentGrid, normalizeLatents, packLatents, unpackLatents } from './latents';
 import { previewFromTokens, WAN21_LATENT_RGB_BIAS, WAN21_LATENT_RGB_FACTORS } from './preview';
 import { trueCfg } from './true-cfg';
 import { rgb8ToVaeInput, roundHalfEven, vaeOutputToRgb8 } from './vae-image';

@@ -7,25 +7,27 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { parseQwen25VLTextConfig } from '../graphs/text/config';
+import { EDIT_PIPELINE, readSchedulerConfig } from '../config/pipeline';
+import { readTextEncoderConfig } from '../config/text-encoder';
+import { readTransformerConfig } from '../config/transformer';
+import { readVaeConfig } from '../config/vae';
 import { textGraphFeeds } from '../graphs/text/feeds';
 import { TEXT_IO } from '../graphs/text/graph';
 import { qwenImageRopeTables } from '../graphs/transformer/rope';
 import { TRANSFORMER_INPUTS, TRANSFORMER_OUTPUT } from '../graphs/transformer/graph';
-import { parseQwen25VLVisionConfig } from '../graphs/vision/config';
+
 import type { FeedSpec } from '../graphs/vision/feeds';
 import { visionGraphFeeds } from '../graphs/vision/feeds';
+import { VAE_IO } from '../graphs/vae/graph';
 import { VISION_IO } from '../graphs/vision/graph';
-import { openModel } from '../store/open-model';
-import type { Provider } from '../store/open-model';
-import type { VerifyMode } from '../store/verify';
+import { openModel } from '../model-store/open-model';
+import type { Provider } from '../model-store/open-model';
+import type { VerifyMode } from '../model-store/verify';
 import type { ComponentName, EditModel, EditModelInfo, TokenGrid } from './edit-model';
 import { COMPONENT_NAMES } from './edit-model';
 import { cudaProviderInstalled, providerFromEnv, providerOrder } from './execution-provider';
 import type { ProviderChoice } from './execution-provider';
-import { LATENTS_MEAN, LATENTS_STD } from './latents';
 import { WAN21_LATENT_RGB_BIAS, WAN21_LATENT_RGB_FACTORS } from './preview';
-import { parseSchedulerConfig } from './scheduler';
 import { loadPromptTokenizer } from './tokenizer';
 import { EditError } from './edit-error';
 
@@ -49,14 +51,6 @@ export type OpenEditModelOptions = Readonly<{
   /** Where a provider fallback is reported (default console.warn). */
   log?: (line: string) => void;
 }>;
-
-const EDIT_PIPELINE = 'QwenImageEditPipeline';
-const VAE_IO = {
-  encoderIn: 'image',
-  encoderOut: 'latent_mean',
-  decoderIn: 'latents',
-  decoderOut: 'image',
-} as const;
 
 /** Opens a converted Qwen-Image-Edit model folder; sessions are created on first use. */
 export async function openEditModel(dir: string, options: OpenEditModelOptions = {}): Promise<EditModel> {
@@ -90,11 +84,10 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
   });
   const manifest = loaded.manifest;
   const textJson = manifest.configs.text_encoder as Record<string, unknown>;
-  const textConfig = parseQwen25VLTextConfig(textJson);
-  const visionConfig = parseQwen25VLVisionConfig(textJson);
-  const transformerJson = manifest.configs.transformer as Record<string, unknown>;
-  const vaeJson = manifest.configs.vae as Record<string, unknown>;
-  const axesDims = (transformerJson.axes_dims_rope as [number, number, number] | undefined) ?? [16, 56, 56];
+  const textConfig = readTextEncoderConfig(textJson);
+  const visionConfig = textConfig.vision;
+  const axesDims = readTransformerConfig(manifest.configs.transformer).axesDimsRope;
+  const vaeConfig = readVaeConfig(manifest.configs.vae);
   const preview = manifest.preview as { factors?: number[][]; bias?: number[] } | null;
   const tokenizer = await loadPromptTokenizer(join(root, manifest.tokenizer.dir));
 
@@ -123,14 +116,14 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
       temporalPatchSize: visionConfig.temporalPatchSize,
       mergeSize: visionConfig.spatialMergeSize,
     },
-    scheduler: parseSchedulerConfig(manifest.scheduler),
-    latentsMean: (vaeJson.latents_mean as number[] | undefined) ?? LATENTS_MEAN,
-    latentsStd: (vaeJson.latents_std as number[] | undefined) ?? LATENTS_STD,
+    scheduler: readSchedulerConfig(manifest.scheduler),
+    latentsMean: vaeConfig.latentsMean,
+    latentsStd: vaeConfig.latentsStd,
     preview: {
       factors: preview?.factors ?? WAN21_LATENT_RGB_FACTORS,
       bias: preview?.bias ?? WAN21_LATENT_RGB_BIAS,
     },
-    latentChannels: (vaeJson.z_dim as number | undefined) ?? 16,
+    latentChannels: vaeConfig.zDim,
     vaeScale: 8,
   };
 

@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import type { Region } from './edit-vocabulary';
-import type { RgbImage } from './load-image';
+import { DEFAULT_MAX_INPUT_PIXELS, type RgbImage } from './load-image';
 import { resizeLikePil } from './pil-resample';
 
 export type { Region } from './edit-vocabulary';
@@ -26,7 +26,7 @@ export async function regionCoverage(region: Region, width: number, height: numb
   }
   let data: Buffer;
   try {
-    data = await sharp(region.image, { limitInputPixels: 100_000_000 })
+    data = await sharp(region.image, { limitInputPixels: DEFAULT_MAX_INPUT_PIXELS })
       .autoOrient()
       .flatten({ background: { r: 0, g: 0, b: 0 } })
       .greyscale()

@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  calculateMu,
-  eulerStep,
-  flowMatchSchedule,
-  parseSchedulerConfig,
-  QWEN_IMAGE_SCHEDULER,
-} from './scheduler';
+import { readSchedulerConfig } from '../config/pipeline';
+import { calculateMu, eulerStep, flowMatchSchedule, QWEN_IMAGE_SCHEDULER } from './scheduler';
 
 type Fixture = {
   schedules: { steps: number; imageSeqLen: number; mu: number; sigmas: number[]; timesteps: number[] }[];
@@ -63,8 +58,9 @@ describe('flowMatchSchedule', () => {
   });
 
   it('reads a scheduler_config.json and falls back to the pipeline defaults for absent keys', () => {
-    expect(parseSchedulerConfig({ ...QWEN_IMAGE_SCHEDULER })).toEqual(QWEN_IMAGE_SCHEDULER);
-    const partial = parseSchedulerConfig({ shift_terminal: 0.02 });
+    expect(readSchedulerConfig({ ...QWEN_IMAGE_SCHEDULER })).toEqual(QWEN_IMAGE_SCHEDULER);
+    const partial = readSchedulerConfig({ shift_terminal: 0.02 });
+    expect(partial.use_dynamic_shifting).toBe(true);
     expect(partial.max_shift).toBe(1.15);
     expect(partial.max_image_seq_len).toBe(4096);
   });

@@ -4,18 +4,9 @@
  * and a terminal stretch so that the last sigma is exactly `shift_terminal`.
  */
 
-/** The keys of `scheduler/scheduler_config.json` the edit pipeline uses. */
-export type FlowMatchConfig = Readonly<{
-  num_train_timesteps: number;
-  base_shift: number;
-  max_shift: number;
-  base_image_seq_len: number;
-  max_image_seq_len: number;
-  shift_terminal: number | null;
-  use_dynamic_shifting: boolean;
-  time_shift_type: 'exponential' | 'linear';
-  shift: number;
-}>;
+import type { SchedulerConfig } from '../config/pipeline';
+
+export type FlowMatchConfig = SchedulerConfig;
 
 /** The released Qwen-Image-Edit values (spec §8.1). */
 export const QWEN_IMAGE_SCHEDULER: FlowMatchConfig = {
@@ -29,24 +20,6 @@ export const QWEN_IMAGE_SCHEDULER: FlowMatchConfig = {
   time_shift_type: 'exponential',
   shift: 1,
 };
-
-/** Reads a scheduler config JSON, filling the pipeline's own fallbacks for absent keys (spec §8.1). */
-export function parseSchedulerConfig(json: Readonly<Record<string, unknown>>): FlowMatchConfig {
-  const num = (key: string, fallback: number) =>
-    typeof json[key] === 'number' ? (json[key] as number) : fallback;
-  const shiftType = json.time_shift_type === 'linear' ? 'linear' : 'exponential';
-  return {
-    num_train_timesteps: num('num_train_timesteps', 1000),
-    base_shift: num('base_shift', 0.5),
-    max_shift: num('max_shift', 1.15),
-    base_image_seq_len: num('base_image_seq_len', 256),
-    max_image_seq_len: num('max_image_seq_len', 4096),
-    shift_terminal: typeof json.shift_terminal === 'number' ? json.shift_terminal : null,
-    use_dynamic_shifting: json.use_dynamic_shifting !== false,
-    time_shift_type: shiftType,
-    shift: num('shift', 1),
-  };
-}
 
 export type Schedule = Readonly<{
   /** `mu` of the dynamic shift (float64, as Python computes it). */

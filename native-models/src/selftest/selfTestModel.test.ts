@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { runOnce } from '../onnx/testing/runOnce';
 import { buildSelfTestModel, selfTestWeight, SELF_TEST_INPUT, SELF_TEST_OUTPUT } from './selfTestModel';
 
 describe('self-test model', () => {
@@ -7,9 +8,8 @@ describe('self-test model', () => {
     const size = 8;
     const depth = 3;
     const bytes = buildSelfTestModel({ size, depth });
-    const session = await ort.InferenceSession.create(bytes);
     const x = Float32Array.from({ length: 2 * size }, (_, i) => Math.sin(i));
-    const { [SELF_TEST_OUTPUT]: y } = await session.run({
+    const { [SELF_TEST_OUTPUT]: y } = await runOnce(bytes, {
       [SELF_TEST_INPUT]: new ort.Tensor('float32', x, [2, size]),
     });
     const w = selfTestWeight(size);
@@ -28,6 +28,5 @@ describe('self-test model', () => {
     expect(y!.dims).toEqual([2, size]);
     for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - cur[i]!)).toBeLessThan(1e-5);
     expect(Math.max(...got.map(Math.abs))).toBeGreaterThan(0.05);
-    await session.release();
   });
 });

@@ -4,6 +4,7 @@
  * matrix. W is a seeded orthogonal-ish matrix scaled so values neither vanish nor saturate.
  */
 import { encodeModel } from '../onnx/onnx-proto';
+import { TensorRandom } from '../tiny/prng';
 
 export type SelfTestShape = Readonly<{ size: number; depth: number }>;
 
@@ -12,17 +13,10 @@ export const SELF_TEST_OUTPUT = 'y';
 
 /** The seeded weight matrix W, row-major [size, size]. */
 export function selfTestWeight(size: number): Float32Array {
-  const weight = new Float32Array(size * size);
-  let state = 0x9e3779b9;
-  const scale = 1.5 / Math.sqrt(size);
-  for (let i = 0; i < weight.length; i++) {
-    // xorshift32: deterministic, dependency-free; only the scale matters for this workload.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    weight[i] = ((state >>> 0) / 2 ** 32 - 0.5) * 2 * Math.sqrt(3) * scale;
-  }
-  return weight;
+  // Unit-variance uniform values (±√3) times the scale; only the scale matters for this workload.
+  const rng = new TensorRandom(0, 'self-test');
+  const scale = (1.5 / Math.sqrt(size)) * 2 * Math.sqrt(3);
+  return Float32Array.from({ length: size * size }, () => (rng.uniform() - 0.5) * scale);
 }
 
 /** Serialised model bytes, ready for `InferenceSession.create(bytes)`. */

@@ -6,15 +6,15 @@
  */
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQwen25VLTextConfig } from '../graphs/text/config';
+import { readTextEncoderConfig } from '../config/text-encoder';
 import { textGraphFeeds } from '../graphs/text/feeds';
 import { qwenImageRopeTables } from '../graphs/transformer/rope';
-import { parseQwen25VLVisionConfig } from '../graphs/vision/config';
+
 import type { FeedSpec } from '../graphs/vision/feeds';
 import { visionGraphFeeds } from '../graphs/vision/feeds';
-import { openModel } from '../store/open-model';
-import type { LoadedModel } from '../store/open-model';
-import { ensureTinyModel } from '../store/tiny-model';
+import { openModel } from '../model-store/open-model';
+import type { LoadedModel } from '../model-store/open-model';
+import { ensureTinyModel } from './tiny-model';
 import { TensorRandom } from './prng';
 
 let model: LoadedModel;
@@ -55,8 +55,8 @@ async function run(
 describe('tiny model activations', () => {
   it('stay realistic from vision through the language model into the transformer', async () => {
     const configs = model.manifest.configs;
-    const visionConfig = parseQwen25VLVisionConfig(configs.text_encoder);
-    const textConfig = parseQwen25VLTextConfig(configs.text_encoder);
+    const visionConfig = readTextEncoderConfig(configs.text_encoder).vision;
+    const textConfig = readTextEncoderConfig(configs.text_encoder);
     const grid = [1, 4, 4] as const;
     const random = new TensorRandom(11, 'activations');
     const pixels = random.normals(16 * 1176, 1);

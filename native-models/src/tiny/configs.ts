@@ -5,6 +5,8 @@
  * real (padded) vocabulary so the real tokenizer's ids are all valid, and the transformer's
  * joint_attention_dim equals the text encoder's width (64, not the listing's 48) so the components chain.
  */
+import { EDIT_PIPELINE } from '../config/pipeline';
+import { LATENTS_MEAN, LATENTS_STD } from '../config/vae';
 
 /** Knobs for making differently sized tiny models (the benchmark compares two widths). */
 export type TinySizes = Readonly<{ transformerLayers: number; transformerHeads: number }>;
@@ -18,7 +20,7 @@ export const TEXT_HIDDEN_SIZE = 64;
 export const REAL_VOCAB_SIZE = 152064;
 
 export const modelIndex = () => ({
-  _class_name: 'QwenImageEditPipeline',
+  _class_name: EDIT_PIPELINE,
   _diffusers_version: '0.35.0.dev0',
   processor: ['transformers', 'Qwen2VLProcessor'],
   scheduler: ['diffusers', 'FlowMatchEulerDiscreteScheduler'],
@@ -43,16 +45,6 @@ export const transformerConfig = (sizes: TinySizes) => ({
   patch_size: 2,
   pooled_projection_dim: 768,
 });
-
-/** The released latent statistics (spec §5.4): the pipeline uses them whatever the VAE's size. */
-export const LATENTS_MEAN = [
-  -0.7571, -0.7089, -0.9113, 0.1075, -0.1745, 0.9653, -0.1517, 1.5508, 0.4134, -0.0715, 0.5517, -0.3632,
-  -0.1922, -0.9497, 0.2503, -0.2921,
-];
-export const LATENTS_STD = [
-  2.8184, 1.4541, 2.3275, 2.6558, 1.2196, 1.7708, 2.6052, 2.0743, 3.2687, 2.1526, 2.8652, 1.5579, 1.6382,
-  1.1253, 2.8251, 1.916,
-];
 
 export const vaeConfig = () => ({
   _class_name: 'AutoencoderKLQwenImage',

@@ -1,7 +1,7 @@
 /** The tiny checkpoint on demand, generated once into the cache and reused while complete. */
 import { join } from 'node:path';
-import { buildOnce } from '../store/build-once';
-import { cacheRoot } from '../store/cache-dir';
+import { buildOnce } from '../model-store/build-once';
+import { cacheRoot } from '../model-store/cache-dir';
 import { DEFAULT_TINY_SIZES } from './configs';
 import type { TinySizes } from './configs';
 import { writeTinyCheckpoint } from './generate';

@@ -8,10 +8,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readTextEncoderConfig, textEncoderTensors } from '../convert/architecture/text-encoder';
-import { readTransformerConfig, transformerTensors } from '../convert/architecture/transformer';
-import { readVaeConfig, vaeTensors } from '../convert/architecture/vae';
-import type { ExpectedTensor } from '../convert/architecture/expected-tensor';
+import { readTextEncoderConfig } from '../config/text-encoder';
+import { textEncoderTensors } from '../config/text-encoder-tensors';
+import { readTransformerConfig } from '../config/transformer';
+import { transformerTensors } from '../config/transformer-tensors';
+import { readVaeConfig } from '../config/vae';
+import { vaeTensors } from '../config/vae-tensors';
+import type { ExpectedTensor } from '../config/expected-tensor';
 import { DTYPE_BYTES, f32ToBytes } from '../safetensors/dtype';
 import { writeSafetensors } from '../safetensors/writer';
 import type { TensorToWrite } from '../safetensors/writer';

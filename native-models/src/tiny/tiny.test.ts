@@ -4,11 +4,14 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTextEncoderConfig, textEncoderTensors } from '../convert/architecture/text-encoder';
-import { readTransformerConfig, transformerTensors } from '../convert/architecture/transformer';
-import { readVaeConfig, vaeTensors } from '../convert/architecture/vae';
+import { readTextEncoderConfig } from '../config/text-encoder';
+import { textEncoderTensors } from '../config/text-encoder-tensors';
+import { readTransformerConfig } from '../config/transformer';
+import { transformerTensors } from '../config/transformer-tensors';
+import { readVaeConfig } from '../config/vae';
+import { vaeTensors } from '../config/vae-tensors';
 import { openWeightsInFolder } from '../safetensors/sharded';
-import { COMPLETE_MARKER } from '../store/build-once';
+import { COMPLETE_MARKER } from '../model-store/build-once';
 import { ensureTinyCheckpoint } from './ensure';
 import { initTensor, writeTinyCheckpoint } from './generate';
 

@@ -6,6 +6,8 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { ProjectTree, VersionNode } from '../../../electron/shared/projectSchemas';
 import type { AppState } from './appStore';
 
+export { subtreeIds } from '../../../electron/shared/versionTree';
+
 export type OpenProject = ProjectTree & { path: string };
 
 export type ProjectSlice = {
@@ -95,22 +97,6 @@ export function treeRows(project: ProjectTree | null, hidden: readonly string[] 
       stack.push({ node: kids[i]!, depth: depth + 1, branch: i > 0 });
   }
   return rows;
-}
-
-/** The id and every descendant of it. */
-export function subtreeIds(project: ProjectTree, id: string): Set<string> {
-  const out = new Set<string>([id]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const v of project.versions) {
-      if (v.parentId && out.has(v.parentId) && !out.has(v.id)) {
-        out.add(v.id);
-        grew = true;
-      }
-    }
-  }
-  return out;
 }
 
 /** `fp32 · cpu`: the precision and execution provider the newest edit of the project really ran with. */

@@ -1,4 +1,4 @@
-/** PNGs made without an image library, for tests and benchmarks that need many distinct images fast. */
+/** PNGs made without an image library, for tests and benchmarks: many distinct ones fast, or a lying header. */
 import { deflateSync } from 'node:zlib';
 
 import { writeChunks } from '../pngChunks';
@@ -24,4 +24,23 @@ export function tinyPng(n: number): Buffer {
     { type: 'IDAT', data: deflateSync(raw) },
     { type: 'IEND', data: Buffer.alloc(0) },
   ]);
+}
+
+/**
+ * A PNG whose header claims `width`×`height` with almost no pixel data behind it, as a hostile or broken
+ * file would: for tests that a huge header is refused before anything is allocated.
+ */
+export function bigPngHeader(width: number, height: number): Uint8Array {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // colour type RGB
+  return new Uint8Array(
+    writeChunks([
+      { type: 'IHDR', data: ihdr },
+      { type: 'IDAT', data: deflateSync(Buffer.alloc(64)) },
+      { type: 'IEND', data: Buffer.alloc(0) },
+    ]),
+  );
 }

@@ -1,6 +1,6 @@
 import type { FeedSpec } from '../vision/feeds';
 import type { GridThw } from '../vision/layout';
-import type { Qwen25VLTextConfig } from './config';
+import type { TextConfig } from '../../config/text-encoder';
 import { TEXT_IO } from './graph';
 import { mropePositionIds } from './position-ids';
 
@@ -12,7 +12,7 @@ export function textGraphFeeds(
   inputIds: readonly (readonly number[])[],
   imageGrids: readonly GridThw[],
   imageEmbeds: Float32Array,
-  config: Qwen25VLTextConfig,
+  config: TextConfig,
   spatialMergeSize: number,
   attentionMask?: readonly (readonly number[])[],
 ): Record<string, FeedSpec> {

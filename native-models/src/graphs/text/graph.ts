@@ -1,7 +1,7 @@
 import { GraphBuilder, castIfNeeded, linear, rmsNorm, silu, weightInitializer } from '../../onnx';
 import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
-import type { Qwen25VLTextConfig } from './config';
+import type { TextConfig } from '../../config/text-encoder';
 import { maskedSoftmax, rotateHalfRope } from './graph-ops';
 import { mropeChannelComponents, textInvFreq } from './mrope';
 import { detectPrefixes } from './parameters';
@@ -37,7 +37,7 @@ export const TEXT_IO = {
  * MatMulNBits for the attention and MLP linears with float32 compute.
  */
 export async function buildTextGraph(
-  config: Qwen25VLTextConfig,
+  config: TextConfig,
   weights: WeightSource,
   options: TextGraphOptions,
   outDir: string,

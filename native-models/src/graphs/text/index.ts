@@ -13,14 +13,5 @@ export { textGraphFeeds } from './feeds';
 export { mropePositionIds } from './position-ids';
 export type { MropeTokenIds } from './position-ids';
 export { textInvFreq, mropeChannelComponents } from './mrope';
-export { parseQwen25VLTextConfig } from './config';
-export type { Qwen25VLTextConfig } from './config';
-export {
-  detectPrefixes,
-  qwen25VLParameterShapes,
-  visionParameterShapes,
-  languageParameterShapes,
-  CURRENT_PREFIXES,
-  LEGACY_PREFIXES,
-} from './parameters';
+export { detectPrefixes, CURRENT_PREFIXES, LEGACY_PREFIXES } from './parameters';
 export type { Qwen25VLPrefixes } from './parameters';

@@ -1,4 +1,4 @@
-import type { Qwen25VLTextConfig } from './config';
+import type { TextConfig } from '../../config/text-encoder';
 
 /** Language-model rotary `inv_freq` as torch computes it in float32: `1 / θ^(2k/head_dim)`, k < head_dim/2. */
 export function textInvFreq(headDim: number, theta: number): Float32Array {
@@ -14,9 +14,7 @@ export function textInvFreq(headDim: number, theta: number): Float32Array {
  * drives it: upstream splits the duplicated `[θ, θ]` vector into sections `mrope_section · 2` and takes the
  * components cyclically, i.e. `[t | h | w | t | h | w]`.
  */
-export function mropeChannelComponents(
-  config: Pick<Qwen25VLTextConfig, 'headDim' | 'mropeSection'>,
-): Uint8Array {
+export function mropeChannelComponents(config: Pick<TextConfig, 'headDim' | 'mropeSection'>): Uint8Array {
   const out = new Uint8Array(config.headDim);
   const sections = [...config.mropeSection, ...config.mropeSection];
   let c = 0;

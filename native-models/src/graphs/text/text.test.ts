@@ -1,24 +1,24 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOnce } from '../../onnx/testing/runOnce';
 import type { Precision } from '../../onnx';
-import { parseQwen25VLTextConfig } from './config';
+import { readTextEncoderConfig } from '../../config/text-encoder';
 import { textGraphFeeds } from './feeds';
 import { TEXT_IO, buildTextGraph } from './graph';
 import { mropeChannelComponents } from './mrope';
-import { qwen25VLParameterShapes } from './parameters';
+import { textEncoderTensors } from '../../config/text-encoder-tensors';
 import { mropePositionIds } from './position-ids';
-import { textReference } from './reference';
-import { maxAbsDiff } from './reference-ops';
-import { randomArray, seededRandom } from './seeded';
+import { textReference } from '../testing/text-reference';
+import { maxAbsDiff } from '../../testing/compare';
+import { randomArray, seededRandom } from '../../testing/seeded';
 import {
   TINY_TEXT_CONFIG,
   TINY_TEXT_ENCODER_CONFIG_JSON,
   TINY_VISION_CONFIG,
   randomQwen25VLWeights,
-} from './tiny';
+} from '../testing/tiny-text-encoder';
 
 let dir: string;
 beforeAll(async () => {
@@ -34,10 +34,12 @@ const VE = 249;
 const ids = { imageTokenId: IMG, visionStartTokenId: VS };
 
 describe('Qwen2.5-VL text encoder names and config', () => {
-  it('names every tensor of the tiny checkpoint (57 tensors, 190 688 parameters)', () => {
-    const shapes = qwen25VLParameterShapes(TINY_TEXT_CONFIG, TINY_VISION_CONFIG);
-    expect(shapes).toHaveLength(57);
-    expect(shapes.reduce((a, [, s]) => a + s.reduce((x, d) => x * d, 1), 0)).toBe(190_688);
+  it('names every tensor the graphs read (56 tensors: all but lm_head; 174 304 parameters)', () => {
+    const shapes = textEncoderTensors({ ...TINY_TEXT_CONFIG, vision: TINY_VISION_CONFIG }).map(
+      (t) => [t.name, t.shape] as const,
+    );
+    expect(shapes).toHaveLength(56);
+    expect(shapes.reduce((a, [, s]) => a + s.reduce((x, d) => x * d, 1), 0)).toBe(174_304);
     const byName = new Map(shapes);
     expect(byName.get('model.visual.patch_embed.proj.weight')).toEqual([32, 3, 2, 14, 14]);
     expect(byName.get('model.language_model.layers.1.self_attn.k_proj.bias')).toEqual([32]);
@@ -46,10 +48,10 @@ describe('Qwen2.5-VL text encoder names and config', () => {
 
   it('rejects unsupported values with the field named', () => {
     const bad = (patch: object) => () =>
-      parseQwen25VLTextConfig({ ...TINY_TEXT_ENCODER_CONFIG_JSON, ...patch });
+      readTextEncoderConfig({ ...TINY_TEXT_ENCODER_CONFIG_JSON, ...patch });
     expect(bad({ rope_scaling: { type: 'mrope', mrope_section: [2, 3, 4] } })).toThrow(/mrope_section/);
     expect(bad({ hidden_act: 'gelu' })).toThrow(/hidden_act/);
-    expect(bad({ num_key_value_heads: 3 })).toThrow(/kv heads/);
+    expect(bad({ num_key_value_heads: 3 })).toThrow(/num_key_value_heads/);
   });
 
   it('maps rotary channels to [t | h | w | t | h | w] sections', () => {
@@ -124,20 +126,9 @@ describe('text graph on ORT CPU (tiny config)', () => {
 
   async function runGraph(modelPath: string, imageEmbeds = image): Promise<Float32Array> {
     const feeds = textGraphFeeds(rows, grids, imageEmbeds, TINY_TEXT_CONFIG, 2, mask);
-    const session = await ort.InferenceSession.create(modelPath, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-    });
-    try {
-      const tensors = Object.fromEntries(
-        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
-      );
-      const t = (await session.run(tensors))[TEXT_IO.lastHiddenState]!;
-      expect(t.dims).toEqual([2, 13, h]);
-      return t.data as Float32Array;
-    } finally {
-      await session.release();
-    }
+    const t = (await runOnce(modelPath, feeds))[TEXT_IO.lastHiddenState]!;
+    expect(t.dims).toEqual([2, 13, h]);
+    return t.data as Float32Array;
   }
 
   /** Compares the rows the model is defined on (padding rows' outputs are unused by the pipeline). */
@@ -223,9 +214,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
     expect(saved.payloadBytes).toBeLessThan(fp32.payloadBytes * 0.6);
     // Type inference runs before kernel assignment: a well-typed bf16 graph fails only at the CPU EP's missing
     // bf16 MatMul (it runs on CUDA).
-    await expect(ort.InferenceSession.create(saved.modelPath)).rejects.toThrow(
-      /Could not find an implementation for MatMul/,
-    );
+    await expect(runOnce(saved.modelPath, {})).rejects.toThrow(/Could not find an implementation for MatMul/);
     // int4 weights with bf16 activations (the GPU variant) resolve the same way up to MatMulNBits' kernel.
     const q = await buildTextGraph(
       TINY_TEXT_CONFIG,
@@ -233,7 +222,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
       { precision: 'int4', compute: 'bfloat16', blockSize: 64 },
       join(dir, 'int4-bf16'),
     );
-    await expect(ort.InferenceSession.create(q.modelPath)).rejects.toThrow(/implementation for MatMulNBits/);
+    await expect(runOnce(q.modelPath, {})).rejects.toThrow(/implementation for MatMulNBits/);
   });
 
   it('a left-padded row gives the same hidden states as the unpadded row run alone', async () => {
@@ -243,16 +232,8 @@ describe('text graph on ORT CPU (tiny config)', () => {
       { precision: 'fp32' },
       join(dir, 'leftpad'),
     );
-    const session = await ort.InferenceSession.create(saved.modelPath, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-    });
-    const runFeeds = async (feeds: ReturnType<typeof textGraphFeeds>) => {
-      const tensors = Object.fromEntries(
-        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
-      );
-      return (await session.run(tensors))[TEXT_IO.lastHiddenState]!.data as Float32Array;
-    };
+    const runFeeds = async (feeds: ReturnType<typeof textGraphFeeds>) =>
+      (await runOnce(saved.modelPath, feeds))[TEXT_IO.lastHiddenState]!.data as Float32Array;
     const row = [5, VS, IMG, IMG, VE, 60, 61];
     const img = randomArray(2 * h, seededRandom(17));
     const alone = await runFeeds(textGraphFeeds([row], [[1, 2, 4]], img, TINY_TEXT_CONFIG, 2));
@@ -269,7 +250,6 @@ describe('text graph on ORT CPU (tiny config)', () => {
         [[0, 0, 0, 1, 1, 1, 1, 1, 1, 1], Array(10).fill(1)],
       ),
     );
-    await session.release();
     expect(padded.every(Number.isFinite)).toBe(true);
     expect(maxAbsDiff(padded.subarray(3 * h, 10 * h), alone)).toBeLessThan(1e-5);
   });
@@ -283,15 +263,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
     );
     const tokens = [[11, 12, 13, 14, 15]];
     const feeds = textGraphFeeds(tokens, [], new Float32Array(0), TINY_TEXT_CONFIG, 2);
-    const session = await ort.InferenceSession.create(saved.modelPath, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-    });
-    const tensors = Object.fromEntries(
-      Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
-    );
-    const out = (await session.run(tensors))[TEXT_IO.lastHiddenState]!;
-    await session.release();
+    const out = (await runOnce(saved.modelPath, feeds))[TEXT_IO.lastHiddenState]!;
     const ref = textReference(
       tokens,
       [[1, 1, 1, 1, 1]],
@@ -307,7 +279,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
 
 describe('text graph at the 7B head geometry (head_dim 128, mrope_section [16, 24, 24], θ = 1e6)', () => {
   it('one GQA layer matches the reference at large position ids', async () => {
-    const cfg = parseQwen25VLTextConfig({
+    const cfg = readTextEncoderConfig({
       ...TINY_TEXT_ENCODER_CONFIG_JSON,
       hidden_size: 256,
       num_attention_heads: 2,
@@ -316,6 +288,7 @@ describe('text graph at the 7B head geometry (head_dim 128, mrope_section [16, 2
       intermediate_size: 96,
       vocab_size: 300,
       rope_scaling: { type: 'mrope', mrope_section: [16, 24, 24] },
+      vision_config: { ...TINY_TEXT_ENCODER_CONFIG_JSON.vision_config, out_hidden_size: 256 },
     });
     const w = randomQwen25VLWeights(cfg, TINY_VISION_CONFIG, 31);
     const saved = await buildTextGraph(cfg, w.source, { precision: 'fp32' }, join(dir, 'geom'));
@@ -326,15 +299,7 @@ describe('text graph at the 7B head geometry (head_dim 128, mrope_section [16, 2
     const feeds = textGraphFeeds(tokens, grids, image, cfg, 2);
     const pos = feeds[TEXT_IO.positionIds]!.data as BigInt64Array;
     for (let i = 0; i < pos.length; i++) pos[i] = pos[i]! + 1300n;
-    const session = await ort.InferenceSession.create(saved.modelPath, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-    });
-    const tensors = Object.fromEntries(
-      Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
-    );
-    const out = (await session.run(tensors))[TEXT_IO.lastHiddenState]!;
-    await session.release();
+    const out = (await runOnce(saved.modelPath, feeds))[TEXT_IO.lastHiddenState]!;
     const ref = textReference(
       tokens,
       [tokens[0]!.map(() => 1)],

@@ -1,9 +1,9 @@
 import type { GraphBuilder } from '../../onnx';
 import type { WeightSource } from '../../weights';
-import type { TransformerShape } from '../../convert/architecture/transformer';
+import type { TransformerConfig } from '../../config/transformer';
 
 /** What every part of the transformer graph needs: the builder, the checkpoint and the config. */
-export type TransformerContext = Readonly<{ b: GraphBuilder; src: WeightSource; shape: TransformerShape }>;
+export type TransformerContext = Readonly<{ b: GraphBuilder; src: WeightSource; shape: TransformerConfig }>;
 
 /** Per-forward values shared by all blocks. */
 export type JointInputs = Readonly<{

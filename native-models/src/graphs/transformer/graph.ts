@@ -25,7 +25,7 @@ import {
 } from '../../onnx';
 import type { IoSpec, PrecisionOptions, SaveOptions, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
-import type { TransformerShape } from '../../convert/architecture/transformer';
+import type { TransformerConfig } from '../../config/transformer';
 import { transformerBlock } from './block';
 import type { Conditioning } from './block';
 import type { AttentionKind, JointInputs, KeyMask, TransformerContext } from './context';
@@ -111,7 +111,7 @@ function jointInputs(
 
 /** Builds the whole graph into a GraphBuilder (not yet saved). Throws naming any missing weight. */
 export function transformerGraph(
-  shape: TransformerShape,
+  shape: TransformerConfig,
   src: WeightSource,
   options: TransformerGraphOptions = {},
 ): GraphBuilder {
@@ -187,7 +187,7 @@ export type TransformerGraphInfo = Readonly<{
  * Returns the saved files and the I/O metadata for model.json.
  */
 export async function buildTransformerGraph(
-  shape: TransformerShape,
+  shape: TransformerConfig,
   weights: WeightSource,
   options: TransformerGraphOptions,
   outDir: string,

@@ -2,7 +2,7 @@
  * # QwenImageTransformer2DModel as ONNX (one denoising forward)
  *
  * ```ts
- * const shape = readTransformerConfig(JSON.parse(configJson));            // convert/architecture/transformer
+ * const shape = readTransformerConfig(JSON.parse(configJson));            // config/transformer
  * const info = await buildTransformerGraph(shape, weights, { precision: 'int4', blockSize: 64 }, outDir);
  * // outDir/transformer.onnx + transformer.onnx.data; info.inputs / info.outputs / info.saved for model.json
  * const rope = qwenImageRopeTables({ axesDims: shape.axesDimsRope, images: [[1, h, w], [1, hr, wr]], textTokens: L });

@@ -7,7 +7,7 @@ import { GraphBuilder, encodeFloats, rmsNorm, silu } from '../../onnx';
 import { openSafetensors, writeSafetensors } from '../../safetensors';
 import type { Precision } from '../../onnx';
 import { memoryWeightSource } from '../../weights';
-import { readTransformerConfig } from '../../convert/architecture/transformer';
+import { readTransformerConfig } from '../../config/transformer';
 import { applyRope, jointAttention } from './attention';
 import { modulate, modulationParams } from './block';
 import type { JointInputs, KeyMask, TransformerContext } from './context';
@@ -22,8 +22,10 @@ import {
   refRmsNorm,
   refRope,
   refTransformer,
-} from './reference';
+} from '../testing/transformer-reference';
 import { runOnce as run } from '../../onnx/testing/runOnce';
+import { maxAbsDiff } from '../../testing/compare';
+import { seededRandom, uniformArray } from '../../testing/seeded';
 
 // The tiny config of shared/spec/checkpoint-names.md (fixed here so the test does not follow generator changes).
 const shape = readTransformerConfig({
@@ -51,20 +53,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function values(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return scale * (s / 2 ** 31 - 1);
-  });
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
+const values = (n: number, seed: number, scale = 1) => uniformArray(n, seededRandom(seed), scale);
 
 function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;
@@ -489,9 +478,9 @@ describe('QwenImageTransformer2DModel graph (tiny config)', () => {
     const w = info.saved.placements.find((p) => p.name === 'transformer_blocks.0.img_mod.1.weight.T')!;
     expect(w.length).toBe(6 * D * D * 2);
     expect(info.inputs.every((i) => i.dtype === 'float32')).toBe(true);
-    await expect(
-      ort.InferenceSession.create(info.saved.modelPath, { graphOptimizationLevel: 'disabled' }),
-    ).rejects.toThrow(/Could not find an implementation for \w+\(\d+\) node/);
+    await expect(run(info.saved.modelPath, {}, { graphOptimizationLevel: 'disabled' })).rejects.toThrow(
+      /Could not find an implementation for \w+\(\d+\) node/,
+    );
   });
 
   it('from safetensors checkpoints: fp32 gives the same graph output, bf16 copies biases and norms byte for byte', async () => {

@@ -1,4 +1,4 @@
-import type { VaeConfig } from './config';
+import type { VaeConfig } from '../../config/vae';
 
 /**
  * The single-frame VAE as a flat list of layers, each naming its checkpoint prefix, in execution order —
@@ -101,73 +101,4 @@ function midBlock(prefix: string, dim: number): VaeLayer[] {
     { kind: 'attention', name: `${prefix}.attentions.0`, dim },
     { kind: 'residual', name: `${prefix}.resnets.1`, inDim: dim, outDim: dim },
   ];
-}
-
-/**
- * Every checkpoint tensor of the VAE with its shape (encoder, quant_conv, post_quant_conv, decoder; layers in
- * execution order), including the `time_conv` weights a single frame never uses. For generators and validation.
- */
-export function vaeParameterShapes(config: VaeConfig): Array<[name: string, shape: number[]]> {
-  const out: Array<[string, number[]]> = [];
-  const conv = (name: string, o: number, i: number, k: number) => {
-    out.push([`${name}.weight`, [o, i, k, k, k]], [`${name}.bias`, [o]]);
-  };
-  const emit = (layer: VaeLayer) => {
-    switch (layer.kind) {
-      case 'causalConv':
-        conv(layer.name, layer.outDim, layer.inDim, layer.kernel);
-        break;
-      case 'residual':
-        out.push([`${layer.name}.norm1.gamma`, [layer.inDim, 1, 1, 1]]);
-        conv(`${layer.name}.conv1`, layer.outDim, layer.inDim, 3);
-        out.push([`${layer.name}.norm2.gamma`, [layer.outDim, 1, 1, 1]]);
-        conv(`${layer.name}.conv2`, layer.outDim, layer.outDim, 3);
-        if (layer.inDim !== layer.outDim) conv(`${layer.name}.conv_shortcut`, layer.outDim, layer.inDim, 1);
-        break;
-      case 'attention':
-        out.push(
-          [`${layer.name}.norm.gamma`, [layer.dim, 1, 1]],
-          [`${layer.name}.to_qkv.weight`, [3 * layer.dim, layer.dim, 1, 1]],
-          [`${layer.name}.to_qkv.bias`, [3 * layer.dim]],
-          [`${layer.name}.proj.weight`, [layer.dim, layer.dim, 1, 1]],
-          [`${layer.name}.proj.bias`, [layer.dim]],
-        );
-        break;
-      case 'downsample':
-        out.push(
-          [`${layer.name}.resample.1.weight`, [layer.dim, layer.dim, 3, 3]],
-          [`${layer.name}.resample.1.bias`, [layer.dim]],
-        );
-        if (layer.temporal) {
-          out.push(
-            [`${layer.name}.time_conv.weight`, [layer.dim, layer.dim, 3, 1, 1]],
-            [`${layer.name}.time_conv.bias`, [layer.dim]],
-          );
-        }
-        break;
-      case 'upsample':
-        out.push(
-          [`${layer.name}.resample.1.weight`, [layer.dim / 2, layer.dim, 3, 3]],
-          [`${layer.name}.resample.1.bias`, [layer.dim / 2]],
-        );
-        if (layer.temporal) {
-          out.push(
-            [`${layer.name}.time_conv.weight`, [2 * layer.dim, layer.dim, 3, 1, 1]],
-            [`${layer.name}.time_conv.bias`, [2 * layer.dim]],
-          );
-        }
-        break;
-      case 'normSilu':
-        out.push([`${layer.name}.gamma`, [layer.dim, 1, 1, 1]]);
-        break;
-      case 'slice':
-      case 'clamp':
-        break;
-    }
-  };
-  const dec = vaeDecoderLayers(config);
-  for (const layer of vaeEncoderLayers(config)) emit(layer);
-  emit(dec[0]!);
-  for (const layer of dec.slice(1)) emit(layer);
-  return out;
 }

@@ -3,8 +3,8 @@ import type { Precision, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { VaeLayer } from './architecture';
 import { vaeDecoderLayers, vaeEncoderLayers } from './architecture';
-import type { VaeConfig } from './config';
-import { vaeScaleFactor } from './config';
+import type { VaeConfig } from '../../config/vae';
+import { vaeScaleFactor } from '../../config/vae';
 
 export type VaeGraphOptions = Readonly<{
   /**
@@ -182,6 +182,14 @@ export function emitVaeLayer(b: GraphBuilder, src: WeightSource, x: string, laye
   }
 }
 
+/** Input and output names of the two VAE graphs. */
+export const VAE_IO = {
+  encoderIn: 'image',
+  encoderOut: 'latent_mean',
+  decoderIn: 'latents',
+  decoderOut: 'image',
+} as const;
+
 /**
  * Builds `vae_encoder`: `image [batch, C_in, height, width]` in [−1, 1] (height, width multiples of 16) →
  * `latent_mean [batch, z_dim, height/8, width/8]`, the posterior mean (un-normalised) of a single frame.
@@ -194,9 +202,9 @@ export async function buildVaeEncoderGraph(
 ): Promise<SavedModel> {
   const b = new GraphBuilder({ name: 'vae_encoder', precision: 'fp32' });
   const f = vaeScaleFactor(config);
-  let x = b.input('image', 'float32', ['batch', config.inputChannels, 'height', 'width']);
+  let x = b.input(VAE_IO.encoderIn, 'float32', ['batch', config.inputChannels, 'height', 'width']);
   for (const layer of vaeEncoderLayers(config)) x = emitVaeLayer(b, weights, x, layer);
-  b.output(x, 'latent_mean', 'float32', ['batch', config.zDim, `height/${f}`, `width/${f}`]);
+  b.output(x, VAE_IO.encoderOut, 'float32', ['batch', config.zDim, `height/${f}`, `width/${f}`]);
   return b.save(outDir, { metadata: { component: 'vae_encoder' } });
 }
 
@@ -212,8 +220,13 @@ export async function buildVaeDecoderGraph(
 ): Promise<SavedModel> {
   const b = new GraphBuilder({ name: 'vae_decoder', precision: 'fp32' });
   const f = vaeScaleFactor(config);
-  let x = b.input('latents', 'float32', ['batch', config.zDim, 'latent_height', 'latent_width']);
+  let x = b.input(VAE_IO.decoderIn, 'float32', ['batch', config.zDim, 'latent_height', 'latent_width']);
   for (const layer of vaeDecoderLayers(config)) x = emitVaeLayer(b, weights, x, layer);
-  b.output(x, 'image', 'float32', ['batch', config.inputChannels, `latent_height*${f}`, `latent_width*${f}`]);
+  b.output(x, VAE_IO.decoderOut, 'float32', [
+    'batch',
+    config.inputChannels,
+    `latent_height*${f}`,
+    `latent_width*${f}`,
+  ]);
   return b.save(outDir, { metadata: { component: 'vae_decoder' } });
 }

@@ -8,11 +8,9 @@
  * - `buildVaeDecoderGraph`: de-normalised `latents [batch, z_dim, h, w]` → `image [batch, 3, 8h, 8w]` clamped
  *   to [−1, 1].
  * Causal 3-D convs on one frame are 2-D convs with the last temporal kernel slice; `time_conv` weights are
- * not used. `vaeParameterShapes` lists every checkpoint tensor for generators and validation.
+ * not used. `config/vae-tensors.ts` lists every checkpoint tensor.
  */
-export { buildVaeEncoderGraph, buildVaeDecoderGraph } from './graph';
+export { buildVaeEncoderGraph, buildVaeDecoderGraph, VAE_IO } from './graph';
 export type { VaeGraphOptions } from './graph';
-export { parseVaeConfig, vaeScaleFactor } from './config';
-export type { VaeConfig } from './config';
-export { vaeEncoderLayers, vaeDecoderLayers, vaeParameterShapes } from './architecture';
+export { vaeEncoderLayers, vaeDecoderLayers } from './architecture';
 export type { VaeLayer } from './architecture';

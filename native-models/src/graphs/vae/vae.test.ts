@@ -3,14 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff } from '../text/reference-ops';
-import { randomArray, seededRandom } from '../text/seeded';
-import { vaeDecoderLayers, vaeEncoderLayers, vaeParameterShapes } from './architecture';
-import { parseVaeConfig } from './config';
+import { runOnce } from '../../onnx/testing/runOnce';
+import { maxAbsDiff } from '../../testing/compare';
+import { randomArray, seededRandom } from '../../testing/seeded';
+import { vaeTensors } from '../../config/vae-tensors';
+import { vaeDecoderLayers, vaeEncoderLayers } from './architecture';
+import { readVaeConfig } from '../../config/vae';
 import { buildVaeDecoderGraph, buildVaeEncoderGraph } from './graph';
-import type { Image } from './reference';
-import { residualBlock, runVaeReference } from './reference';
-import { TINY_VAE_CONFIG, randomVaeWeights } from './tiny';
+import type { Image } from '../testing/vae-reference';
+import { residualBlock, runVaeReference } from '../testing/vae-reference';
+import { TINY_VAE_CONFIG, randomVaeWeights } from '../testing/tiny-vae';
 import { openSafetensors, writeSafetensors } from '../../safetensors';
 
 let dir: string;
@@ -24,16 +26,7 @@ afterAll(async () => {
 });
 
 async function run(modelPath: string, feeds: Record<string, ort.Tensor>): Promise<ort.Tensor> {
-  const session = await ort.InferenceSession.create(modelPath, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
-  });
-  try {
-    const out = await session.run(feeds);
-    return Object.values(out)[0]!;
-  } finally {
-    await session.release();
-  }
+  return Object.values(await runOnce(modelPath, feeds))[0]!;
 }
 
 function imageOf(t: ort.Tensor, batch: number): Image {
@@ -44,7 +37,7 @@ function imageOf(t: ort.Tensor, batch: number): Image {
 
 describe('VAE architecture', () => {
   it('names every tensor of the tiny checkpoint (194 tensors, 3 602 371 parameters)', () => {
-    const shapes = vaeParameterShapes(TINY_VAE_CONFIG);
+    const shapes = vaeTensors(TINY_VAE_CONFIG).map((t) => [t.name, t.shape] as const);
     expect(shapes).toHaveLength(194);
     expect(shapes.reduce((a, [, s]) => a + s.reduce((x, d) => x * d, 1), 0)).toBe(3_602_371);
     const byName = new Map(shapes);
@@ -56,9 +49,9 @@ describe('VAE architecture', () => {
   });
 
   it('rejects unsupported config values with the field named', () => {
-    expect(() => parseVaeConfig({ attn_scales: [0.5] })).toThrow(/attn_scales/);
-    expect(() => parseVaeConfig({ z_dim: 8 })).toThrow(/latents_mean/);
-    expect(() => parseVaeConfig({ temperal_downsample: [true] })).toThrow(/temperal_downsample/);
+    expect(() => readVaeConfig({ attn_scales: [0.5] })).toThrow(/attn_scales/);
+    expect(() => readVaeConfig({ z_dim: 8 })).toThrow(/'z_dim'/);
+    expect(() => readVaeConfig({ temperal_downsample: [true] })).toThrow(/temperal_downsample/);
   });
 });
 

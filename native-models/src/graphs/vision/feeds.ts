@@ -1,5 +1,5 @@
-import type { Qwen25VLVisionConfig } from './config';
-import { patchDim } from './config';
+import type { VisionConfig } from '../../config/text-encoder';
+import { patchDim } from '../../config/text-encoder';
 import { VISION_IO } from './graph';
 import type { GridThw } from './layout';
 import { visionLayout } from './layout';
@@ -16,7 +16,7 @@ export type FeedSpec =
 export function visionGraphFeeds(
   pixelValues: Float32Array,
   grids: readonly GridThw[],
-  config: Qwen25VLVisionConfig,
+  config: VisionConfig,
 ): Record<string, FeedSpec> {
   const layout = visionLayout(grids, config);
   const n = layout.numPatches;

@@ -3,8 +3,8 @@ import type { Precision, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import { rotateHalfRope, sameSegment } from '../text/graph-ops';
 import { detectPrefixes } from '../text/parameters';
-import type { Qwen25VLVisionConfig } from './config';
-import { patchDim } from './config';
+import type { VisionConfig } from '../../config/text-encoder';
+import { patchDim } from '../../config/text-encoder';
 
 /** Bias of keys outside the query's window: exp underflows to exactly 0, in float32 and in bf16 alike. */
 const MASKED_BIAS = -1e30;
@@ -55,7 +55,7 @@ function patchEmbedWeight(
  * Output: `image_embeds [patches/4, out_hidden_size]` float32, merged tokens in raster order (processor order).
  */
 export async function buildVisionGraph(
-  config: Qwen25VLVisionConfig,
+  config: VisionConfig,
   weights: WeightSource,
   options: VisionGraphOptions,
   outDir: string,

@@ -19,5 +19,3 @@ export {
   visionInvFreq,
 } from './layout';
 export type { GridThw, VisionLayout } from './layout';
-export { parseQwen25VLVisionConfig, patchDim } from './config';
-export type { Qwen25VLVisionConfig } from './config';

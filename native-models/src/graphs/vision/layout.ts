@@ -1,4 +1,4 @@
-import type { Qwen25VLVisionConfig } from './config';
+import type { VisionConfig } from '../../config/text-encoder';
 
 /** One image's patch grid `(t, h, w)` in patch units, as the processor's `image_grid_thw` row. */
 export type GridThw = readonly [t: number, h: number, w: number];
@@ -76,7 +76,7 @@ export function visionInvFreq(headDim: number, theta = 10000): Float32Array {
 /** The rotary cos/sin tables `[numPatches, headDim]`: angles `[row·inv_freq, col·inv_freq]`, duplicated. */
 export function visionRotaryTables(
   grids: readonly GridThw[],
-  config: Pick<Qwen25VLVisionConfig, 'headDim' | 'spatialMergeSize'>,
+  config: Pick<VisionConfig, 'headDim' | 'spatialMergeSize'>,
 ): { cos: Float32Array; sin: Float32Array } {
   const pos = visionPatchPositions(grids, config.spatialMergeSize);
   const n = pos.length / 2;
@@ -108,7 +108,7 @@ export function visionRotaryTables(
  */
 export function visionWindowLayout(
   grids: readonly GridThw[],
-  config: Pick<Qwen25VLVisionConfig, 'spatialMergeSize' | 'windowSize' | 'patchSize'>,
+  config: Pick<VisionConfig, 'spatialMergeSize' | 'windowSize' | 'patchSize'>,
 ): Omit<VisionLayout, 'rotaryCos' | 'rotarySin'> {
   const merge = config.spatialMergeSize;
   const unit = merge * merge;
@@ -169,7 +169,7 @@ export function visionWindowLayout(
 /** Everything the vision graph needs besides `pixel_values`, for the given grids. */
 export function visionLayout(
   grids: readonly GridThw[],
-  config: Pick<Qwen25VLVisionConfig, 'headDim' | 'spatialMergeSize' | 'windowSize' | 'patchSize'>,
+  config: Pick<VisionConfig, 'headDim' | 'spatialMergeSize' | 'windowSize' | 'patchSize'>,
 ): VisionLayout {
   const { cos, sin } = visionRotaryTables(grids, config);
   return { ...visionWindowLayout(grids, config), rotaryCos: cos, rotarySin: sin };

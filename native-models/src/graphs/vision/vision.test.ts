@@ -1,17 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff } from '../text/reference-ops';
-import { randomArray, seededRandom } from '../text/seeded';
-import { TINY_VISION_CONFIG, randomQwen25VLWeights, TINY_TEXT_CONFIG } from '../text/tiny';
-import { patchDim } from './config';
+import { runOnce } from '../../onnx/testing/runOnce';
+import { maxAbsDiff } from '../../testing/compare';
+import { randomArray, seededRandom } from '../../testing/seeded';
+import { TINY_VISION_CONFIG, randomQwen25VLWeights, TINY_TEXT_CONFIG } from '../testing/tiny-text-encoder';
+import { patchDim } from '../../config/text-encoder';
 import { VISION_IO, buildVisionGraph } from './graph';
 import type { GridThw } from './layout';
 import { visionLayout, visionWindowLayout } from './layout';
 import { visionGraphFeeds } from './feeds';
-import { visionReference } from './reference';
+import { visionReference } from '../testing/vision-reference';
 
 let dir: string;
 beforeAll(async () => {
@@ -89,19 +89,7 @@ describe('vision graph on ORT CPU (tiny config)', () => {
     config = TINY_VISION_CONFIG,
   ) {
     const feeds = visionGraphFeeds(pixels, grids, config);
-    const session = await ort.InferenceSession.create(modelPath, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-    });
-    try {
-      const tensors = Object.fromEntries(
-        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]),
-      );
-      const out = await session.run(tensors);
-      return out[VISION_IO.imageEmbeds]!;
-    } finally {
-      await session.release();
-    }
+    return (await runOnce(modelPath, feeds))[VISION_IO.imageEmbeds]!;
   }
 
   it('a single window-attention block matches the reference', async () => {
@@ -177,9 +165,7 @@ describe('vision graph on ORT CPU (tiny config)', () => {
     );
     // Type inference and shape checks run before kernel assignment; ORT's CPU EP has no bf16 MatMul, so a
     // well-typed bf16 graph fails exactly there (it runs on CUDA).
-    await expect(ort.InferenceSession.create(saved.modelPath)).rejects.toThrow(
-      /Could not find an implementation for MatMul/,
-    );
+    await expect(runOnce(saved.modelPath, {})).rejects.toThrow(/Could not find an implementation for MatMul/);
   });
 
   it('matches the reference at the 7B head geometry (head_dim 80: 20 rotary frequencies per axis)', async () => {

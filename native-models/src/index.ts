@@ -1,0 +1,26 @@
+/**
+ * native-models' public surface: what the app's engine host uses. The Qwen-Image-Edit pipeline on ONNX
+ * Runtime (open a converted model folder, run edits with previews, cancellation, caches and a memory
+ * policy), the demo model and the GPU self-test. Headless (plain Node).
+ */
+export { EditPipeline } from './pipeline/edit-pipeline';
+export type { EditPipelineOptions, EditRunOptions } from './pipeline/edit-pipeline';
+export { openEditModel, EditModelError } from './pipeline/ort-edit-model';
+export type { OpenEditModelOptions } from './pipeline/ort-edit-model';
+export { EDIT_PIPELINE } from './config/pipeline';
+export { COMPONENT_NAMES } from './pipeline/edit-model';
+export { manifestProblem, MODEL_MANIFEST } from './model-store';
+export { MODEL_FORMAT_VERSION } from './version';
+export type { EditModel, EditModelInfo, ComponentName } from './pipeline/edit-model';
+export { EditRequestError } from './pipeline/edit-request';
+export * from './pipeline/edit-vocabulary';
+export type { EditRequest, EditResult, StepEvent } from './pipeline/edit-request';
+export { EditError } from './pipeline/edit-error';
+export type { EditErrorCode } from './pipeline/edit-error';
+export { ImageInputError } from './pipeline/load-image';
+export { PromptError } from './pipeline/edit-prompt';
+export type { PreviewImage } from './pipeline/preview';
+export { ensureDemoModel } from './tiny/demo-model';
+export { cudaProviderInstalled, providerFromEnv } from './pipeline/execution-provider';
+export type { ProviderChoice } from './pipeline/execution-provider';
+export { buildSelfTestModel, SELF_TEST_INPUT } from './selftest/selfTestModel';
