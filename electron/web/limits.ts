@@ -52,13 +52,13 @@ export function maxEditPixels(totalMemoryBytes: number): number {
   return Math.max(1024 * 1024, Math.min(SCHEMA_MAX_PIXELS, byMemory));
 }
 
-/** Width×height from a PNG's IHDR (the first chunk, by the spec), or null when the bytes are not a PNG. */
-export function pngHeaderPixels(bytes: Uint8Array): number | null {
+/** Width and height from a PNG's IHDR (the first chunk, by the spec), or null when the bytes are not a PNG. */
+export function pngHeaderSize(bytes: Uint8Array): { width: number; height: number } | null {
   const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (bytes.length < 24 || !signature.every((b, i) => bytes[i] === b)) return null;
   if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return view.getUint32(16) * view.getUint32(20);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 export { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS };

@@ -22,7 +22,7 @@ import {
   MAX_IN_FLIGHT,
   RATE_BURST,
   RATE_PER_SECOND,
-  pngHeaderPixels,
+  pngHeaderSize,
 } from './limits';
 import { decodeRequestFrame, WireFormatError } from './wireDecode';
 
@@ -81,6 +81,9 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
       projects: new Set(),
     };
     connections.set(ws, conn);
+    // ws reports a protocol violation (an oversized or malformed frame) here, then closes the socket itself
+    // with the right code; without a listener the error would take the whole server down.
+    ws.on('error', () => undefined);
     ws.on('close', () => {
       connections.delete(ws);
       for (const [jobId, owner] of jobOwners) if (owner === conn) jobOwners.delete(jobId);
@@ -194,11 +197,11 @@ function checkParams(
   for (const bytes of byteFields(params)) {
     if (bytes.length > MAX_IMAGE_BYTES)
       return err('IMAGE_TOO_LARGE', `an image of ${bytes.length} bytes; the limit is ${MAX_IMAGE_BYTES}`);
-    const pixels = pngHeaderPixels(bytes);
-    if (pixels !== null && pixels > MAX_IMAGE_PIXELS)
+    const size = pngHeaderSize(bytes);
+    if (size && size.width * size.height > MAX_IMAGE_PIXELS)
       return err(
         'IMAGE_TOO_LARGE',
-        `a PNG whose header says ${(pixels / 1e6).toFixed(0)} MP; the limit is ${MAX_IMAGE_PIXELS / 1e6} MP`,
+        `${nameOf(params)} is ${size.width}×${size.height} (${((size.width * size.height) / 1e6).toFixed(0)} MP); the limit is ${MAX_IMAGE_PIXELS / 1e6} MP`,
       );
   }
   if (method === 'edit:run' && maxEditPixels !== undefined) {
@@ -219,6 +222,12 @@ function* byteFields(value: unknown, depth = 0): Generator<Uint8Array> {
   if (value instanceof Uint8Array) yield value;
   else if (value && typeof value === 'object' && depth < 8)
     for (const v of Object.values(value)) yield* byteFields(v, depth + 1);
+}
+
+/** The file name a request gives its image, so errors read as inspectImage's do. */
+function nameOf(params: unknown): string {
+  const name = (params as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : 'the image';
 }
 
 function jobIdOf(value: unknown): string | null {
