@@ -56,7 +56,13 @@ type Connection = {
 export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: WsEndpointOptions): WsEndpoint {
   // ws checks a frame's declared length against maxPayload before buffering it, so an oversized frame
   // costs the server a header read, not its memory.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES,
+    // One message per event-loop turn per connection: a flood arriving in one TCP read cannot hold the loop
+    // while every other page waits (ws would otherwise emit them all synchronously).
+    allowSynchronousEvents: false,
+  });
   const connections = new Map<WebSocket, Connection>();
   const jobOwners = new Map<string, Connection>();
 
