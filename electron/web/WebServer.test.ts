@@ -47,6 +47,24 @@ describe('web mode server', () => {
     expect(['0.0.0.0', '192.168.1.2', '10.0.0.1', '::', '127.0.0.256'].some(isLoopbackHost)).toBe(false);
   });
 
+  it('warns, naming the risk and not the token, when bound beyond loopback without TLS', async () => {
+    const warnings: string[] = [];
+    const open = await startWebServer({
+      host: '0.0.0.0',
+      port: 0,
+      token: TOKEN,
+      rendererDir: join(dir, 'dist'),
+      userDataDir: join(dir, 'data-lan'),
+      modelDir: join(dir, 'models'),
+      appVersion: '0',
+      warn: (line) => warnings.push(line),
+    });
+    await open.close();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/plain HTTP.*read the token and every image/);
+    expect(warnings[0]).not.toContain(TOKEN);
+  });
+
   it('serves the renderer with a strict CSP and nothing outside its folder', async () => {
     const base = server.url.replace(/\?.*$/, '');
     const auth = { headers: { cookie: `qwen_edit_token_${new URL(base).port}=${TOKEN}` } };
