@@ -4,11 +4,17 @@
  */
 import { BrowserWindow, session } from 'electron';
 import { RENDERER_ORIGIN } from './appProtocol';
+import { mayNavigate, mayUsePermission } from './navigationPolicy';
 
 export function createMainWindow(preloadPath: string): BrowserWindow {
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) =>
     callback(false),
   );
+  // Checks (navigator.permissions, clipboard, devices) are asked separately from requests: deny them too.
+  session.defaultSession.setPermissionCheckHandler((_webContents, permission, requestingOrigin) =>
+    mayUsePermission(permission, requestingOrigin),
+  );
+  session.defaultSession.setDevicePermissionHandler(() => false);
   const window = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -30,7 +36,14 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
   window.once('ready-to-show', () => window.show());
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${RENDERER_ORIGIN}/`)) event.preventDefault();
+    if (!mayNavigate(url)) event.preventDefault();
+  });
+  // A server redirect and a subframe's navigation do not pass through will-navigate.
+  window.webContents.on('will-redirect', (event) => {
+    if (!mayNavigate(event.url)) event.preventDefault();
+  });
+  window.webContents.on('will-frame-navigate', (event) => {
+    if (!mayNavigate(event.url)) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   // The e2e suite drives the page through its test hook, which the page installs only when asked to.
