@@ -169,6 +169,7 @@ export const layers = [
     files: ['electron/main/'],
     allow: ['electron', 'electron/shared/', 'electron/core/', NODE],
     allowTypes: [nm('src/index')],
+    allowInTests: TESTS,
     why: 'the shell never loads the model stack at runtime: the engine host does.',
   },
   {
