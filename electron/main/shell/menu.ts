@@ -18,6 +18,8 @@ export function toTemplate(
     const { command } = node;
     return {
       type: node.type === 'checkbox' ? 'checkbox' : 'normal',
+      // The shared table's id, so tests (and future code) find an item without walking labels.
+      ...(command?.kind === 'action' ? { id: command.id } : {}),
       label: node.label,
       enabled: node.enabled,
       ...(node.checked !== undefined ? { checked: node.checked } : {}),
