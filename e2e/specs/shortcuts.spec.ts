@@ -1,12 +1,16 @@
 /** The "?" sheet lists the shortcuts from the shared table, and the keys it lists do what it says. */
 import { expect, test } from '../fixtures/app';
+import { quadrantsPng } from '../fixtures/images';
 
 test('"?" opens the keyboard shortcuts sheet; Esc closes it; typing "?" in the prompt does not', async ({
+  studio,
   page,
 }) => {
+  await studio.openByFileInput(await quadrantsPng(64, 48));
+  await studio.expectImageShown('quadrants.png', 64, 48);
   const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(sheet).toBeHidden();
-  const instruction = page.getByRole('complementary', { name: 'Edit' }).getByLabel('Instruction');
+  const instruction = studio.instruction;
   await instruction.fill('why?');
   await instruction.press('Shift+?');
   await expect(sheet).toBeHidden();
