@@ -5,8 +5,9 @@
 import { BrowserWindow, session } from 'electron';
 import { RENDERER_ORIGIN } from './appProtocol';
 import { mayNavigate, mayUsePermission } from './navigationPolicy';
+import type { SavedWindow } from './shell/windowState';
 
-export function createMainWindow(preloadPath: string): BrowserWindow {
+export function createMainWindow(preloadPath: string, placement?: SavedWindow): BrowserWindow {
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) =>
     callback(false),
   );
@@ -18,6 +19,7 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
   const window = new BrowserWindow({
     width: 1440,
     height: 900,
+    ...placement?.bounds,
     minWidth: 900,
     minHeight: 600,
     backgroundColor: '#1e1f22',
@@ -33,7 +35,10 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       enableWebSQL: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (placement?.maximized) window.maximize();
+    window.show();
+  });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event, url) => {
     if (!mayNavigate(url)) event.preventDefault();

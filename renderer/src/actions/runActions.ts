@@ -4,6 +4,7 @@ import { findVersion } from '../state/projectSlice';
 import type { RegionState } from '../state/regionSlice';
 import { buildSettings } from './buildSettings';
 import type { Decoded, EditorContext } from './editorContext';
+import { SHORTCUT } from '../../../electron/shared/shortcuts';
 import type { KeyBinding } from './keyBinding';
 import type { ViewActions } from './viewActions';
 
@@ -106,7 +107,7 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
 
 export const RUN_KEYS: KeyBinding<ReturnType<typeof createRunActions>>[] = [
   {
-    keyTest: (e, s) => e.key === 'Escape' && s.jobStatus === 'running',
+    keyTest: (e, s) => SHORTCUT.cancel.test(e) && s.jobStatus === 'running',
     perform: (a) => void a.cancel(),
     whileTyping: true,
   },

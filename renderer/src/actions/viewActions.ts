@@ -4,7 +4,8 @@
  */
 import { findVersion, type OpenProject } from '../state/projectSlice';
 import { versionKey, type Decoded, type EditorContext } from './editorContext';
-import { isMod, type KeyBinding } from './keyBinding';
+import { SHORTCUT } from '../../../electron/shared/shortcuts';
+import type { KeyBinding } from './keyBinding';
 
 type Format = 'png' | 'jpeg' | 'webp';
 
@@ -99,11 +100,10 @@ export type ViewActions<T extends Decoded> = ReturnType<typeof createViewActions
 
 /** Keyboard zoom steps by the same factor as one wheel notch. */
 const KEY_ZOOM = 1.25;
-const plain = (e: KeyboardEvent, ...keys: string[]) => !isMod(e) && !e.altKey && keys.includes(e.key);
 
 export const VIEW_KEYS: KeyBinding<unknown>[] = [
-  { keyTest: (e) => plain(e, '0'), perform: (_, s) => s.fitToView() },
-  { keyTest: (e) => plain(e, '1'), perform: (_, s) => s.zoomToActual() },
-  { keyTest: (e) => plain(e, '+', '='), perform: (_, s) => s.zoomBy(KEY_ZOOM) },
-  { keyTest: (e) => plain(e, '-'), perform: (_, s) => s.zoomBy(1 / KEY_ZOOM) },
+  { keyTest: (e) => SHORTCUT.zoomFit.test(e), perform: (_, s) => s.fitToView() },
+  { keyTest: (e) => SHORTCUT.zoomActual.test(e), perform: (_, s) => s.zoomToActual() },
+  { keyTest: (e) => SHORTCUT.zoomIn.test(e), perform: (_, s) => s.zoomBy(KEY_ZOOM) },
+  { keyTest: (e) => SHORTCUT.zoomOut.test(e), perform: (_, s) => s.zoomBy(1 / KEY_ZOOM) },
 ];
