@@ -24,9 +24,11 @@ export const EDIT_OPTIONS = {
   'low-memory': { type: 'boolean' },
 } as const satisfies OptionTable;
 
-/** The `--help` lines of the shared options. */
-export const EDIT_OPTIONS_HELP = `  --model <dir>        a converted model folder (default: the tiny demo model, random weights)
-  --seed N             ${EDIT_LIMITS.seed.min} to ${EDIT_LIMITS.seed.max} (default: random, reported)
+/** The `--help` lines of the shared options; `seedDefault` says what a missing --seed means. */
+export const editOptionsHelp = (
+  seedDefault: string,
+) => `  --model <dir>        a converted model folder (default: the tiny demo model, random weights)
+  --seed N             ${EDIT_LIMITS.seed.min} to ${EDIT_LIMITS.seed.max} (default: ${seedDefault})
   --cfg X              CFG scale, ${EDIT_LIMITS.cfg.min} to ${EDIT_LIMITS.cfg.max} (default ${EDIT_LIMITS.cfg.default}; 1 turns CFG off)
   --steps N            ${EDIT_LIMITS.steps.min} to ${EDIT_LIMITS.steps.max} (default ${EDIT_LIMITS.steps.default})
   --size WxH           output size, sides ${EDIT_LIMITS.side.min} to ${EDIT_LIMITS.side.max} (default: about 1024x1024 at the input's aspect)

@@ -7,7 +7,7 @@ import { choiceOption, exclusive, parseOptions, requireOptions } from '../argume
 import {
   checkPrompt,
   EDIT_OPTIONS,
-  EDIT_OPTIONS_HELP,
+  editOptionsHelp,
   pipelineSettings,
   requestFields,
   withPipeline,
@@ -37,7 +37,7 @@ options:
                        relative to the CSV's folder)
   --out <folder>       where the outputs go (created if absent)
   --format F           png, jpg or webp (default png)
-${EDIT_OPTIONS_HELP}`;
+${editOptionsHelp('derived from the row')}`;
 
 const IMAGE_EXTENSIONS = new Set([
   '.png',

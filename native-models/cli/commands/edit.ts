@@ -6,7 +6,7 @@ import { exclusive, parseOptions, rangeOption, requireOptions } from '../argumen
 import {
   checkPrompt,
   EDIT_OPTIONS,
-  EDIT_OPTIONS_HELP,
+  editOptionsHelp,
   pipelineSettings,
   requestFields,
   withPipeline,
@@ -32,7 +32,7 @@ options:
   --box x,y,w,h        edit only this box (input pixels); outside it the input's pixels stay exactly
   --mask <file>        edit only where the mask is white
   --feather N          feather width inside the region, ${EDIT_LIMITS.feather.min} to ${EDIT_LIMITS.feather.max} (default ${EDIT_LIMITS.feather.default})
-${EDIT_OPTIONS_HELP}`;
+${editOptionsHelp('random, reported')}`;
 
 function boxOption(text: string): Region {
   const parts = text.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
