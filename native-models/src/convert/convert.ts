@@ -55,6 +55,29 @@ function estimateBytes(
   return elements * OUTPUT_BYTES_PER_ELEMENT[plugin.effectivePrecision(settings.precision)];
 }
 
+const SOURCE_BYTES_PER_ELEMENT = { F32: 4, F16: 2, BF16: 2 } as const;
+
+/**
+ * The checkpoint bytes a component converts: the progress bar's unit, because unlike the output's size
+ * it is known exactly before anything is written, so the bar's total never moves.
+ */
+function sourceBytes(checked: CheckedCheckpoint, plugin: ComponentPlugin): number {
+  const weights = checked.weights[plugin.source];
+  let bytes = 0;
+  for (const name of weights.names()) {
+    if (plugin.prefixes.some((p) => name.startsWith(p))) {
+      const info = weights.info(name);
+      bytes += info.shape.reduce((a, b) => a * b, 1) * SOURCE_BYTES_PER_ELEMENT[info.dtype];
+    }
+  }
+  return bytes;
+}
+
+/** The progress bar's total: the checkpoint bytes every component converts. */
+export function progressTotal(checked: CheckedCheckpoint, plugins: readonly ComponentPlugin[]): number {
+  return plugins.reduce((sum, p) => sum + sourceBytes(checked, p), 0);
+}
+
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
@@ -102,13 +125,20 @@ export async function writeModelFolder(
   const components: Record<string, ComponentEntry> = {};
   // The builders hash their files while writing them; only the copied files are read back to hash.
   const knownSha256 = new Map<string, string>();
+  // Progress counts checkpoint bytes: a component's share is credited in full when it is built.
   let finishedBytes = 0;
   for (const plugin of plugins) {
     progress.stage(plugin.name);
     const dir = join(outDir, plugin.name);
-    // Builders stream weights into their data file; polling its size gives live progress for any builder.
+    const share = sourceBytes(checked, plugin);
+    const expected = estimateBytes(checked, plugin, settings);
+    // Builders stream weights into their data file; polling its size against the expected output size
+    // gives live progress within the share for any builder (capped, as the estimate is approximate).
     const poll = setInterval(
-      () => void folderBytes(dir).then((n) => progress.update(finishedBytes + n)),
+      () =>
+        void folderBytes(dir).then((n) =>
+          progress.update(finishedBytes + share * Math.min(0.99, expected > 0 ? n / expected : 0)),
+        ),
       200,
     );
     try {
@@ -131,7 +161,7 @@ export async function writeModelFolder(
     } finally {
       clearInterval(poll);
     }
-    finishedBytes += await folderBytes(dir);
+    finishedBytes += share;
     progress.update(finishedBytes);
   }
   progress.stage('tokenizer');
@@ -202,7 +232,7 @@ export async function convertCheckpoint(
   const expected = plugins.reduce((sum, p) => sum + estimateBytes(checked, p, settings), 0);
   const progress =
     options.progress === true
-      ? stderrProgress(expected)
+      ? stderrProgress(progressTotal(checked, plugins))
       : options.progress === false || !options.progress
         ? silentProgress
         : options.progress;
