@@ -9,6 +9,9 @@ export interface ProjectFs {
   readFile(path: string): Promise<Buffer>;
   /** Creates `path` (it must not exist), writes all of `data`, fsyncs the file and closes it. */
   writeNewFileSynced(path: string, data: Uint8Array): Promise<void>;
+  /** Appends all of `data` (creating the file if needed) and fsyncs it. */
+  appendFileSynced(path: string, data: Uint8Array): Promise<void>;
+  truncate(path: string, size: number): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   /** A hard link; may fail with EPERM/ENOTSUP on file systems without links (FAT, some network shares). */
   link(existing: string, newPath: string): Promise<void>;
@@ -34,6 +37,16 @@ export const nodeProjectFs: ProjectFs = {
       await handle.close();
     }
   },
+  async appendFileSynced(path, data) {
+    const handle = await fsp.open(path, 'a');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+  truncate: (path, size) => fsp.truncate(path, size),
   rename: (from, to) => fsp.rename(from, to),
   link: (existing, newPath) => fsp.link(existing, newPath),
   copyFileExclusive: (from, to) => fsp.copyFile(from, to, constants.COPYFILE_EXCL),
