@@ -28,24 +28,8 @@ export interface ProjectFs {
 
 export const nodeProjectFs: ProjectFs = {
   readFile: (path) => fsp.readFile(path),
-  async writeNewFileSynced(path, data) {
-    const handle = await fsp.open(path, 'wx');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  },
-  async appendFileSynced(path, data) {
-    const handle = await fsp.open(path, 'a');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  },
+  writeNewFileSynced: (path, data) => writeSynced(path, data, 'wx'),
+  appendFileSynced: (path, data) => writeSynced(path, data, 'a'),
   truncate: (path, size) => fsp.truncate(path, size),
   rename: (from, to) => fsp.rename(from, to),
   link: (existing, newPath) => fsp.link(existing, newPath),
@@ -89,3 +73,13 @@ export const nodeProjectFs: ProjectFs = {
   },
   removeTree: (path) => fsp.rm(path, { recursive: true, force: true }),
 };
+
+async function writeSynced(path: string, data: Uint8Array, flag: 'wx' | 'a'): Promise<void> {
+  const handle = await fsp.open(path, flag);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
