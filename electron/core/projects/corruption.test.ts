@@ -1,5 +1,5 @@
 /**
- * The corruption suite: 40 ways to damage a project after its last save was acknowledged (project.json, its
+ * The corruption suite: 41 ways to damage a project after its last save was acknowledged (project.json, its
  * backup, its journal, its blobs). For each, opening it as the app does must give back every version, label
  * and the head as acknowledged, or name in its report exactly what is missing: a lost version by its id or
  * its image file, a lost label or head by the save that made it, an unreadable image by its version.
