@@ -60,7 +60,23 @@ export type ImageInfo = z.infer<typeof imageInfoSchema>;
 
 const empty = z.object({}).strict();
 
-/** An open project is named by its id; the UI-facing side keeps the open Project objects. */
+/**
+ * What opening a project found, for the UI to show when `issues` is not empty: each repair made and each
+ * thing that could not be recovered (a save, a version, an image), by name. `unsavedEdits`: edits of this
+ * project kept after a full disk, waiting for `edit:saveAgain`.
+ */
+export const openReportSchema = z.object({
+  source: z.enum(['primary', 'backup', 'temp', 'journal', 'salvaged']),
+  migratedFrom: z.number().int().nullable(),
+  issues: z.array(z.string()),
+  unsavedEdits: z.number().int().nonnegative(),
+});
+export type OpenReport = z.infer<typeof openReportSchema>;
+
+/**
+ * An open project is named by a handle the UI-facing side gives it (the tree's `projectId`), derived from
+ * its folder's real path: two folders with the same id in their project.json are two projects.
+ */
 const projectId = z.string().min(1).max(128);
 const pngBytes = () => bytesSchema();
 
@@ -169,11 +185,11 @@ export const requests = {
   /** Creates a project (in the app's projects folder) whose root version is the imported image. */
   'project:create': {
     params: z.object({ name: z.string().min(1).max(200), bytes: bytesSchema() }).strict(),
-    result: projectTreeSchema.extend({ path: z.string() }),
+    result: projectTreeSchema.extend({ path: z.string(), report: openReportSchema }),
   },
   'project:open': {
     params: z.object({ path: z.string().min(1) }).strict(),
-    result: projectTreeSchema.extend({ path: z.string() }),
+    result: projectTreeSchema.extend({ path: z.string(), report: openReportSchema }),
   },
   'project:recent': { params: empty, result: z.object({ items: z.array(recentSchema) }) },
   /** A version's image (PNG/original bytes) or its thumbnail. */
@@ -234,6 +250,14 @@ export const requests = {
       .object({ jobId: jobIdSchema, projectId, parentId: versionIdSchema, settings: editSettingsSchema })
       .strict(),
     result: z.object({ project: projectTreeSchema, versionId: versionIdSchema }),
+  },
+  /**
+   * Saves again the edits that finished but could not be saved (DISK_FULL from `edit:run`: they are kept in
+   * memory until the app closes). DISK_FULL again while there is still no room; the edits stay kept.
+   */
+  'edit:saveAgain': {
+    params: z.object({ projectId }).strict(),
+    result: z.object({ project: projectTreeSchema, versionIds: z.array(versionIdSchema) }),
   },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 

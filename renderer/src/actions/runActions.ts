@@ -34,6 +34,17 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
         if (answer.error.code === 'CANCELLED') {
           ctx.s.endJob();
           ctx.s.pushNotice({ tone: 'info', title: 'Edit cancelled', message: 'Nothing was added.' });
+        } else if (answer.error.code === 'DISK_FULL') {
+          // The result is kept on the app side: offer to save it, not to run the edit again.
+          ctx.s.endJob();
+          const projectId = project.projectId;
+          const action = { label: 'Save again', run: () => void actions.saveAgain(projectId) };
+          ctx.s.pushNotice({
+            tone: 'error',
+            title: "The edit wasn't saved",
+            message: answer.error.message,
+            action,
+          });
         } else {
           ctx.s.endJob({ error: answer.error, parentId, settings });
           ctx.fail('The edit failed', answer.error, () => void actions.retry());
@@ -85,6 +96,19 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
       if (!failure) return false;
       ctx.s.clearFailure();
       return runWith(failure.parentId, failure.settings);
+    },
+
+    /** Saves the edits of a project that finished on a full disk (kept by the app until then). */
+    async saveAgain(projectId: string): Promise<boolean> {
+      const answer = await d.client.request('edit:saveAgain', { projectId });
+      if (!answer.ok) {
+        ctx.fail("The edit still wasn't saved", answer.error, () => void actions.saveAgain(projectId));
+        return false;
+      }
+      if (ctx.s.project?.projectId !== projectId) return true;
+      ctx.s.updateTree(answer.value.project, answer.value.versionIds.at(-1));
+      ctx.s.pushNotice({ tone: 'info', title: 'Saved', message: 'The kept edit is now a version.' });
+      return true;
     },
 
     async cancel(): Promise<void> {

@@ -91,6 +91,10 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
       if (!answer.ok)
         return ctx.fail("Couldn't open the project", answer.error, () => void actions.openRecent(path));
       await actions.showProject(answer.value);
+      const { issues } = answer.value.report;
+      // What recovery repaired or could not recover is named here, never only in a log.
+      if (issues.length > 0)
+        ctx.s.pushNotice({ tone: 'error', title: 'This project was damaged', message: issues.join(' ') });
     },
   };
   return actions;
