@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { textGraphFeeds } from '../graphs/text/feeds';
 import { qwenImageRopeTables } from '../graphs/transformer/rope';
+import { modulationFeeds, modulationTable } from '../graphs/transformer/modulation-feeds';
 import { openModel } from '../model-store/open-model';
 import type { LoadedModel } from '../model-store/open-model';
 import { ensureTinyModel } from '../tiny/tiny-model';
@@ -55,8 +56,6 @@ function transformerFeeds(): Record<string, ort.Tensor> {
   return {
     hidden_states: new ort.Tensor('float32', r.normals(8 * 64, 1), [1, 8, 64]),
     encoder_hidden_states: new ort.Tensor('float32', r.normals(txt * 64, 1), [1, txt, 64]),
-    encoder_hidden_states_mask: new ort.Tensor('float32', new Float32Array(txt).fill(1), [1, txt]),
-    timestep: new ort.Tensor('float32', Float32Array.of(0.7), [1]),
     img_rope_cos: new ort.Tensor('float32', rope.imageCos, [8, rope.pairs]),
     img_rope_sin: new ort.Tensor('float32', rope.imageSin, [8, rope.pairs]),
     txt_rope_cos: new ort.Tensor('float32', rope.textCos, [txt, rope.pairs]),
@@ -73,13 +72,29 @@ function textFeeds(): Record<string, ort.Tensor> {
   );
 }
 
+/** The transformer's modulation inputs at σ = 0.7, from the model's own modulation graph. */
+async function withModulation(model: LoadedModel, feeds: Record<string, ort.Tensor>) {
+  const sigma = Math.fround(0.7);
+  const session = await model.session('modulation');
+  const table = modulationTable(
+    [sigma],
+    await session.run({ timestep: new ort.Tensor('float32', Float32Array.of(sigma), [1]) }),
+  );
+  const mod = Object.entries(modulationFeeds(table, [sigma])).map(([k, f]) => [
+    k,
+    new ort.Tensor('float32', f.data as Float32Array, [...f.dims]),
+  ]);
+  return { ...feeds, ...Object.fromEntries(mod) } as Record<string, ort.Tensor>;
+}
+
 async function output(
   model: LoadedModel,
   component: 'transformer' | 'text',
   feeds: Record<string, ort.Tensor>,
 ) {
   const session = await model.session(component);
-  return (await session.run(feeds))[session.outputNames[0]!]!.data as Float32Array;
+  const all = component === 'transformer' ? await withModulation(model, feeds) : feeds;
+  return (await session.run(all))[session.outputNames[0]!]!.data as Float32Array;
 }
 
 describe.each([
@@ -88,7 +103,7 @@ describe.each([
 ] as const)('%s weight-only conversion', (precision, transformerBound, textBound) => {
   it(`stays close to fp32 on CPU (transformer < ${transformerBound}, language model < ${textBound})`, async () => {
     const to = join(out, precision);
-    const components = COMPONENTS.filter((c) => c.name === 'transformer' || c.name === 'text');
+    const components = COMPONENTS.filter((c) => ['transformer', 'modulation', 'text'].includes(c.name));
     const manifest = await convertCheckpoint(await ensureTinyCheckpoint(0), to, {
       precision,
       blockSize: 32,

@@ -213,6 +213,7 @@ export class EditPipeline {
       joint.set(reference.tokens, x.length);
       const combined = new Float32Array(x.length);
       const previewBuffer = new Uint8ClampedArray(grid.height * grid.width * 4);
+      await model.prepareTimesteps?.(schedule.modelTimesteps);
 
       for (step = 0; step < req.steps; step++) {
         const stepStart = now();

@@ -4,6 +4,7 @@
  */
 import type { FeedSpec } from '../vision/feeds';
 import { TRANSFORMER_INPUTS } from './graph';
+import { MODULATION_IO } from './modulation';
 
 /** The modulation graph's outputs for `sigmas` (row s belongs to `sigmas[s]`). */
 export type ModulationTable = Readonly<{
@@ -17,6 +18,35 @@ export type ModulationTable = Readonly<{
   /** `[steps, 2·D]`. */
   out: Float32Array;
 }>;
+
+/** An ORT output as far as this module reads it. */
+type OutputValue = Readonly<{ data: unknown; dims: readonly number[] }>;
+
+/** The table from one run of the modulation graph fed `timestep` = `sigmas` (float32 values). */
+export function modulationTable(
+  sigmas: readonly number[],
+  outputs: Readonly<Record<string, OutputValue>>,
+): ModulationTable {
+  const get = (name: string) => {
+    const value = outputs[name];
+    if (!value || !(value.data instanceof Float32Array))
+      throw new Error(`the modulation graph gave no float32 output '${name}'`);
+    return { data: value.data, dims: value.dims };
+  };
+  const img = get(MODULATION_IO.img);
+  if (img.dims.length !== 3 || img.dims[0] !== sigmas.length)
+    throw new Error(
+      `modulation output '${MODULATION_IO.img}' is [${img.dims.join(', ')}] for ${sigmas.length} σ`,
+    );
+  return {
+    sigmas: [...sigmas],
+    layers: img.dims[1]!,
+    width: img.dims[2]!,
+    img: img.data,
+    txt: get(MODULATION_IO.txt).data,
+    out: get(MODULATION_IO.out).data,
+  };
+}
 
 function rowOf(table: ModulationTable, sigma: number): number {
   const row = table.sigmas.indexOf(sigma);

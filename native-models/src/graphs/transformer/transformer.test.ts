@@ -585,7 +585,7 @@ describe('modulation outside the transformer graph (tiny config)', () => {
       expect(names).not.toContain('timestep');
       expect(names).toEqual(expect.arrayContaining(['img_mod', 'txt_mod', 'out_mod']));
       expect(names.includes('img_mod_ref')).toBe(zeroCondT);
-      const extra = zeroCondT ? { modulate_index: f32(index, [B, S]) } : {};
+      const extra: Record<string, ort.Tensor> = zeroCondT ? { modulate_index: f32(index, [B, S]) } : {};
       const want = (await run(fused.saved.modelPath, { ...transformerFeeds(), ...extra }))[
         TRANSFORMER_OUTPUT
       ]!.data as Float32Array;
