@@ -4,7 +4,7 @@ import type { ComputeType, Precision, QuantBlockSize } from '../../src/onnx';
 import { convertCheckpoint } from '../../src/convert/convert';
 
 export const summary =
-  'build the ONNX model folder from a Hugging Face checkpoint: --from <hf-folder> --to <model-dir> --precision fp32|bf16|int8|int4 [--block-size 32|64|128] [--compute float32|bfloat16] [--overwrite]';
+  'build the ONNX model folder from a Hugging Face checkpoint: --from <hf-folder> --to <model-dir> --precision fp32|bf16|int8|int4 [--target cpu|cuda] [--block-size 32|64|128] [--compute float32|bfloat16] [--overwrite]';
 
 const PRECISIONS: readonly Precision[] = ['fp32', 'bf16', 'int8', 'int4'];
 const BLOCK_SIZES: readonly number[] = [32, 64, 128];
@@ -16,7 +16,8 @@ export async function run(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       precision: { type: 'string', default: 'fp32' },
-      'block-size': { type: 'string', default: '32' },
+      target: { type: 'string' },
+      'block-size': { type: 'string' },
       compute: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
     },
@@ -28,8 +29,11 @@ export async function run(argv: string[]): Promise<number> {
   const precision = values.precision as Precision;
   if (!PRECISIONS.includes(precision))
     throw new Error(`--precision must be one of ${PRECISIONS.join(', ')}, got '${values.precision}'`);
-  const blockSize = Number(values['block-size']);
-  if (!BLOCK_SIZES.includes(blockSize))
+  const target = values.target;
+  if (target !== undefined && target !== 'cpu' && target !== 'cuda')
+    throw new Error(`--target must be cpu or cuda, got '${target}'`);
+  const blockSize = values['block-size'] === undefined ? undefined : Number(values['block-size']);
+  if (blockSize !== undefined && !BLOCK_SIZES.includes(blockSize))
     throw new Error(`--block-size must be one of ${BLOCK_SIZES.join(', ')}, got '${values['block-size']}'`);
   const compute = values.compute as ComputeType | undefined;
   if (compute !== undefined && compute !== 'float32' && compute !== 'bfloat16') {
@@ -41,7 +45,8 @@ export async function run(argv: string[]): Promise<number> {
   const started = performance.now();
   const manifest = await convertCheckpoint(resolve(values.from), to, {
     precision,
-    blockSize: blockSize as QuantBlockSize,
+    ...(blockSize ? { blockSize: blockSize as QuantBlockSize } : {}),
+    ...(target ? { target } : {}),
     overwrite: values.overwrite,
     progress: true,
     ...(compute ? { compute } : {}),

@@ -19,7 +19,7 @@ import { ensureTinyModel } from '../tiny/tiny-model';
 import { ensureTinyCheckpoint } from '../tiny/ensure';
 import { TensorRandom } from '../tiny/prng';
 import { COMPONENTS } from './components';
-import { convertCheckpoint } from './convert';
+import { convertCheckpoint, convertSettings } from './convert';
 
 let out: string;
 let fp32: LoadedModel;
@@ -127,5 +127,24 @@ describe.each([
     } finally {
       await model.release();
     }
+  });
+});
+
+describe('build settings per target', () => {
+  it('CPU int builds compute in float32 (accuracy_level 4 in the graph); CUDA int builds in bfloat16 at block 64/128', () => {
+    expect(convertSettings({ precision: 'int8' })).toEqual({ precision: 'int8', blockSize: 32 });
+    expect(convertSettings({ precision: 'int4', target: 'cuda' })).toEqual({
+      precision: 'int4',
+      blockSize: 128,
+      compute: 'bfloat16',
+    });
+    expect(convertSettings({ precision: 'int8', target: 'cuda' })).toMatchObject({
+      blockSize: 64,
+      compute: 'bfloat16',
+    });
+    expect(convertSettings({ precision: 'bf16' })).toEqual({ precision: 'bf16', blockSize: 32 });
+    expect(() => convertSettings({ precision: 'int4', target: 'cuda', blockSize: 32 })).toThrow(
+      /CUDA int4 builds take 64 or 128/,
+    );
   });
 });
