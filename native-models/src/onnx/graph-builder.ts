@@ -87,7 +87,7 @@ export type SavedModel = Readonly<{
 export type GraphView = Readonly<{
   nodes: readonly NodeProtoData[];
   inputs: readonly IoSpec[];
-  initializers: readonly Readonly<{ name: string; dtype: TensorDType }>[];
+  initializers: readonly Readonly<{ name: string; dtype: TensorDType; dims: readonly number[] }>[];
 }>;
 
 export type ExternalPlacement = Readonly<{ name: string; location: string; offset: number; length: number }>;
@@ -268,7 +268,7 @@ export class GraphBuilder {
     return {
       nodes: [...this.nodes],
       inputs: [...this.inputs],
-      initializers: this.inits.map((i) => ({ name: i.name, dtype: i.spec.dtype })),
+      initializers: this.inits.map((i) => ({ name: i.name, dtype: i.spec.dtype, dims: i.spec.dims })),
     };
   }
 

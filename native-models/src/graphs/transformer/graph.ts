@@ -157,8 +157,7 @@ function jointInputs(
     const tables = (imgName: string, txtName: string) => {
       const img = b.input(imgName, 'float32', ['image_tokens', pairs]);
       const txt = b.input(txtName, 'float32', ['text_tokens', pairs]);
-      const joined = b.op('Concat', [txt, img], { axis: 0 });
-      return b.op('Reshape', [joined, b.constant([1, -1, 1, pairs, 1], 'int64')]);
+      return b.op('Concat', [txt, img], { axis: 0 });
     };
     const ropeCos = tables(TRANSFORMER_INPUTS.imgRopeCos, TRANSFORMER_INPUTS.txtRopeCos);
     const ropeSin = tables(TRANSFORMER_INPUTS.imgRopeSin, TRANSFORMER_INPUTS.txtRopeSin);
