@@ -18,6 +18,7 @@ import type { LoadedModel } from '../model-store/open-model';
 import { ensureTinyModel } from '../tiny/tiny-model';
 import { ensureTinyCheckpoint } from '../tiny/ensure';
 import { TensorRandom } from '../tiny/prng';
+import { relativeL2 } from '../testing/compare';
 import { COMPONENTS } from './components';
 import { convertCheckpoint, convertSettings } from './convert';
 
@@ -31,16 +32,6 @@ afterAll(async () => {
   await fp32.release();
   await rm(out, { recursive: true, force: true });
 });
-
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < expected.length; i++) {
-    num += (actual[i]! - expected[i]!) ** 2;
-    den += expected[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 function transformerFeeds(): Record<string, ort.Tensor> {
   const r = new TensorRandom(5, 'precision');
@@ -113,12 +104,12 @@ describe.each([
     const model = await openModel(to, { providers: ['cpu'] });
     try {
       const tf = transformerFeeds();
-      const tfError = relativeError(
+      const tfError = relativeL2(
         await output(model, 'transformer', tf),
         await output(fp32, 'transformer', tf),
       );
       const tx = textFeeds();
-      const txError = relativeError(await output(model, 'text', tx), await output(fp32, 'text', tx));
+      const txError = relativeL2(await output(model, 'text', tx), await output(fp32, 'text', tx));
       expect(tfError).toBeGreaterThan(0);
       if (process.env.QWEN_EDIT_PRINT_ERRORS) console.log(precision, { transformer: tfError, text: txError });
       expect(tfError).toBeLessThan(transformerBound);

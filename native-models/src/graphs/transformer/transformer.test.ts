@@ -27,7 +27,7 @@ import {
   refTransformer,
 } from '../testing/transformer-reference';
 import { runOnce as run } from '../../onnx/testing/runOnce';
-import { maxAbsDiff } from '../../testing/compare';
+import { maxAbsDiff, relativeL2 } from '../../testing/compare';
 import { seededRandom, uniformArray } from '../../testing/seeded';
 
 // The tiny config of shared/spec/checkpoint-names.md (fixed here so the test does not follow generator changes).
@@ -57,16 +57,6 @@ afterAll(async () => {
 });
 
 const values = (n: number, seed: number, scale = 1) => uniformArray(n, seededRandom(seed), scale);
-
-function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
 
