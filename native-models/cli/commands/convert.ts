@@ -8,7 +8,7 @@ import { checkOutputFolder } from '../output-target';
 import { UsageError } from '../usage-error';
 
 export const summary =
-  'build the ONNX model folder from a Hugging Face checkpoint: --from <hf-folder> --to <model-dir> --precision fp32|bf16|int8|int4';
+  'build the ONNX model folder from a Hugging Face checkpoint: --from <hf-folder> --to <model-dir> --precision fp32|bf16|int8|int4 [--target cpu|cuda]';
 
 export const usage = `convert --from <hf-folder> --to <model-dir> [options]
 
@@ -20,19 +20,23 @@ options:
   --from <hf-folder>   the checkpoint (transformer/, text_encoder/, vae/, tokenizer/, processor/, …)
   --to <model-dir>     the model folder to create
   --precision P        fp32, bf16, int8 or int4 (default fp32)
-  --block-size N       int8/int4 block size: 32, 64 or 128 (default 32)
-  --compute C          int8/int4 compute type: float32 (default; CPU) or bfloat16 (CUDA)
+  --target T           cpu or cuda: the provider the build is tuned for (int kernels' accuracy level,
+                       compute type and block size)
+  --block-size N       int8/int4 block size: 32, 64 or 128 (default: the target's)
+  --compute C          int8/int4 compute type: float32 (CPU) or bfloat16 (CUDA) (default: the target's)
   --overwrite          replace --to if it exists and is not empty (default: refuse)`;
 
 const PRECISIONS = ['fp32', 'bf16', 'int8', 'int4'] as const satisfies readonly Precision[];
 const BLOCK_SIZES = ['32', '64', '128'] as const;
 const COMPUTE_TYPES = ['float32', 'bfloat16'] as const satisfies readonly ComputeType[];
+const TARGETS = ['cpu', 'cuda'] as const;
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseOptions(argv, {
     from: { type: 'string' },
     to: { type: 'string' },
     precision: { type: 'string' },
+    target: { type: 'string' },
     'block-size': { type: 'string' },
     compute: { type: 'string' },
     overwrite: { type: 'boolean' },
@@ -40,9 +44,10 @@ export async function run(argv: string[]): Promise<number> {
   // Every argument is checked before anything is read, written or loaded.
   requireOptions(values, 'from', 'to');
   const precision = choiceOption('precision', values.precision, PRECISIONS) ?? 'fp32';
-  const blockSize = Number(
-    choiceOption('block-size', values['block-size'], BLOCK_SIZES) ?? 32,
-  ) as QuantBlockSize;
+  const target = choiceOption('target', values.target, TARGETS);
+  const blockSizeText = choiceOption('block-size', values['block-size'], BLOCK_SIZES);
+  // Without --block-size the target picks it (CUDA's int kernels want 64/128).
+  const blockSize = blockSizeText === undefined ? undefined : (Number(blockSizeText) as QuantBlockSize);
   const compute = choiceOption('compute', values.compute, COMPUTE_TYPES);
   if (compute === 'bfloat16' && precision === 'fp32')
     throw new UsageError('--compute bfloat16 needs --precision bf16, int8 or int4');
@@ -63,7 +68,8 @@ export async function run(argv: string[]): Promise<number> {
   const started = performance.now();
   const manifest = await convertCheckpoint(from, to, {
     precision,
-    blockSize,
+    ...(blockSize ? { blockSize } : {}),
+    ...(target ? { target } : {}),
     overwrite,
     progress: true,
     ...(compute ? { compute } : {}),

@@ -21,9 +21,15 @@ import type { CheckedCheckpoint } from './validate';
 
 export type ConvertOptions = Readonly<{
   precision: Precision;
-  /** MatMulNBits block size for int8/int4 (default 32). */
+  /**
+   * The provider the folder is built for (default: 'cuda' for bf16, 'cpu' otherwise). It sets the defaults
+   * below: CPU int builds compute in float32 with MatMulNBits accuracy_level 4; CUDA int builds compute in
+   * bfloat16 (half the activation memory of float32) with block size 64 (int8) or 128 (int4).
+   */
+  target?: 'cpu' | 'cuda';
+  /** MatMulNBits block size for int8/int4 (default 32 on CPU; see `target`). */
   blockSize?: QuantBlockSize;
-  /** Compute type of int8/int4 graphs (default float32, which CPU can run; bfloat16 for CUDA). */
+  /** Compute type of int8/int4 graphs (default from `target`). */
   compute?: ComputeType;
   /** Replace an existing model folder at the destination (default: refuse). */
   overwrite?: boolean;
@@ -211,6 +217,26 @@ export async function writeModelFolder(
   return manifest;
 }
 
+/** The build settings `options` ask for, with the target's defaults filled in. */
+export function convertSettings(options: ConvertOptions): ConvertSettings {
+  const { precision } = options;
+  const target = options.target ?? (precision === 'bf16' ? 'cuda' : 'cpu');
+  const quantized = precision === 'int8' || precision === 'int4';
+  if (target === 'cpu' || !quantized) {
+    return {
+      precision,
+      blockSize: options.blockSize ?? 32,
+      ...(options.compute ? { compute: options.compute } : {}),
+    };
+  }
+  // ORT's CUDA fpA-intB GEMM (Ada/Hopper) takes block 64, or 128 for int4; other sizes fall back to
+  // dequantising the whole weight on every call.
+  const blockSize = options.blockSize ?? (precision === 'int4' ? 128 : 64);
+  if (blockSize !== 64 && blockSize !== 128)
+    throw new Error(`--block-size ${blockSize}: CUDA ${precision} builds take 64 or 128`);
+  return { precision, blockSize, compute: options.compute ?? 'bfloat16' };
+}
+
 /** Converts the Hugging Face checkpoint at `from` into a model folder at `to`. */
 export async function convertCheckpoint(
   from: string,
@@ -218,11 +244,7 @@ export async function convertCheckpoint(
   options: ConvertOptions,
 ): Promise<ModelManifest> {
   const plugins = options.components ?? COMPONENTS;
-  const settings: ConvertSettings = {
-    precision: options.precision,
-    blockSize: options.blockSize ?? 32,
-    ...(options.compute ? { compute: options.compute } : {}),
-  };
+  const settings = convertSettings(options);
   const checked = await validateCheckpoint(resolve(from), plugins);
   const target = resolve(to);
   const existing = await readdir(target).catch(() => undefined);
