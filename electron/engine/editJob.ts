@@ -11,6 +11,7 @@ import {
   EditRequestError,
   ensureDemoModel,
   ImageInputError,
+  ModelFolderError,
   openEditModel,
   PromptError,
 } from '../../native-models/src';
@@ -22,6 +23,8 @@ import { CodedError } from '../shared/result';
 import type { JobContext } from './EngineHost';
 
 let pipeline: Promise<EditPipeline> | null = null;
+/** One edit at a time: the pipeline and its caches serve one run, and a second caller is told to wait. */
+let editing = false;
 
 /** The model folder with a converted model, or the demo model. */
 async function openPipeline(modelFolder: string, log: (line: string) => void): Promise<EditPipeline> {
@@ -32,7 +35,8 @@ async function openPipeline(modelFolder: string, log: (line: string) => void): P
     const policy = process.env.QWEN_EDIT_MEMORY === 'low-memory' ? 'low-memory' : 'resident';
     return new EditPipeline(model, { memoryPolicy: policy });
   } catch (error) {
-    if (error instanceof EditModelError) throw new CodedError('MODEL_INVALID', error.message);
+    if (error instanceof EditModelError || error instanceof ModelFolderError)
+      throw new CodedError('MODEL_INVALID', error.message);
     throw error;
   }
 }
@@ -42,6 +46,22 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     { jobId, image, settings }: EngineParamsOf<'engine:edit'>,
     ctx: JobContext,
   ): Promise<EngineResultOf<'engine:edit'>> => {
+    if (editing)
+      throw new CodedError('ENGINE_BUSY', 'The engine is running another edit; wait for it or cancel it.');
+    editing = true;
+    try {
+      return await runEdit(jobId, image, settings, ctx);
+    } finally {
+      editing = false;
+    }
+  };
+
+  async function runEdit(
+    jobId: string,
+    image: Uint8Array,
+    settings: EditSettings,
+    ctx: JobContext,
+  ): Promise<EngineResultOf<'engine:edit'>> {
     pipeline ??= openPipeline(modelFolder, log).catch((error: unknown) => {
       pipeline = null; // let the next request try again (e.g. after the user fixes the model folder)
       throw error;
@@ -99,7 +119,7 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
       },
       cache: result.cache,
     };
-  };
+  }
 }
 
 function toEditRequest(image: Uint8Array, s: EditSettings): EditRequest {
