@@ -20,12 +20,15 @@ const host = new EngineHost(channel, {
 
 const require = createRequire(import.meta.url);
 const ortVersion = (require('onnxruntime-node/package.json') as { version: string }).version;
-host.hello({
-  ortVersion,
-  providers: ort.listSupportedBackends().map((b) => ({
-    name: b.name,
-    bundled: b.bundled,
-    available: b.name === 'cuda' ? cudaProviderInstalled() : b.bundled,
-  })),
-  model: describeModelFolder(modelFolder),
-});
+// The folder's layout and sizes are checked before hello, so the status bar says "invalid" before any edit.
+void describeModelFolder(modelFolder).then((model) =>
+  host.hello({
+    ortVersion,
+    providers: ort.listSupportedBackends().map((b) => ({
+      name: b.name,
+      bundled: b.bundled,
+      available: b.name === 'cuda' ? cudaProviderInstalled() : b.bundled,
+    })),
+    model,
+  }),
+);

@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   convert: () => import('./commands/convert'),
   edit: () => import('./commands/edit'),
   batch: () => import('./commands/batch'),
+  verify: () => import('./commands/verify'),
 };
 
 export async function main(argv: string[]): Promise<number> {
