@@ -6,6 +6,7 @@
 import { engineEditResultSchema } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatcher';
 import { CodedError, unwrap } from '../../shared/result';
+import { inspectImage } from '../projects/imageOps';
 import { replayVersion } from '../projects/replay';
 import { regionMaskPng, settingsFromRecipe, toRecipe } from '../editRecipe';
 import type { EngineSupervisor } from '../supervisor/EngineSupervisor';
@@ -21,6 +22,8 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
           project.readOnlyReason ?? 'This project is open read-only.',
         );
       const parent = project.getVersion(parentId);
+      // A mask is an image the app takes in: the same rules as an opened file, before the engine sees it.
+      if (settings.region?.kind === 'mask') await inspectImage('The mask', settings.region.png);
       const image = new Uint8Array(await project.readImage(parentId));
       const result = engineEditResultSchema.parse(
         unwrap(await supervisor.request('engine:edit', { jobId, image, settings })),
