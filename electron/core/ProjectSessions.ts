@@ -7,15 +7,22 @@ import { join } from 'node:path';
 import { CodedError } from '../shared/result';
 import type { Project } from './projects/Project';
 import type { ProjectStore } from './projects/ProjectStore';
+import { ProjectRoots } from './projectRoots';
 import { safeName } from './safeName';
 
 export class ProjectSessions {
   #open = new Map<string, Project>();
+  /** Where `open` may reach; Electron main adds the folders the user picks in a dialog. */
+  readonly roots: ProjectRoots;
 
   constructor(
     readonly projectStore: ProjectStore,
     private readonly projectsDir: string,
-  ) {}
+  ) {
+    this.roots = new ProjectRoots(projectsDir, async () =>
+      (await projectStore.listRecent()).map((r) => r.path),
+    );
+  }
 
   get(projectId: string): Project {
     const project = this.#open.get(projectId);
@@ -30,7 +37,8 @@ export class ProjectSessions {
     return this.#keep(await this.projectStore.create(folder, bytes, { sourceName: name }));
   }
 
-  async open(path: string): Promise<Project> {
+  async open(requested: string): Promise<Project> {
+    const path = await this.roots.admit(requested);
     for (const p of this.#open.values()) if (p.dir === path) return p;
     return this.#keep(await this.projectStore.open(path));
   }
