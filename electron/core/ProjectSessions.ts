@@ -8,10 +8,14 @@ import { CodedError } from '../shared/result';
 import type { Project } from './projects/Project';
 import type { ProjectStore } from './projects/ProjectStore';
 import { ProjectRoots } from './projectRoots';
+import { followReadOnly } from './readOnlyFollower';
 import { safeName } from './safeName';
+import type { ProjectTree } from '../shared/projectSchemas';
 
 export class ProjectSessions {
   #open = new Map<string, Project>();
+  #followers = new Map<Project, () => void>();
+  #listeners = new Set<(tree: ProjectTree) => void>();
   /** Where `open` may reach; Electron main adds the folders the user picks in a dialog. */
   readonly roots: ProjectRoots;
 
@@ -44,12 +48,43 @@ export class ProjectSessions {
   }
 
   async closeAll(): Promise<void> {
+    for (const stop of this.#followers.values()) stop();
+    this.#followers.clear();
     await Promise.all([...this.#open.values()].map((p) => p.close()));
     this.#open.clear();
   }
 
+  /** Hears every change of an open project: this process's own edits and, when read-only, the writer's. */
+  onChanged(listener: (tree: ProjectTree) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Tells the listeners that `project` changed (handlers call it after each change they make). */
+  changed(project: Project): void {
+    const tree = project.tree();
+    for (const listener of this.#listeners) listener(tree);
+  }
+
   #keep(project: Project): Project {
     this.#open.set(project.id, project);
+    if (project.readOnly) this.#follow(project);
     return project;
+  }
+
+  /** A read-only project follows its writer's saves, and becomes the writer once that one is gone. */
+  #follow(project: Project): void {
+    const stop = followReadOnly(project, {
+      reopen: () => this.projectStore.open(project.dir),
+      onChange: (next) => {
+        if (next !== project) {
+          this.#followers.delete(project);
+          if (this.#open.get(project.id) === project) this.#open.set(next.id, next);
+          void project.close();
+        }
+        this.changed(next);
+      },
+    });
+    this.#followers.set(project, stop);
   }
 }

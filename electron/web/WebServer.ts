@@ -58,6 +58,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     new ProjectStore({ appDataDir: options.userDataDir }),
     join(options.userDataDir, 'projects'),
   );
+  sessions.onChanged((tree) => endpoint?.broadcastEvent('project:changed', tree));
   const dispatch = createDispatcher(createAppHandlers(supervisor, sessions));
   const serveStatic = createStaticHandler(options.rendererDir, "'self'");
   const server = createServer((request, response) => {

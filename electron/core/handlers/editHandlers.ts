@@ -35,6 +35,7 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
         recipe: toRecipe(settings, result, parent.image),
         ...(maskPng ? { regionMaskPng: maskPng } : {}),
       });
+      sessions.changed(project);
       return { project: project.tree(), versionId: node.id };
     },
     'version:replay': async ({ jobId, projectId, versionId }) => {

@@ -15,6 +15,7 @@ export function versionHandlers(sessions: ProjectSessions): Handlers {
   const changeTree = async (projectId: string, change: (project: Project) => Promise<unknown>) => {
     const project = sessions.get(projectId);
     await change(project);
+    sessions.changed(project);
     return project.tree();
   };
   return {
