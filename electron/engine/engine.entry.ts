@@ -16,6 +16,7 @@ const channel = connectToParent();
 const host = new EngineHost(channel, {
   'engine:selftest': runSelfTest,
   'engine:edit': createEditJob(modelFolder, (line) => console.log(`[engine] ${line}`)),
+  'engine:verifyModel': () => describeModelFolder(modelFolder, 'sha256'),
 });
 
 const require = createRequire(import.meta.url);

@@ -139,6 +139,14 @@ export const requests = {
       provider: z.string(),
     }),
   },
+  /**
+   * Re-hashes every file of the installed model folder against its model.json (the status bar's "Verify");
+   * the answer becomes the model status `engine:info` reports.
+   */
+  'model:verify': {
+    params: z.object({ jobId: jobIdSchema }).strict(),
+    result: modelStatusSchema,
+  },
   /** Cancels a running job; the engine acts on it between two ONNX runs. */
   'job:cancel': {
     params: z.object({ jobId: jobIdSchema }).strict(),
