@@ -19,17 +19,15 @@ export async function verifyModel(client: Pick<ContractClient, 'request'>, store
     const model = result.value;
     const info = store.getState().info;
     if (info) store.getState().setEngineInfo({ ...info, model });
-    store
-      .getState()
-      .pushNotice(
-        model.status === 'invalid'
-          ? { tone: 'error', title: 'The model files are damaged', message: model.detail }
-          : {
-              tone: 'info',
-              title: 'Model verified',
-              message: 'Every model file matches the hash recorded for it.',
-            },
-      );
+    store.getState().pushNotice(
+      model.status === 'invalid'
+        ? { tone: 'error', title: 'The model files are damaged', message: model.detail }
+        : {
+            tone: 'info',
+            title: 'Model verified',
+            message: 'Every model file matches the hash recorded for it.',
+          },
+    );
   } finally {
     store.getState().setActivity(null);
   }
