@@ -48,12 +48,14 @@ export function followReadOnly(project: Project, options: FollowOptions): () => 
         stop();
         return options.onChange(next);
       }
+      // The first look reloads too: the writer may have saved between the open and this tick.
       const changed = (await stat(join(project.dir, 'project.json'))).mtimeMs;
-      if (seen !== undefined && changed !== seen) {
+      if (changed !== seen) {
+        const before = JSON.stringify(project.tree());
         await project.reload();
-        if (!stopped) options.onChange(project);
+        seen = changed;
+        if (!stopped && JSON.stringify(project.tree()) !== before) options.onChange(project);
       }
-      seen = changed;
     } catch {
       // A write in progress or a vanished folder: the next tick looks again.
     } finally {
