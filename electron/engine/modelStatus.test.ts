@@ -1,10 +1,11 @@
-import { cp, mkdtemp, open, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENT_NAMES } from '../../native-models/src';
 import { ensureTinyModel } from '../../native-models/src/tiny/tiny-model';
 import { describeModelFolder } from './modelStatus';
+import { flipByteKeepingMtime } from '../../native-models/src/testing/flip-byte';
 
 /** A real manifest, as the converter writes it (the tiny model's). */
 let converted: Record<string, unknown>;
@@ -92,14 +93,7 @@ describe('model folder status at engine start', () => {
     await cp(tinyCopy, flipped, { recursive: true });
     expect(await describeModelFolder(flipped, 'auto')).toMatchObject({ status: 'ready' });
     const data = join(flipped, 'vae_decoder', 'model.onnx.data');
-    const { mtimeMs } = await stat(data);
-    const fh = await open(data, 'r+');
-    const byte = new Uint8Array(1);
-    await fh.read(byte, 0, 1, 4096);
-    byte[0] = byte[0]! ^ 0x01;
-    await fh.write(byte, 0, 1, 4096);
-    await fh.close();
-    await utimes(data, mtimeMs / 1000, mtimeMs / 1000);
+    await flipByteKeepingMtime(data, 4096);
     expect(await describeModelFolder(flipped, 'auto')).toMatchObject({
       status: 'invalid',
       detail: expect.stringContaining('vae_decoder/model.onnx.data: sha256 mismatch'),

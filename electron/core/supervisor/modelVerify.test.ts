@@ -1,5 +1,5 @@
 /** The status bar's "Verify" through the contract: the real engine process re-hashes a real model folder. */
-import { cp, mkdtemp, open, stat, utimes } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { createDispatcher } from '../../shared/dispatcher';
 import { createAppHandlers } from '../appHandlers';
 import { EngineSupervisor } from './EngineSupervisor';
 import { forkEngine } from './forkEngine';
+import { flipByteKeepingMtime } from '../../../native-models/src/testing/flip-byte';
 
 let modelDir: string;
 let supervisor: EngineSupervisor;
@@ -36,14 +37,7 @@ describe('model:verify', () => {
     });
 
     const data = join(modelDir, 'vision', 'model.onnx.data');
-    const { mtimeMs } = await stat(data);
-    const fh = await open(data, 'r+');
-    const byte = new Uint8Array(1);
-    await fh.read(byte, 0, 1, 7);
-    byte[0] = byte[0]! ^ 0x10;
-    await fh.write(byte, 0, 1, 7);
-    await fh.close();
-    await utimes(data, mtimeMs / 1000, mtimeMs / 1000);
+    await flipByteKeepingMtime(data, 7);
 
     const invalid = {
       status: 'invalid',

@@ -1,9 +1,10 @@
-import { cp, mkdtemp, open, rm, stat, utimes } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureTinyModel } from '../../src/tiny/tiny-model';
 import { main } from '../main';
+import { flipByteKeepingMtime } from '../../src/testing/flip-byte';
 
 let scratch: string;
 beforeAll(async () => {
@@ -33,14 +34,7 @@ describe('qwen-edit verify', () => {
     expect(await cli('verify', dir)).toMatchObject({ code: 0, output: expect.stringContaining(': ok (') });
 
     const data = join(dir, 'transformer', 'transformer.onnx.data');
-    const { mtimeMs } = await stat(data);
-    const fh = await open(data, 'r+');
-    const byte = new Uint8Array(1);
-    await fh.read(byte, 0, 1, 12);
-    byte[0] = byte[0]! ^ 0x80;
-    await fh.write(byte, 0, 1, 12);
-    await fh.close();
-    await utimes(data, mtimeMs / 1000, mtimeMs / 1000);
+    await flipByteKeepingMtime(data, 12);
     expect(await cli('verify', dir)).toMatchObject({
       code: 1,
       output: expect.stringMatching(/transformer\/transformer\.onnx\.data: sha256 mismatch/),
