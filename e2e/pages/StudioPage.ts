@@ -35,6 +35,24 @@ export class StudioPage {
     await this.waitUntilReady();
   }
 
+  /** Loads the app served at `url` (a server the spec started itself, with its printed URL) with the test hook on. */
+  async openAt(url: string): Promise<void> {
+    const target = new URL(url);
+    target.searchParams.set('e2e', '1');
+    await this.page.goto(target.toString());
+    await this.waitUntilReady();
+  }
+
+  /** Opens a project from the Recent menu by its name. */
+  async openRecent(name: string | RegExp): Promise<void> {
+    await this.page.getByText('Recent', { exact: true }).click();
+    await this.page
+      .getByRole('list', { name: 'Recent projects' })
+      .getByRole('button', { name })
+      .first()
+      .click();
+  }
+
   async waitUntilReady(): Promise<void> {
     await expect(this.engineState).toHaveText('Engine ready', { timeout: 30_000 });
   }

@@ -12,6 +12,8 @@ import type { ProjectTree } from '../shared/projectSchemas';
 import { CodedError } from '../shared/result';
 import type { Project } from './projects/Project';
 import type { ProjectStore } from './projects/ProjectStore';
+import { ProjectRoots } from './projectRoots';
+import { followReadOnly } from './readOnlyFollower';
 import { safeName } from './safeName';
 import { UnsavedEdits } from './unsavedEdits';
 
@@ -21,11 +23,19 @@ export class ProjectSessions {
   #handles = new Map<Project, string>();
   /** Edits that finished but could not be saved (a full disk), per handle, until saved again. */
   readonly unsaved = new UnsavedEdits();
+  #followers = new Map<Project, () => void>();
+  #listeners = new Set<(tree: ProjectTree) => void>();
+  /** Where `open` may reach; Electron main adds the folders the user picks in a dialog. */
+  readonly roots: ProjectRoots;
 
   constructor(
     readonly projectStore: ProjectStore,
     private readonly projectsDir: string,
-  ) {}
+  ) {
+    this.roots = new ProjectRoots(projectsDir, async () =>
+      (await projectStore.listRecent()).map((r) => r.path),
+    );
+  }
 
   get(projectId: string): Project {
     const project = this.#open.get(projectId);
@@ -52,7 +62,8 @@ export class ProjectSessions {
     return this.#keep(handleFor(await realpath(folder)), project);
   }
 
-  async open(path: string): Promise<Project> {
+  async open(requested: string): Promise<Project> {
+    const path = await this.roots.admit(requested);
     // A folder that does not exist keeps its spelling: opening it fails with the store's own message.
     const real = await realpath(path).catch(() => path);
     const handle = handleFor(real);
@@ -60,15 +71,51 @@ export class ProjectSessions {
   }
 
   async closeAll(): Promise<void> {
+    for (const stop of this.#followers.values()) stop();
+    this.#followers.clear();
     await Promise.all([...this.#open.values()].map((p) => p.close()));
     this.#open.clear();
     this.#handles.clear();
   }
 
+  /** Hears every change of an open project: this process's own edits and, when read-only, the writer's. */
+  onChanged(listener: (tree: ProjectTree) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Tells the listeners that `project` changed (handlers call it after each change they make). */
+  changed(project: Project): void {
+    const tree = this.tree(project);
+    for (const listener of this.#listeners) listener(tree);
+  }
+
   #keep(handle: string, project: Project): Project {
     this.#open.set(handle, project);
     this.#handles.set(project, handle);
+    if (project.readOnly) this.#follow(project);
     return project;
+  }
+
+  /** A read-only project follows its writer's saves, and becomes the writer once that one is gone. */
+  #follow(project: Project): void {
+    const stop = followReadOnly(project, {
+      reopen: () => this.projectStore.open(project.dir),
+      onChange: (next) => {
+        if (next !== project) {
+          this.#followers.delete(project);
+          const handle = this.#handles.get(project);
+          this.#handles.delete(project);
+          if (handle !== undefined && this.#open.get(handle) === project) {
+            this.#open.set(handle, next);
+            this.#handles.set(next, handle);
+          }
+          void project.close();
+        }
+        this.changed(next);
+      },
+    });
+    this.#followers.set(project, stop);
   }
 }
 

@@ -76,6 +76,8 @@ app.whenReady().then(() => {
     new ProjectStore({ appDataDir: userData }),
     join(userData, 'projects'),
   );
+  // A second instance's saves reach a read-only window too (the sessions follow the writer on disk).
+  sessions.onChanged((tree) => window?.webContents.send(IPC_EVENT, 'project:changed', tree));
   registerIpcServer(
     ipcMain,
     createDispatcher(createAppHandlers(supervisor, sessions)),

@@ -50,11 +50,16 @@ export const MAX_IMAGE_PIXELS = 64_000_000;
 /** Files larger than this are refused before decoding. */
 export const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
 
+/** The longer side may be at most this many times the shorter: the edit model's vision input refuses more. */
+export const MAX_IMAGE_ASPECT = 200;
+
 export const imageInfoSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   format: z.enum(['png', 'jpeg', 'webp']),
   bytes: z.number().int().nonnegative(),
+  /** Only for an animated PNG or WebP: how many frames it has. The first frame is the one used. */
+  animatedFrames: z.number().int().min(2).optional(),
 });
 export type ImageInfo = z.infer<typeof imageInfoSchema>;
 
@@ -170,6 +175,14 @@ export const requests = {
       msPerRun: z.number(),
       provider: z.string(),
     }),
+  },
+  /**
+   * Re-hashes every file of the installed model folder against its model.json (the status bar's "Verify");
+   * the answer becomes the model status `engine:info` reports.
+   */
+  'model:verify': {
+    params: z.object({ jobId: jobIdSchema }).strict(),
+    result: modelStatusSchema,
   },
   /** Cancels a running job; the engine acts on it between two ONNX runs. */
   'job:cancel': {

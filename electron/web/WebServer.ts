@@ -75,6 +75,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     new ProjectStore({ appDataDir: options.userDataDir }),
     join(options.userDataDir, 'projects'),
   );
+  sessions.onChanged((tree) => endpoint?.broadcastEvent('project:changed', tree));
   const dispatch = createDispatcher(createAppHandlers(supervisor, sessions));
   const serveStatic = createStaticHandler(options.rendererDir, "'self'");
   // The policy needs the bound port (port 0 picks one), so requests before listen() resolves are refused.

@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   convert: () => import('./commands/convert'),
   edit: () => import('./commands/edit'),
   batch: () => import('./commands/batch'),
+  verify: () => import('./commands/verify'),
 };
 
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';

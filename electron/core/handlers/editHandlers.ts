@@ -7,6 +7,7 @@
 import { engineEditResultSchema } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatcher';
 import { CodedError, unwrap } from '../../shared/result';
+import { inspectImage } from '../projects/imageOps';
 import { replayVersion } from '../projects/replay';
 import { projectRecipe, regionMaskPng, settingsFromRecipe } from '../editRecipe';
 import { blobRefOf } from '../projects/blobStore';
@@ -23,6 +24,8 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
           project.readOnlyReason ?? 'This project is open read-only.',
         );
       const parent = project.getVersion(parentId);
+      // A mask is an image the app takes in: the same rules as an opened file, before the engine sees it.
+      if (settings.region?.kind === 'mask') await inspectImage('The mask', settings.region.png);
       const image = new Uint8Array(await project.readImage(parentId));
       const result = engineEditResultSchema.parse(
         unwrap(await supervisor.request('engine:edit', { jobId, image, settings })),
@@ -42,11 +45,13 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
           'The disk is full: the edit finished but could not be saved. It is kept until the app closes: free some space, then choose Save again.',
         );
       });
+      sessions.changed(project);
       return { project: sessions.tree(project), versionId: node.id };
     },
     'edit:saveAgain': async ({ projectId }) => {
       const project = sessions.get(projectId);
       const versionIds = await sessions.unsaved.saveAgain(projectId, project);
+      sessions.changed(project);
       return { project: sessions.tree(project), versionIds };
     },
     'version:replay': async ({ jobId, projectId, versionId }) => {

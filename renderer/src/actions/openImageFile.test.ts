@@ -102,6 +102,18 @@ describe('createImageOpener', () => {
     expect(images.get(s.image!.id)?.width).toBe(64);
   });
 
+  it('says that an animated image opens at its first frame', async () => {
+    const { store, open } = setup({ 'anim.webp': { ...png(64, 48), format: 'webp', animatedFrames: 12 } });
+    expect(await open(file('anim.webp'))).toBe(true);
+    expect(store.getState().notices).toMatchObject([
+      {
+        tone: 'info',
+        title: 'Animated image',
+        message: 'anim.webp has 12 frames; the first frame is the one opened and edited.',
+      },
+    ]);
+  });
+
   it('turns a refusal into an error notice and keeps the image already open', async () => {
     const { store, images, decoded, open } = setup({
       'a.png': png(64, 48),
