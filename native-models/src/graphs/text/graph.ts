@@ -1,9 +1,11 @@
-import { GraphBuilder, castIfNeeded, linear, rmsNorm, silu, weightInitializer } from '../../onnx';
+import { GraphBuilder, castIfNeeded, linear, rmsNorm } from '../../onnx';
 import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { TextConfig } from '../../config/text-encoder';
 import { maskedSoftmax, rotateHalfRope } from './graph-ops';
-import { mropeChannelComponents, textInvFreq } from './mrope';
+import { embedWithImages } from './embed';
+import { gatedMlp } from './mlp';
+import { mropeTables } from './rotary';
 import { detectPrefixes } from './parameters';
 
 export type TextGraphOptions = Readonly<{
@@ -61,46 +63,8 @@ export async function buildTextGraph(
   const positions = b.input(TEXT_IO.positionIds, 'int64', [3, 'batch', 'sequence']);
   const image = b.input(TEXT_IO.imageEmbeds, 'float32', ['image_tokens', h]);
 
-  let x = b.scope('embed_tokens', () => {
-    const table = weightInitializer(b, weights, `${p}embed_tokens.weight`);
-    const embeds = b.op('Gather', [table, ids], { axis: 0 });
-    // [2, K] (batch, position) of every image pad, row-major → [K, 2] scatter indices.
-    const where = b.op('NonZero', [b.op('Equal', [ids, b.constant(config.imageTokenId, 'int64')])]);
-    const indices = b.op('Transpose', [where], { perm: [1, 0] });
-    return b.op(
-      'ScatterND',
-      [embeds, indices, castIfNeeded(b, image, 'float32', b.compute, 'CastImage')],
-      {},
-      { name: 'PlaceImage' },
-    );
-  });
-
-  const [cos, sin] = b.scope('rotary', () => {
-    // angles[b, s, c] = pos[comp(c)][b, s] · inv_freq[c mod hd/2] as one MatMul with a [3, hd] matrix that holds
-    // the frequency in the driving component's row and exact zeros elsewhere.
-    const inv = textInvFreq(hd, config.ropeTheta);
-    const comp = mropeChannelComponents(config);
-    const table = new Float32Array(3 * hd);
-    for (let c = 0; c < hd; c++) table[comp[c]! * hd + c] = inv[c % (hd / 2)]!;
-    const select = b.tensorConstant(table, 'float32', [3, hd]);
-    const pos = b.op('Transpose', [b.op('Cast', [positions], { to: 1 })], { perm: [1, 2, 0] });
-    const angles = b.op('MatMul', [pos, select]);
-    // [batch, sequence, 1, hd] broadcasts over [batch, sequence, heads, hd].
-    const axis = b.constant([2], 'int64');
-    const c = b.op(
-      'Unsqueeze',
-      [castIfNeeded(b, b.op('Cos', [angles]), 'float32', b.compute, 'CastCos'), axis],
-      {},
-      { name: 'CosTable' },
-    );
-    const s = b.op(
-      'Unsqueeze',
-      [castIfNeeded(b, b.op('Sin', [angles]), 'float32', b.compute, 'CastSin'), axis],
-      {},
-      { name: 'SinTable' },
-    );
-    return [c, s];
-  });
+  let x = embedWithImages(b, weights, p, ids, image, config.imageTokenId);
+  const [cos, sin] = mropeTables(b, positions, config);
 
   const allowed = b.scope('attention_mask', () => {
     // causal[i, j] = j ≤ i, and key j must be a real token: [batch, 1, 1, S, S] for the 5-D GQA scores.
@@ -175,11 +139,7 @@ export async function buildTextGraph(
       });
       const x1 = b.op('Add', [x, attn], {}, { name: 'AddAttn' });
       const m = rmsNorm(b, weights, x1, `${lp}.post_attention_layernorm.weight`, eps);
-      const mlp = b.scope('mlp', () => {
-        const gate = silu(b, linear(b, weights, m, `${lp}.mlp.gate_proj`, { quantize: true }));
-        const up = linear(b, weights, m, `${lp}.mlp.up_proj`, { quantize: true });
-        return linear(b, weights, b.op('Mul', [gate, up]), `${lp}.mlp.down_proj`, { quantize: true });
-      });
+      const mlp = gatedMlp(b, weights, m, lp);
       return b.op('Add', [x1, mlp], {}, { name: 'AddMlp' });
     });
   }
