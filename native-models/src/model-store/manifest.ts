@@ -10,7 +10,7 @@ import { MODEL_FORMAT_VERSION } from '../version';
 export const MODEL_MANIFEST = 'model.json';
 export const MODEL_FORMAT = 'qwen-edit-model';
 
-export type ComponentName = 'transformer' | 'vae_encoder' | 'vae_decoder' | 'vision' | 'text';
+export type ComponentName = 'transformer' | 'vae_encoder' | 'vae_decoder' | 'vision' | 'text' | 'generator';
 
 export type ComponentEntry = Readonly<{
   /** The .onnx file, relative to the model folder. */
