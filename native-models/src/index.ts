@@ -29,3 +29,8 @@ export { ensureDemoModel } from './tiny/demo-model';
 export { cudaProviderInstalled, providerFromEnv } from './pipeline/execution-provider';
 export type { ProviderChoice } from './pipeline/execution-provider';
 export { buildSelfTestModel, SELF_TEST_INPUT } from './selftest/selfTestModel';
+export { openTextGenerator, TextGeneratorUnavailable } from './pipeline/generation/text-generator';
+export type { TextGenerator, TextTaskRequest, TextTaskResult } from './pipeline/generation/text-generator';
+export type { TextTask, TextLine } from './pipeline/generation/prompts';
+export { SamplingError } from './pipeline/generation/sampling';
+export type { SamplingOptions } from './pipeline/generation/sampling';
