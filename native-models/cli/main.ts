@@ -12,6 +12,8 @@ const commands: Record<string, () => Promise<Command>> = {
   convert: () => import('./commands/convert'),
   edit: () => import('./commands/edit'),
   batch: () => import('./commands/batch'),
+  enhance: () => import('./commands/enhance'),
+  describe: () => import('./commands/describe'),
 };
 
 export async function main(argv: string[]): Promise<number> {
