@@ -113,6 +113,27 @@ export const engineEditResultSchema = z.object({
 });
 export type EngineEditResult = z.infer<typeof engineEditResultSchema>;
 
+/** What the offline text generator can do with a version's image (issue 16). */
+export const textTaskSchema = z.enum(['enhance', 'describe', 'ocr']);
+export type TextTaskName = z.infer<typeof textTaskSchema>;
+
+export const textResultSchema = z.object({
+  text: z.string(),
+  /** OCR: the text lines, with a box `[x1, y1, x2, y2]` in model-image pixels where the model gave one. */
+  lines: z
+    .array(
+      z.object({
+        text: z.string(),
+        box: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+      }),
+    )
+    .optional(),
+  reason: z.enum(['stop', 'length', 'cancelled']),
+  /** The random-weight demo model answered: the text is gibberish and the UI says so. */
+  demo: z.boolean(),
+});
+export type TextResult = z.infer<typeof textResultSchema>;
+
 const recentSchema = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
 
 /** Every request: its params and its result. Names are `domain:verb`. */
@@ -214,6 +235,23 @@ export const requests = {
       .strict(),
     result: z.object({ project: projectTreeSchema, versionId: versionIdSchema }),
   },
+  /**
+   * Runs the model's own language model on a version's image: `enhance` rewrites `instruction` into a precise
+   * edit instruction, `describe` writes alt text, `ocr` lists the image's text lines. The text streams as
+   * `text:delta` events with the same jobId; cancel with `job:cancel`.
+   */
+  'text:generate': {
+    params: z
+      .object({
+        jobId: jobIdSchema,
+        projectId,
+        versionId: versionIdSchema,
+        task: textTaskSchema,
+        instruction: z.string().max(20_000).optional(),
+      })
+      .strict(),
+    result: textResultSchema,
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 export type RequestName = keyof typeof requests;
@@ -229,6 +267,8 @@ export const events = {
     total: z.number().int().positive(),
     elapsedMs: z.number().nonnegative(),
   }),
+  /** The next piece of a `text:generate` answer, as the model writes it. */
+  'text:delta': z.object({ jobId: jobIdSchema, delta: z.string() }),
   /** A project changed (e.g. an edit from another window or a replay added a version). */
   'project:changed': projectTreeSchema,
 } as const satisfies Record<string, z.ZodType>;

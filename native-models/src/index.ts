@@ -34,3 +34,4 @@ export type { TextGenerator, TextTaskRequest, TextTaskResult } from './pipeline/
 export type { TextTask, TextLine } from './pipeline/generation/prompts';
 export { SamplingError } from './pipeline/generation/sampling';
 export type { SamplingOptions } from './pipeline/generation/sampling';
+export { loadRgbImage } from './pipeline/load-image';
