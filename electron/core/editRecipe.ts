@@ -16,6 +16,7 @@ export function toRecipe(
   return {
     model: { id: result.model.id, files: result.model.files },
     prompt: settings.prompt,
+    ...(settings.originalPrompt !== undefined ? { originalPrompt: settings.originalPrompt } : {}),
     negativePrompt: settings.negativePrompt,
     seed: settings.seed,
     cfg: settings.cfg,
@@ -46,6 +47,7 @@ export function settingsFromRecipe(recipe: Recipe, mask: Uint8Array | null): Edi
   const { requestedWidth: w, requestedHeight: h, feather } = recipe.options;
   return {
     prompt: recipe.prompt,
+    ...(recipe.originalPrompt !== undefined ? { originalPrompt: recipe.originalPrompt } : {}),
     negativePrompt: recipe.negativePrompt,
     seed: recipe.seed,
     cfg: recipe.cfg,

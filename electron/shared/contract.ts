@@ -95,6 +95,8 @@ export const editSettingsSchema = z
       .nullable(),
     region: editRegionSchema.nullable(),
     feather: z.number().min(0).max(512),
+    /** The user's own instruction when `prompt` is an accepted enhancement of it (issue 16). */
+    originalPrompt: z.string().max(20_000).optional(),
   })
   .strict();
 export type EditSettings = z.infer<typeof editSettingsSchema>;
