@@ -2,7 +2,8 @@ import { GraphBuilder, castIfNeeded, linear, rmsNorm } from '../../onnx';
 import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { TextConfig } from '../../config/text-encoder';
-import { embedWithImages, gatedMlp, maskedSoftmax, mropeTables, rotateHalfRope } from '../text';
+import { embedWithImages, gatedMlp, mropeTables, rotateHalfRope } from '../text';
+import { causalKeyMask, groupedAttention, headProjection } from '../text/attention';
 import { detectPrefixes } from '../text/parameters';
 
 export type GeneratorGraphOptions = Readonly<{
@@ -64,7 +65,6 @@ export async function buildGeneratorGraph(
   const hd = config.headDim;
   const hq = config.numHeads;
   const hkv = config.numKvHeads;
-  const group = hq / hkv;
   const eps = config.rmsNormEps;
   const io = GENERATOR_IO;
 
@@ -76,34 +76,7 @@ export async function buildGeneratorGraph(
   let x = embedWithImages(b, weights, p, ids, image, config.imageTokenId);
   const [cos, sin] = mropeTables(b, positions, config);
 
-  const allowed = b.scope('attention_mask', () => {
-    // Query i sits at cache index past + i: it sees keys j ≤ past + i that are real tokens.
-    // [batch, 1, 1, S, T] for the 5-D grouped scores.
-    const total = b.op('Gather', [b.op('Shape', [mask]), b.constant(1, 'int64')], { axis: 0 });
-    const seq = b.op('Gather', [b.op('Shape', [ids]), b.constant(1, 'int64')], { axis: 0 });
-    const past = b.op('Sub', [total, seq]);
-    const one = b.constant(1, 'int64');
-    const rows = b.op(
-      'Unsqueeze',
-      [b.op('Range', [past, total, one]), b.constant([1], 'int64')],
-      {},
-      { name: 'Rows' },
-    );
-    const cols = b.op(
-      'Unsqueeze',
-      [b.op('Range', [b.constant(0, 'int64'), total, one]), b.constant([0], 'int64')],
-      {},
-      { name: 'Cols' },
-    );
-    const causal = b.op('LessOrEqual', [cols, rows]);
-    const keys = b.op(
-      'Unsqueeze',
-      [b.op('Cast', [mask], { to: 9 }), b.constant([1, 2, 3], 'int64')],
-      {},
-      { name: 'Keys' },
-    );
-    return b.op('And', [causal, keys]);
-  });
+  const allowed = causalKeyMask(b, ids, mask);
 
   for (let l = 0; l < config.numLayers; l++) {
     const lp = `${p}layers.${l}`;
@@ -112,16 +85,7 @@ export async function buildGeneratorGraph(
     x = b.scope(`layers.${l}`, () => {
       const normed = rmsNorm(b, weights, x, `${lp}.input_layernorm.weight`, eps);
       const attn = b.scope('self_attn', () => {
-        const proj = (name: string, heads: number) =>
-          b.op(
-            'Reshape',
-            [
-              linear(b, weights, normed, `${lp}.self_attn.${name}`, { quantize: true }),
-              b.constant([0, 0, heads, hd], 'int64'),
-            ],
-            {},
-            { name: `Reshape_${name}` },
-          );
+        const proj = (name: string, heads: number) => headProjection(b, weights, normed, lp, name, heads, hd);
         const q = rotateHalfRope(b, proj('q_proj', hq), cos, sin, hd, 'rope_q');
         const k = rotateHalfRope(b, proj('k_proj', hkv), cos, sin, hd, 'rope_k');
         const v = proj('v_proj', hkv);
@@ -148,13 +112,7 @@ export async function buildGeneratorGraph(
         b.output(presentV, io.presentValue(l), 'float32', ['batch', hkv, 'total', hd]);
         const keys = castIfNeeded(b, presentK, 'float32', b.compute, 'CastCacheK');
         const values = castIfNeeded(b, presentV, 'float32', b.compute, 'CastCacheV');
-        // GQA without copying k/v: q [B, S, hkv·g, hd] → [B, hkv, g, S, hd]; k, v → [B, hkv, 1, hd|T, T|hd].
-        const q5 = b.op(
-          'Transpose',
-          [b.op('Reshape', [q, b.constant([0, 0, hkv, group, hd], 'int64')], {}, { name: 'GroupQ' })],
-          { perm: [0, 2, 3, 1, 4] },
-          { name: 'TransposeQ' },
-        );
+        // [B, hkv, T, hd] → kT [B, hkv, 1, hd, T], v [B, hkv, 1, T, hd].
         const two = b.constant([2], 'int64');
         const kT = b.op(
           'Unsqueeze',
@@ -163,21 +121,7 @@ export async function buildGeneratorGraph(
           { name: 'UnsqueezeK' },
         );
         const v5 = b.op('Unsqueeze', [values, two], {}, { name: 'UnsqueezeV' });
-        const scores = b.op('Mul', [
-          b.op('MatMul', [q5, kT], {}, { name: 'MatMulQK' }),
-          b.constant(1 / Math.sqrt(hd)),
-        ]);
-        const probs = maskedSoftmax(b, scores, allowed);
-        const o = b.op('MatMul', [probs, v5], {}, { name: 'MatMulV' });
-        const merged = b.op(
-          'Reshape',
-          [
-            b.op('Transpose', [o], { perm: [0, 3, 1, 2, 4] }, { name: 'TransposeO' }),
-            b.constant([0, 0, hq * hd], 'int64'),
-          ],
-          {},
-          { name: 'ReshapeO' },
-        );
+        const merged = groupedAttention(b, q, kT, v5, allowed, config);
         return linear(b, weights, merged, `${lp}.self_attn.o_proj`, { quantize: true });
       });
       const x1 = b.op('Add', [x, attn], {}, { name: 'AddAttn' });

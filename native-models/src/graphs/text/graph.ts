@@ -2,7 +2,8 @@ import { GraphBuilder, castIfNeeded, linear, rmsNorm } from '../../onnx';
 import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { TextConfig } from '../../config/text-encoder';
-import { maskedSoftmax, rotateHalfRope } from './graph-ops';
+import { rotateHalfRope } from './graph-ops';
+import { causalKeyMask, groupedAttention, headProjection } from './attention';
 import { embedWithImages } from './embed';
 import { gatedMlp } from './mlp';
 import { mropeTables } from './rotary';
@@ -55,7 +56,6 @@ export async function buildTextGraph(
   const hd = config.headDim;
   const hq = config.numHeads;
   const hkv = config.numKvHeads;
-  const group = hq / hkv;
   const eps = config.rmsNormEps;
 
   const ids = b.input(TEXT_IO.inputIds, 'int64', ['batch', 'sequence']);
@@ -66,47 +66,18 @@ export async function buildTextGraph(
   let x = embedWithImages(b, weights, p, ids, image, config.imageTokenId);
   const [cos, sin] = mropeTables(b, positions, config);
 
-  const allowed = b.scope('attention_mask', () => {
-    // causal[i, j] = j ≤ i, and key j must be a real token: [batch, 1, 1, S, S] for the 5-D GQA scores.
-    const seqLen = b.op('Gather', [b.op('Shape', [ids]), b.constant(1, 'int64')], { axis: 0 });
-    const range = b.op('Range', [b.constant(0, 'int64'), seqLen, b.constant(1, 'int64')]);
-    const rows = b.op('Unsqueeze', [range, b.constant([1], 'int64')], {}, { name: 'Rows' });
-    const cols = b.op('Unsqueeze', [range, b.constant([0], 'int64')], {}, { name: 'Cols' });
-    const causal = b.op('LessOrEqual', [cols, rows]);
-    const keys = b.op(
-      'Unsqueeze',
-      [b.op('Cast', [mask], { to: 9 }), b.constant([1, 2, 3], 'int64')],
-      {},
-      { name: 'Keys' },
-    );
-    return b.op('And', [causal, keys]);
-  });
+  const allowed = causalKeyMask(b, ids, mask);
 
   for (let l = 0; l < config.numLayers; l++) {
     const lp = `${p}layers.${l}`;
     x = b.scope(`layers.${l}`, () => {
       const normed = rmsNorm(b, weights, x, `${lp}.input_layernorm.weight`, eps);
       const attn = b.scope('self_attn', () => {
-        const proj = (name: string, heads: number) =>
-          b.op(
-            'Reshape',
-            [
-              linear(b, weights, normed, `${lp}.self_attn.${name}`, { quantize: true }),
-              b.constant([0, 0, heads, hd], 'int64'),
-            ],
-            {},
-            { name: `Reshape_${name}` },
-          );
+        const proj = (name: string, heads: number) => headProjection(b, weights, normed, lp, name, heads, hd);
         const q = rotateHalfRope(b, proj('q_proj', hq), cos, sin, hd, 'rope_q');
         const k = rotateHalfRope(b, proj('k_proj', hkv), cos, sin, hd, 'rope_k');
         const v = proj('v_proj', hkv);
-        // GQA without copying k/v: q [B, S, hkv·g, hd] → [B, hkv, g, S, hd]; k, v → [B, hkv, 1, S|hd, hd|S].
-        const q5 = b.op(
-          'Transpose',
-          [b.op('Reshape', [q, b.constant([0, 0, hkv, group, hd], 'int64')], {}, { name: 'GroupQ' })],
-          { perm: [0, 2, 3, 1, 4] },
-          { name: 'TransposeQ' },
-        );
+        // k, v [B, S, hkv, hd] → [B, hkv, 1, hd|S, S|hd].
         const one = b.constant([2], 'int64');
         const kT = b.op(
           'Unsqueeze',
@@ -120,21 +91,7 @@ export async function buildTextGraph(
           {},
           { name: 'UnsqueezeV' },
         );
-        const scores = b.op('Mul', [
-          b.op('MatMul', [q5, kT], {}, { name: 'MatMulQK' }),
-          b.constant(1 / Math.sqrt(hd)),
-        ]);
-        const probs = maskedSoftmax(b, scores, allowed);
-        const o = b.op('MatMul', [probs, v5], {}, { name: 'MatMulV' });
-        const merged = b.op(
-          'Reshape',
-          [
-            b.op('Transpose', [o], { perm: [0, 3, 1, 2, 4] }, { name: 'TransposeO' }),
-            b.constant([0, 0, hq * hd], 'int64'),
-          ],
-          {},
-          { name: 'ReshapeO' },
-        );
+        const merged = groupedAttention(b, q, kT, v5, allowed, config);
         return linear(b, weights, merged, `${lp}.self_attn.o_proj`, { quantize: true });
       });
       const x1 = b.op('Add', [x, attn], {}, { name: 'AddAttn' });
