@@ -9,6 +9,7 @@ import { argmax, referenceGreedy, referenceNextLogits } from '../testing/generat
 import { TINY_TEXT_CONFIG, TINY_VISION_CONFIG, randomQwen25VLWeights } from '../testing/tiny-text-encoder';
 import { randomArray, seededRandom } from '../../testing/seeded';
 import { maxAbsDiff } from '../../testing/compare';
+import { runOnce } from '../../onnx/testing/runOnce';
 import { generateTokens } from '../../pipeline/generation/generate';
 import type { GenerateRequest, GeneratorStep } from '../../pipeline/generation/generate';
 import { ortGeneratorStep } from '../../pipeline/generation/ort-step';
@@ -180,5 +181,54 @@ describe('generator graph with a KV cache (tiny config, ORT CPU)', () => {
     );
     expect(stopped).toMatchObject({ reason: 'stop', runs: end });
     expect(stopped.tokens).toEqual(greedy.tokens.slice(0, end));
+  });
+
+  it('int8/int4 graphs run on CPU with logits close to fp32; bf16 is well-typed with float32 I/O and cache', async () => {
+    const feeds = generatorFeeds(
+      withImage,
+      mropePositionIds([withImage], [grid], 2, config),
+      imageEmbeds,
+      emptyKvCache(config),
+      config,
+    );
+    const fp32 = (await ortGeneratorStep(untied, config)(feeds)).logits;
+    for (const [precision, bound] of [
+      ['int8', 0.02],
+      ['int4', 0.25],
+    ] as const) {
+      const saved = await buildGeneratorGraph(
+        config,
+        weights,
+        { tied: false, precision, blockSize: 32 },
+        join(dir, precision),
+      );
+      const s = await ort.InferenceSession.create(saved.modelPath, {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: 1,
+      });
+      const q = (await ortGeneratorStep(s, config)(feeds)).logits;
+      await s.release();
+      let num = 0;
+      let den = 0;
+      q.forEach((v, i) => {
+        num += (v - fp32[i]!) ** 2;
+        den += fp32[i]! ** 2;
+      });
+      const rel = Math.sqrt(num / den);
+      expect(rel, precision).toBeGreaterThan(0);
+      expect(rel, precision).toBeLessThan(bound);
+    }
+    const bf16 = await buildGeneratorGraph(
+      config,
+      weights,
+      { tied: false, precision: 'bf16' },
+      join(dir, 'bf16'),
+    );
+    expect(bf16.inputs.filter((i) => i.name.startsWith('past.')).map((i) => i.dtype)).toEqual(
+      Array(2 * config.numLayers).fill('float32'),
+    );
+    expect(bf16.outputs.map((o) => o.dtype)).toEqual(Array(1 + 2 * config.numLayers).fill('float32'));
+    // A well-typed bf16 graph fails only at the CPU EP's missing bf16 kernels (it runs on CUDA).
+    await expect(runOnce(bf16.modelPath, {})).rejects.toThrow(/Could not find an implementation/);
   });
 });
