@@ -8,6 +8,7 @@ import { unwrap } from '../shared/result';
 import type { EngineSupervisor } from './supervisor/EngineSupervisor';
 import { inspectImage } from './projects/imageOps';
 import { editHandlers } from './handlers/editHandlers';
+import { textHandlers } from './handlers/textHandlers';
 import { projectHandlers } from './handlers/projectHandlers';
 import { versionHandlers } from './handlers/versionHandlers';
 import type { ProjectSessions } from './ProjectSessions';
@@ -34,6 +35,7 @@ export function createAppHandlers(supervisor: EngineSupervisor, sessions?: Proje
       ...projectHandlers(sessions),
       ...versionHandlers(sessions),
       ...editHandlers(sessions, supervisor),
+      ...textHandlers(sessions, supervisor),
     }),
   };
 }

@@ -14,12 +14,15 @@ import type { BlobRef, Recipe, RecipeInput } from '../shared/projectSchemas';
 export function projectRecipe(
   { recipe, timings }: Pick<EngineEditResult, 'recipe' | 'timings'>,
   mask: BlobRef | null,
+  /** The user's own words when the prompt is an accepted enhancer suggestion (the pipeline never sees them). */
+  originalPrompt?: string,
 ): Omit<RecipeInput, 'input'> {
   const box = recipe.region?.kind === 'box' ? recipe.region : null;
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   return {
     model: { id: recipe.model.id, files: { ...recipe.model.hashes } },
     prompt: recipe.prompt,
+    ...(originalPrompt !== undefined ? { originalPrompt } : {}),
     negativePrompt: recipe.negativePrompt ?? '',
     seed: recipe.seed,
     cfg: recipe.cfg,
@@ -53,6 +56,7 @@ export function settingsFromRecipe(recipe: Recipe, mask: Uint8Array | null): Edi
   const { requestedWidth: w, requestedHeight: h, feather } = recipe.options;
   return {
     prompt: recipe.prompt,
+    ...(recipe.originalPrompt !== undefined ? { originalPrompt: recipe.originalPrompt } : {}),
     negativePrompt: recipe.negativePrompt,
     seed: recipe.seed,
     cfg: recipe.cfg,

@@ -9,6 +9,7 @@ import { EngineHost } from './EngineHost';
 import { connectToParent } from './engineChannel';
 import { describeModelFolder } from './modelStatus';
 import { createEditJob } from './editJob';
+import { createTextJob } from './textJob';
 import { runSelfTest } from './selfTest';
 
 const modelFolder = process.env.QWEN_EDIT_MODEL_DIR ?? '';
@@ -17,6 +18,7 @@ const host = new EngineHost(channel, {
   'engine:selftest': runSelfTest,
   'engine:edit': createEditJob(modelFolder, (line) => console.log(`[engine] ${line}`)),
   'engine:verifyModel': () => describeModelFolder(modelFolder, 'sha256'),
+  'engine:text': createTextJob(modelFolder, (line) => console.log(`[engine] ${line}`)),
 });
 
 const require = createRequire(import.meta.url);

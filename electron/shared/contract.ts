@@ -117,6 +117,8 @@ export const editSettingsSchema = z
     size: z.object({ width: side, height: side }).nullable(),
     region: editRegionSchema.nullable(),
     feather: inRange(L.feather),
+    /** The user's own instruction when `prompt` is an accepted enhancement of it (issue 16). */
+    originalPrompt: promptText.optional(),
   })
   .strict();
 export type EditSettings = z.infer<typeof editSettingsSchema>;
@@ -154,6 +156,27 @@ export const engineEditResultSchema = z.object({
   cache: z.object({ prompt: z.boolean(), negative: z.boolean(), reference: z.boolean() }),
 });
 export type EngineEditResult = z.infer<typeof engineEditResultSchema>;
+
+/** What the offline text generator can do with a version's image (issue 16). */
+export const textTaskSchema = z.enum(['enhance', 'describe', 'ocr']);
+export type TextTaskName = z.infer<typeof textTaskSchema>;
+
+export const textResultSchema = z.object({
+  text: z.string(),
+  /** OCR: the text lines, with a box `[x1, y1, x2, y2]` in model-image pixels where the model gave one. */
+  lines: z
+    .array(
+      z.object({
+        text: z.string(),
+        box: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+      }),
+    )
+    .optional(),
+  reason: z.enum(['stop', 'length', 'cancelled']),
+  /** The random-weight demo model answered: the text is gibberish and the UI says so. */
+  demo: z.boolean(),
+});
+export type TextResult = z.infer<typeof textResultSchema>;
 
 const recentSchema = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
 
@@ -272,6 +295,23 @@ export const requests = {
     params: z.object({ projectId }).strict(),
     result: z.object({ project: projectTreeSchema, versionIds: z.array(versionIdSchema) }),
   },
+  /**
+   * Runs the model's own language model on a version's image: `enhance` rewrites `instruction` into a precise
+   * edit instruction, `describe` writes alt text, `ocr` lists the image's text lines. The text streams as
+   * `text:delta` events with the same jobId; cancel with `job:cancel`.
+   */
+  'text:generate': {
+    params: z
+      .object({
+        jobId: jobIdSchema,
+        projectId,
+        versionId: versionIdSchema,
+        task: textTaskSchema,
+        instruction: z.string().max(20_000).optional(),
+      })
+      .strict(),
+    result: textResultSchema,
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 export type RequestName = keyof typeof requests;
@@ -287,6 +327,8 @@ export const events = {
     total: z.number().int().positive(),
     elapsedMs: z.number().nonnegative(),
   }),
+  /** The next piece of a `text:generate` answer, as the model writes it. */
+  'text:delta': z.object({ jobId: jobIdSchema, delta: z.string() }),
   /** A project changed (e.g. an edit from another window or a replay added a version). */
   'project:changed': projectTreeSchema,
 } as const satisfies Record<string, z.ZodType>;

@@ -11,6 +11,8 @@ import {
   modelStatusSchema,
   providerSchema,
   requests,
+  textResultSchema,
+  textTaskSchema,
 } from './contract';
 
 /** The requests the engine host serves: the UI's self-test as is, and edits, which only the app side asks for. */
@@ -23,6 +25,18 @@ export const engineRequests = {
   },
   /** Re-hashes the model folder's files (see `model:verify`). */
   'engine:verifyModel': requests['model:verify'],
+  /** Runs one text task on image bytes; the text streams as `text:delta` events with its jobId. */
+  'engine:text': {
+    params: z
+      .object({
+        jobId: jobIdSchema,
+        image: bytesSchema(),
+        task: textTaskSchema,
+        instruction: z.string().max(20_000).optional(),
+      })
+      .strict(),
+    result: textResultSchema,
+  },
 } as const;
 
 export type EngineRequestName = keyof typeof engineRequests;

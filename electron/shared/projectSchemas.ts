@@ -52,6 +52,8 @@ export const recipeSchema = z.object({
   /** The image the edit was applied to (normally the parent version's image). */
   input: blobRefSchema,
   prompt: z.string(),
+  /** The user's own instruction when `prompt` is the enhanced one they accepted. */
+  originalPrompt: z.string().optional(),
   negativePrompt: z.string(),
   seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   cfg: z.number(),

@@ -20,6 +20,8 @@ const commands: Record<string, () => Promise<Command>> = {
   edit: () => import('./commands/edit'),
   batch: () => import('./commands/batch'),
   verify: () => import('./commands/verify'),
+  enhance: () => import('./commands/enhance'),
+  describe: () => import('./commands/describe'),
 };
 
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';

@@ -34,7 +34,7 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
       const input = {
         parentId,
         png: result.png,
-        recipe: projectRecipe(result, maskPng && blobRefOf(maskPng, 'png')),
+        recipe: projectRecipe(result, maskPng && blobRefOf(maskPng, 'png'), settings.originalPrompt),
         ...(maskPng ? { regionMaskPng: maskPng } : {}),
       };
       const node = await project.addVersion(input).catch((error: unknown) => {

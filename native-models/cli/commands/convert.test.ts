@@ -46,7 +46,9 @@ describe('qwen-edit make-tiny and convert', () => {
       '64',
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/text, vision, transformer, modulation, vae_encoder, vae_decoder at int8/);
+    expect(result.stdout).toMatch(
+      /text, vision, transformer, modulation, vae_encoder, vae_decoder, generator at int8/,
+    );
     const manifest = JSON.parse(await readFile(join(to, 'model.json'), 'utf8')) as {
       precision: string;
       blockSize: number;

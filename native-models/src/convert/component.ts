@@ -30,6 +30,8 @@ export interface ComponentPlugin<Config = unknown> {
     settings: ConvertSettings,
     outDir: string,
   ): Promise<SavedModel>;
+  /** Optional components: why this checkpoint cannot have it (then it is skipped), or undefined. */
+  unavailable?(config: Config, weights: WeightSource): string | undefined;
   /** The precision the graph really has for the requested one (e.g. the VAE is always fp32). */
   effectivePrecision(requested: Precision): Precision;
 }

@@ -4,6 +4,8 @@
  */
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { buildTextGraph } from '../graphs/text/graph';
+import { LM_HEAD_WEIGHT, buildGeneratorGraph } from '../graphs/generate/graph';
+import { tiedWordEmbeddings } from '../config/generation';
 import { buildTransformerGraph } from '../graphs/transformer/graph';
 import { buildModulationGraph } from '../graphs/transformer/modulation';
 import { readVaeConfig } from '../config/vae';
@@ -76,6 +78,25 @@ const text = component({
   effectivePrecision: (p) => p,
 });
 
+/** The language model with lm_head and a key/value cache, for the enhancer and captions: optional. */
+const generator = component({
+  name: 'generator',
+  source: 'text_encoder',
+  prefixes: ['model.language_model.', 'lm_head.'],
+  parseConfig: (json, file) => ({
+    shape: readTextEncoderConfig(json, file),
+    tied: tiedWordEmbeddings(json, file),
+  }),
+  unavailable: ({ tied }, weights) =>
+    tied || weights.has(LM_HEAD_WEIGHT) ? undefined : `the checkpoint has no ${LM_HEAD_WEIGHT}`,
+  build: ({ shape, tied }, weights, settings, outDir) =>
+    buildGeneratorGraph(shape, weights, { ...quantOptions(settings), tied }, outDir),
+  effectivePrecision: (p) => p,
+});
+
+/** Where the generator's decoding defaults live, in the checkpoint's text_encoder/ and the model's generator/. */
+export const GENERATION_CONFIG = 'generation_config.json';
+
 const vaeEncoder = component({
   name: 'vae_encoder',
   source: 'vae',
@@ -105,4 +126,5 @@ export const COMPONENTS: readonly ComponentPlugin[] = [
   modulation,
   vaeEncoder,
   vaeDecoder,
+  generator,
 ];

@@ -7,7 +7,7 @@ import type { ModelManifest } from '../model-store/manifest';
 import { VERIFIED_STAMP, verifyModelFolder } from '../model-store/verify';
 import { component } from './component';
 import { COMPONENTS } from './components';
-import { convertCheckpoint } from './convert';
+import { convertCheckpoint, writeModelFolder } from './convert';
 import { progressLine } from './progress';
 import {
   removeScratchCheckpoints,
@@ -61,6 +61,28 @@ describe('convert', () => {
     await expect(verifyModelFolder(to, 'auto')).resolves.toEqual(manifest);
   });
 
+  it('builds the optional generator with generation_config.json, and skips it when lm_head is absent', async () => {
+    const checked = await validateCheckpoint(await scratchCheckpoint(), COMPONENTS);
+    const generator = COMPONENTS.filter((c) => c.name === 'generator');
+    const settings = { precision: 'fp32', blockSize: 32 } as const;
+    const withHead = await writeModelFolder(checked, join(out, 'gen', 'with'), settings, generator);
+    expect(withHead.components.generator?.files).toContain('generator/generation_config.json');
+    expect(withHead.files['generator/generation_config.json']?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(withHead.components.generator?.outputs.map((o) => o.name)).toContain('logits');
+    const source = checked.weights.text_encoder;
+    const headless = Object.assign(Object.create(source) as typeof source, {
+      has: (name: string) => name !== 'lm_head.weight' && source.has(name),
+    });
+    const without = await writeModelFolder(
+      { ...checked, weights: { ...checked.weights, text_encoder: headless } },
+      join(out, 'gen', 'without'),
+      settings,
+      generator,
+    );
+    expect(without.components).toEqual({});
+    expect(Object.keys(without.files).filter((f) => f.startsWith('generator/'))).toEqual([]);
+  });
+
   it('accept a Hugging Face cache snapshot, whose files are symlinks', async () => {
     const checked = await validateCheckpoint(await symlinkedCheckpoint(), COMPONENTS);
     expect(checked.tokenizerFiles).toContain('tokenizer.json');
@@ -74,7 +96,7 @@ describe('convert', () => {
     await truncate(shard, (await readFile(shard)).length - 100);
     const to = join(out, 'truncated', 'model');
     await expect(convertCheckpoint(from, to, { precision: 'fp32' })).rejects.toThrow(
-      /model-00002-of-00002\.safetensors: tensor 'model\.language_model\.[\w.]+' claims bytes .* \(truncated\?\)/,
+      /model-00002-of-00002\.safetensors: tensor '(model\.language_model\.[\w.]+|lm_head\.weight)' claims bytes .* \(truncated\?\)/,
     );
     await expectNothingWritten(to);
   });

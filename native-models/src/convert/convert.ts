@@ -13,7 +13,7 @@ import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../model-sto
 import { recordVerified } from '../model-store/verify';
 import type { ComponentEntry, FileEntry, ModelManifest } from '../model-store/manifest';
 import type { ComponentPlugin, ConvertSettings } from './component';
-import { COMPONENTS } from './components';
+import { COMPONENTS, GENERATION_CONFIG } from './components';
 import { silentProgress, stderrProgress } from './progress';
 import type { ProgressSink } from './progress';
 import { validateCheckpoint } from './validate';
@@ -116,6 +116,20 @@ async function copyFolderFiles(from: string, to: string, files: readonly string[
   for (const f of files) await copyFile(join(from, f), join(to, f));
 }
 
+/** The generator's decoding defaults (stop tokens) travel with it, when the checkpoint has them. */
+async function copyGenerationConfig(
+  from: string,
+  outDir: string,
+  components: Record<string, ComponentEntry>,
+): Promise<void> {
+  const source = join(from, 'text_encoder', GENERATION_CONFIG);
+  if (!(await stat(source).catch(() => undefined))) return;
+  const target = join(outDir, 'generator', GENERATION_CONFIG);
+  await copyFile(source, target);
+  const entry = components.generator!;
+  components.generator = { ...entry, files: [...entry.files, portable(relative(outDir, target))] };
+}
+
 /**
  * Builds a model folder from a validated checkpoint into `outDir` (which must be empty or absent).
  * Returns the manifest it wrote as `outDir/model.json`.
@@ -134,6 +148,7 @@ export async function writeModelFolder(
   // Progress counts checkpoint bytes: a component's share is credited in full when it is built.
   let finishedBytes = 0;
   for (const plugin of plugins) {
+    if (plugin.unavailable?.(checked.parsed.get(plugin.name), checked.weights[plugin.source])) continue;
     progress.stage(plugin.name);
     const dir = join(outDir, plugin.name);
     const share = sourceBytes(checked, plugin);
@@ -170,6 +185,7 @@ export async function writeModelFolder(
     finishedBytes += share;
     progress.update(finishedBytes);
   }
+  if (components.generator) await copyGenerationConfig(checked.dir, outDir, components);
   progress.stage('tokenizer');
   await copyFolderFiles(join(checked.dir, 'tokenizer'), join(outDir, 'tokenizer'), checked.tokenizerFiles);
   await copyFolderFiles(join(checked.dir, 'processor'), join(outDir, 'processor'), checked.processorFiles);

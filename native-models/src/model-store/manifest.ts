@@ -12,9 +12,11 @@ export const MODEL_FORMAT = 'qwen-edit-model';
 
 /**
  * `modulation` (the transformer's AdaLN parameters per timestep) is absent from folders converted before it
- * existed; their transformer computes them itself.
+ * existed; their transformer computes them itself. `generator` (the language model with its head, for the
+ * prompt enhancer) is optional: a checkpoint without `lm_head` has none.
  */
-export type ComponentName = 'transformer' | 'modulation' | 'vae_encoder' | 'vae_decoder' | 'vision' | 'text';
+export type ComponentName =
+  'transformer' | 'modulation' | 'vae_encoder' | 'vae_decoder' | 'vision' | 'text' | 'generator';
 
 export type ComponentEntry = Readonly<{
   /** The .onnx file, relative to the model folder. */

@@ -52,6 +52,7 @@ describe('openModel', () => {
     const model = await openModel(tiny, { providers: ['cpu'], verify: 'size' });
     expect([...model.components].sort()).toEqual([
       'modulation',
+      'generator',
       'text',
       'transformer',
       'vae_decoder',

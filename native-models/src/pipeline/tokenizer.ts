@@ -14,6 +14,8 @@ export interface PromptTokenizer {
   encode(text: string): number[];
   /** The id of an added (special) token, or throws. */
   tokenId(content: string): number;
+  /** The text of `ids`, special tokens left out (generated text). */
+  decode(ids: readonly number[]): string;
 }
 
 /** Qwen2's pre-tokenizer split (spec §2.2). */
@@ -52,6 +54,7 @@ function wrap(tokenizer: Tokenizer, added: readonly AddedTokenJson[]): PromptTok
       if (id === undefined) throw new Error(`the tokenizer has no token ${content}`);
       return id;
     },
+    decode: (ids) => tokenizer.decode([...ids], { skip_special_tokens: true }),
   };
 }
 

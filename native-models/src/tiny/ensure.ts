@@ -7,7 +7,7 @@ import type { TinySizes } from './configs';
 import { writeTinyCheckpoint } from './generate';
 
 /** Bump when the generator's output changes, so cached checkpoints are regenerated. */
-export const TINY_GENERATOR_VERSION = 2;
+export const TINY_GENERATOR_VERSION = 3;
 
 /** The cache folder of the tiny checkpoint for this seed (and non-default sizes). */
 export function tinyCheckpointDir(seed: number, sizes: TinySizes = DEFAULT_TINY_SIZES): string {

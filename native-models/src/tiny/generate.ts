@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { textEncoderTensors } from '../config/text-encoder-tensors';
+import { lmHeadTensors, tiedWordEmbeddings } from '../config/generation';
 import { readTransformerConfig } from '../config/transformer';
 import { transformerTensors } from '../config/transformer-tensors';
 import { readVaeConfig } from '../config/vae';
@@ -116,7 +117,12 @@ export async function writeTinyCheckpoint(outDir: string, options: TinyOptions):
   const text = configs.textEncoderConfig();
   await writeFile(join(dir('text_encoder'), 'config.json'), json(text));
   await writeFile(join(dir('text_encoder'), 'generation_config.json'), json(configs.generationConfig()));
-  const textParams = textEncoderTensors(readTextEncoderConfig(text));
+  const textShape = readTextEncoderConfig(text);
+  // lm_head comes last and draws from its own stream, so every other tensor keeps its bytes.
+  const textParams = [
+    ...textEncoderTensors(textShape),
+    ...lmHeadTensors(textShape, tiedWordEmbeddings(text)),
+  ];
   await writeSharded(dir('text_encoder'), 'model', toWrite(seed, 'BF16', textParams), 2);
 
   const tokenizerFiles = await qwenTokenizerFiles();

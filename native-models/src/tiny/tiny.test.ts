@@ -11,9 +11,17 @@ import { transformerTensors } from '../config/transformer-tensors';
 import { readVaeConfig } from '../config/vae';
 import { vaeTensors } from '../config/vae-tensors';
 import { openWeightsInFolder } from '../safetensors/sharded';
+import { lmHeadTensors, tiedWordEmbeddings } from '../config/generation';
 import { COMPLETE_MARKER } from '../model-store/build-once';
 import { ensureTinyCheckpoint } from './ensure';
 import { initTensor, writeTinyCheckpoint } from './generate';
+
+/** The text encoder's tensors including lm_head when its config leaves the embeddings untied. */
+async function textEncoderWithHead(path: string) {
+  const json = await readJson(path);
+  const shape = readTextEncoderConfig(json);
+  return [...textEncoderTensors(shape), ...lmHeadTensors(shape, tiedWordEmbeddings(json))];
+}
 
 async function hashes(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -69,12 +77,7 @@ describe('the tiny checkpoint', () => {
         2,
       ],
       ['vae', vaeTensors(readVaeConfig(await readJson(join(cached, 'vae/config.json')))), 'F16', 1],
-      [
-        'text_encoder',
-        textEncoderTensors(readTextEncoderConfig(await readJson(join(cached, 'text_encoder/config.json')))),
-        'BF16',
-        2,
-      ],
+      ['text_encoder', await textEncoderWithHead(join(cached, 'text_encoder/config.json')), 'BF16', 2],
     ] as const;
     for (const [folder, expected, dtype, files] of components) {
       const weights = await openWeightsInFolder(join(cached, folder));
@@ -84,6 +87,8 @@ describe('the tiny checkpoint', () => {
     }
     const text = await openWeightsInFolder(join(cached, 'text_encoder'));
     expect(text.info('model.language_model.embed_tokens.weight').shape).toEqual([152064, 64]);
+    // The config says untied, so the checkpoint carries its own output projection, as the release does.
+    expect(text.info('lm_head.weight')).toEqual({ dtype: 'BF16', shape: [152064, 64] });
     expect(await readJson(join(cached, 'scheduler/scheduler_config.json'))).toMatchObject({
       max_shift: 0.9,
       shift_terminal: 0.02,

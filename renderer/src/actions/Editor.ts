@@ -3,6 +3,7 @@
  * the store and the decoded images in step with the answers. Components call these; the store stays pure.
  */
 import { createEditorContext, type Decoded, type EditorDeps } from './editorContext';
+import { createEnhanceActions } from './enhanceActions';
 import { createExportActions } from './exportActions';
 import { createRunActions } from './runActions';
 import { createVersionActions } from './versionActions';
@@ -19,6 +20,7 @@ export function createEditor<T extends Decoded = ImageBitmap>(deps: EditorDeps<T
     ...createVersionActions(ctx, view),
     ...createRunActions(ctx, view),
     ...createExportActions(ctx, view),
+    ...createEnhanceActions(ctx),
   };
 }
 

@@ -23,8 +23,13 @@ export async function buildSettings(
       ? { kind: 'box', ...onlyBox }
       : { kind: 'mask', png: await rasterize(region, source) };
   }
+  const prompt = override?.prompt ?? s.prompt;
   return {
-    prompt: override?.prompt ?? s.prompt,
+    prompt,
+    // Both texts go to the recipe when the prompt is an accepted enhancement.
+    ...(s.originalPrompt !== null && s.originalPrompt.trim() !== prompt.trim()
+      ? { originalPrompt: s.originalPrompt }
+      : {}),
     negativePrompt: s.negativePrompt.trim() ? s.negativePrompt : DEFAULT_NEGATIVE_PROMPT,
     seed: s.seed,
     cfg: s.cfg,

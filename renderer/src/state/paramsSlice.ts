@@ -31,6 +31,8 @@ export type PresetName = keyof typeof PRESETS;
 
 export type ParamsSlice = {
   prompt: string;
+  /** The user's own instruction while `prompt` holds an enhancement of it they accepted; null otherwise. */
+  originalPrompt: string | null;
   negativePrompt: string;
   negativeOpen: boolean;
   seed: number;
@@ -42,6 +44,8 @@ export type ParamsSlice = {
   feather: number;
   recentPrompts: readonly string[];
   setPrompt(prompt: string): void;
+  /** Puts an accepted enhancement in the prompt, remembering the user's own text for the recipe. */
+  acceptEnhanced(original: string, enhanced: string): void;
   setNegativePrompt(text: string): void;
   setNegativeOpen(open: boolean): void;
   setSeed(seed: number): void;
@@ -100,6 +104,7 @@ export function resolveOutputSize(
 
 export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (set, get) => ({
   prompt: '',
+  originalPrompt: null,
   negativePrompt: '',
   negativeOpen: false,
   seed: randomSeed(),
@@ -110,7 +115,8 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
   customSize: { width: 512, height: 512 },
   feather: EDIT_LIMITS.feather.default,
   recentPrompts: [],
-  setPrompt: (prompt) => set({ prompt }),
+  setPrompt: (prompt) => set(prompt.trim() ? { prompt } : { prompt, originalPrompt: null }),
+  acceptEnhanced: (original, enhanced) => set({ prompt: enhanced, originalPrompt: original }),
   setNegativePrompt: (negativePrompt) => set({ negativePrompt }),
   setNegativeOpen: (negativeOpen) => set({ negativeOpen }),
   setSeed: (seed) => set({ seed: clampInt(seed, 0, MAX_SEED) }),
@@ -131,6 +137,7 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
     const output = recipe.sizes.output;
     set({
       prompt: recipe.prompt,
+      originalPrompt: recipe.originalPrompt ?? null,
       negativePrompt: recipe.negativePrompt.trim() ? recipe.negativePrompt : '',
       negativeOpen: get().negativeOpen || recipe.negativePrompt.trim() !== '',
       seed: clampInt(recipe.seed, 0, MAX_SEED),

@@ -1,9 +1,12 @@
-import { GraphBuilder, castIfNeeded, linear, rmsNorm, silu, weightInitializer } from '../../onnx';
+import { GraphBuilder, castIfNeeded, linear, rmsNorm } from '../../onnx';
 import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { TextConfig } from '../../config/text-encoder';
-import { maskedSoftmax, rotateHalfRope } from './graph-ops';
-import { mropeChannelComponents, textInvFreq } from './mrope';
+import { rotateHalfRope } from './graph-ops';
+import { causalKeyMask, groupedAttention, headProjection } from './attention';
+import { embedWithImages } from './embed';
+import { gatedMlp } from './mlp';
+import { mropeTables } from './rotary';
 import { detectPrefixes } from './parameters';
 
 export type TextGraphOptions = Readonly<{
@@ -53,7 +56,6 @@ export async function buildTextGraph(
   const hd = config.headDim;
   const hq = config.numHeads;
   const hkv = config.numKvHeads;
-  const group = hq / hkv;
   const eps = config.rmsNormEps;
 
   const ids = b.input(TEXT_IO.inputIds, 'int64', ['batch', 'sequence']);
@@ -61,88 +63,21 @@ export async function buildTextGraph(
   const positions = b.input(TEXT_IO.positionIds, 'int64', [3, 'batch', 'sequence']);
   const image = b.input(TEXT_IO.imageEmbeds, 'float32', ['image_tokens', h]);
 
-  let x = b.scope('embed_tokens', () => {
-    const table = weightInitializer(b, weights, `${p}embed_tokens.weight`);
-    const embeds = b.op('Gather', [table, ids], { axis: 0 });
-    // [2, K] (batch, position) of every image pad, row-major → [K, 2] scatter indices.
-    const where = b.op('NonZero', [b.op('Equal', [ids, b.constant(config.imageTokenId, 'int64')])]);
-    const indices = b.op('Transpose', [where], { perm: [1, 0] });
-    return b.op(
-      'ScatterND',
-      [embeds, indices, castIfNeeded(b, image, 'float32', b.compute, 'CastImage')],
-      {},
-      { name: 'PlaceImage' },
-    );
-  });
+  let x = embedWithImages(b, weights, p, ids, image, config.imageTokenId);
+  const [cos, sin] = mropeTables(b, positions, config);
 
-  const [cos, sin] = b.scope('rotary', () => {
-    // angles[b, s, c] = pos[comp(c)][b, s] · inv_freq[c mod hd/2] as one MatMul with a [3, hd] matrix that holds
-    // the frequency in the driving component's row and exact zeros elsewhere.
-    const inv = textInvFreq(hd, config.ropeTheta);
-    const comp = mropeChannelComponents(config);
-    const table = new Float32Array(3 * hd);
-    for (let c = 0; c < hd; c++) table[comp[c]! * hd + c] = inv[c % (hd / 2)]!;
-    const select = b.tensorConstant(table, 'float32', [3, hd]);
-    const pos = b.op('Transpose', [b.op('Cast', [positions], { to: 1 })], { perm: [1, 2, 0] });
-    const angles = b.op('MatMul', [pos, select]);
-    // [batch, sequence, 1, hd] broadcasts over [batch, sequence, heads, hd].
-    const axis = b.constant([2], 'int64');
-    const c = b.op(
-      'Unsqueeze',
-      [castIfNeeded(b, b.op('Cos', [angles]), 'float32', b.compute, 'CastCos'), axis],
-      {},
-      { name: 'CosTable' },
-    );
-    const s = b.op(
-      'Unsqueeze',
-      [castIfNeeded(b, b.op('Sin', [angles]), 'float32', b.compute, 'CastSin'), axis],
-      {},
-      { name: 'SinTable' },
-    );
-    return [c, s];
-  });
-
-  const allowed = b.scope('attention_mask', () => {
-    // causal[i, j] = j ≤ i, and key j must be a real token: [batch, 1, 1, S, S] for the 5-D GQA scores.
-    const seqLen = b.op('Gather', [b.op('Shape', [ids]), b.constant(1, 'int64')], { axis: 0 });
-    const range = b.op('Range', [b.constant(0, 'int64'), seqLen, b.constant(1, 'int64')]);
-    const rows = b.op('Unsqueeze', [range, b.constant([1], 'int64')], {}, { name: 'Rows' });
-    const cols = b.op('Unsqueeze', [range, b.constant([0], 'int64')], {}, { name: 'Cols' });
-    const causal = b.op('LessOrEqual', [cols, rows]);
-    const keys = b.op(
-      'Unsqueeze',
-      [b.op('Cast', [mask], { to: 9 }), b.constant([1, 2, 3], 'int64')],
-      {},
-      { name: 'Keys' },
-    );
-    return b.op('And', [causal, keys]);
-  });
+  const allowed = causalKeyMask(b, ids, mask);
 
   for (let l = 0; l < config.numLayers; l++) {
     const lp = `${p}layers.${l}`;
     x = b.scope(`layers.${l}`, () => {
       const normed = rmsNorm(b, weights, x, `${lp}.input_layernorm.weight`, eps);
       const attn = b.scope('self_attn', () => {
-        const proj = (name: string, heads: number) =>
-          b.op(
-            'Reshape',
-            [
-              linear(b, weights, normed, `${lp}.self_attn.${name}`, { quantize: true }),
-              b.constant([0, 0, heads, hd], 'int64'),
-            ],
-            {},
-            { name: `Reshape_${name}` },
-          );
+        const proj = (name: string, heads: number) => headProjection(b, weights, normed, lp, name, heads, hd);
         const q = rotateHalfRope(b, proj('q_proj', hq), cos, sin, hd, 'rope_q');
         const k = rotateHalfRope(b, proj('k_proj', hkv), cos, sin, hd, 'rope_k');
         const v = proj('v_proj', hkv);
-        // GQA without copying k/v: q [B, S, hkv·g, hd] → [B, hkv, g, S, hd]; k, v → [B, hkv, 1, S|hd, hd|S].
-        const q5 = b.op(
-          'Transpose',
-          [b.op('Reshape', [q, b.constant([0, 0, hkv, group, hd], 'int64')], {}, { name: 'GroupQ' })],
-          { perm: [0, 2, 3, 1, 4] },
-          { name: 'TransposeQ' },
-        );
+        // k, v [B, S, hkv, hd] → [B, hkv, 1, hd|S, S|hd].
         const one = b.constant([2], 'int64');
         const kT = b.op(
           'Unsqueeze',
@@ -156,30 +91,12 @@ export async function buildTextGraph(
           {},
           { name: 'UnsqueezeV' },
         );
-        const scores = b.op('Mul', [
-          b.op('MatMul', [q5, kT], {}, { name: 'MatMulQK' }),
-          b.constant(1 / Math.sqrt(hd)),
-        ]);
-        const probs = maskedSoftmax(b, scores, allowed);
-        const o = b.op('MatMul', [probs, v5], {}, { name: 'MatMulV' });
-        const merged = b.op(
-          'Reshape',
-          [
-            b.op('Transpose', [o], { perm: [0, 3, 1, 2, 4] }, { name: 'TransposeO' }),
-            b.constant([0, 0, hq * hd], 'int64'),
-          ],
-          {},
-          { name: 'ReshapeO' },
-        );
+        const merged = groupedAttention(b, q, kT, v5, allowed, config);
         return linear(b, weights, merged, `${lp}.self_attn.o_proj`, { quantize: true });
       });
       const x1 = b.op('Add', [x, attn], {}, { name: 'AddAttn' });
       const m = rmsNorm(b, weights, x1, `${lp}.post_attention_layernorm.weight`, eps);
-      const mlp = b.scope('mlp', () => {
-        const gate = silu(b, linear(b, weights, m, `${lp}.mlp.gate_proj`, { quantize: true }));
-        const up = linear(b, weights, m, `${lp}.mlp.up_proj`, { quantize: true });
-        return linear(b, weights, b.op('Mul', [gate, up]), `${lp}.mlp.down_proj`, { quantize: true });
-      });
+      const mlp = gatedMlp(b, weights, m, lp);
       return b.op('Add', [x1, mlp], {}, { name: 'AddMlp' });
     });
   }

@@ -15,3 +15,7 @@ export type { MropeTokenIds } from './position-ids';
 export { textInvFreq, mropeChannelComponents } from './mrope';
 export { detectPrefixes, CURRENT_PREFIXES, LEGACY_PREFIXES } from './parameters';
 export type { Qwen25VLPrefixes } from './parameters';
+export { embedWithImages } from './embed';
+export { mropeTables } from './rotary';
+export { gatedMlp } from './mlp';
+export { maskedSoftmax, rotateHalfRope } from './graph-ops';

@@ -2,6 +2,7 @@
 import type { KeyboardEvent } from 'react';
 import { useServices } from '../../actions/services';
 import { useAppStore } from '../../state/useAppStore';
+import { EnhanceSuggestion } from './EnhanceSuggestion';
 
 /** True while an input method is composing (Chinese, Japanese…): Enter then confirms a candidate. */
 export function isComposing(e: KeyboardEvent): boolean {
@@ -39,6 +40,7 @@ export function PromptBox() {
         placeholder="Describe the change, e.g. “make the sky a sunset” (Ctrl+Enter runs)"
         spellCheck
       />
+      <EnhanceSuggestion />
       {recent.length > 0 && (
         <select
           className="field recent-prompts"
