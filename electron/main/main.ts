@@ -76,6 +76,9 @@ app.whenReady().then(() => {
     new ProjectStore({ appDataDir: userData }),
     join(userData, 'projects'),
   );
+  // A project folder the user picked (dialog, drop, command line, open-file) may be opened; nothing else outside
+  // the projects folder and the recent list may.
+  shell.picked.onFolder((folder) => sessions.roots.allowPath(folder));
   // A second instance's saves reach a read-only window too (the sessions follow the writer on disk).
   sessions.onChanged((tree) => window?.webContents.send(IPC_EVENT, 'project:changed', tree));
   registerIpcServer(

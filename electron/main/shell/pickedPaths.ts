@@ -8,13 +8,22 @@ import { normalize, relative, isAbsolute, sep } from 'node:path';
 export class PickedPaths {
   private readonly files = new Set<string>();
   private readonly folders = new Set<string>();
+  private readonly folderListeners = new Set<(folder: string) => void>();
 
   pickFile(path: string): void {
     this.files.add(normalize(path));
   }
 
   pickFolder(path: string): void {
-    this.folders.add(normalize(path));
+    const folder = normalize(path);
+    this.folders.add(folder);
+    for (const listener of this.folderListeners) listener(folder);
+  }
+
+  /** Every picked folder, those picked so far and each one after: the app services admit them as project roots. */
+  onFolder(listener: (folder: string) => void): void {
+    for (const folder of this.folders) listener(folder);
+    this.folderListeners.add(listener);
   }
 
   allows(path: string): boolean {
