@@ -58,13 +58,14 @@ export const layers = [
       { name: 'convert', files: [nm('src/convert/')] },
       { name: 'tiny', files: [nm('src/tiny/'), nm('src/selftest/')] },
       { name: 'pipeline', files: [nm('src/pipeline/'), nm('src/fullres/')] },
+      { name: 'model-manager', files: [nm('src/model-manager/')] },
       { name: 'public index and CLI', files: [nm('src/index'), nm('cli/')], allow: ['tsx'] },
     ],
     {
       allow: MODEL_PACKAGES,
       // Tests and testing/ helpers may build tiny models from any floor.
       allowInTests: [...TESTS, nm('src/'), nm('cli/')],
-      why: 'native-models is headless, and each floor imports only the floors below it (weights → onnx/safetensors → config → graphs → model-store → convert → tiny → pipeline → cli).',
+      why: 'native-models is headless, and each floor imports only the floors below it (weights → onnx/safetensors → config → graphs → model-store → convert → tiny → pipeline → model-manager → cli).',
     },
   ),
   {
