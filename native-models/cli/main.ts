@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   convert: () => import('./commands/convert'),
   edit: () => import('./commands/edit'),
   batch: () => import('./commands/batch'),
+  models: () => import('./commands/models'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -61,7 +61,10 @@ export const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
 /** Bytes on disk of each component of a converted model, from its manifest. */
 export function measuredSizes(manifest: ModelManifest): MeasuredModel {
   const bytes = { transformer: 0, text: 0, vision: 0, vae_encoder: 0, vae_decoder: 0 };
-  for (const [name, entry] of Object.entries(manifest.components) as [ComponentName, { files: string[] }][]) {
+  for (const [name, entry] of Object.entries(manifest.components) as [
+    ComponentName,
+    { files: readonly string[] },
+  ][]) {
     bytes[name] = entry.files.reduce((sum, f) => sum + (manifest.files[f]?.bytes ?? 0), 0);
   }
   return { precision: manifest.precision, bytes };
@@ -165,3 +168,12 @@ export function assertFits(request: PlanRequest, policy: MemoryPolicy): Plan {
   }
   return plan;
 }
+
+/**
+ * Qwen-Image-Edit at bf16 from its parameter counts (20.43B transformer, 7.62B language model, 0.67B vision,
+ * 0.13B VAE in fp32 graphs), for planning before anything is converted.
+ */
+export const PUBLISHED_BF16_SIZES: MeasuredModel = {
+  precision: 'bf16',
+  bytes: { transformer: 40.86e9, text: 15.24e9, vision: 1.34e9, vae_encoder: 0.22e9, vae_decoder: 0.29e9 },
+};
