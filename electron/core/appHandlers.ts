@@ -8,6 +8,7 @@ import { unwrap } from '../shared/result';
 import type { EngineSupervisor } from './supervisor/EngineSupervisor';
 import { inspectImage } from './projects/imageOps';
 import { editHandlers } from './handlers/editHandlers';
+import { modelHandlers } from './handlers/modelHandlers';
 import { projectHandlers } from './handlers/projectHandlers';
 import { versionHandlers } from './handlers/versionHandlers';
 import type { ProjectSessions } from './ProjectSessions';
@@ -23,6 +24,7 @@ export function createAppHandlers(supervisor: EngineSupervisor, sessions?: Proje
     'engine:selftest': forward('engine:selftest'),
     'job:cancel': async ({ jobId }) => ({ cancelled: supervisor.cancel(jobId) }),
     'image:inspect': async ({ name, bytes }) => inspectImage(name, bytes),
+    ...modelHandlers(supervisor),
     ...(sessions && {
       ...projectHandlers(sessions),
       ...versionHandlers(sessions),

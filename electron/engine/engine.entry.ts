@@ -10,12 +10,14 @@ import { connectToParent } from './engineChannel';
 import { describeModelFolder } from './modelStatus';
 import { createEditJob } from './editJob';
 import { runSelfTest } from './selfTest';
+import { activeModelFolder, createModelJobs } from './modelJobs';
 
-const modelFolder = process.env.QWEN_EDIT_MODEL_DIR ?? '';
+const modelFolder = activeModelFolder(process.env.QWEN_EDIT_MODEL_DIR ?? '');
 const channel = connectToParent();
 const host = new EngineHost(channel, {
   'engine:selftest': runSelfTest,
   'engine:edit': createEditJob(modelFolder, (line) => console.log(`[engine] ${line}`)),
+  ...createModelJobs(),
 });
 
 const require = createRequire(import.meta.url);

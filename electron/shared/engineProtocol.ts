@@ -21,6 +21,33 @@ export const engineRequests = {
     params: z.object({ jobId: jobIdSchema, image: bytesSchema(), settings: editSettingsSchema }).strict(),
     result: engineEditResultSchema,
   },
+  // The model manager runs in the engine (conversion needs the model stack); every request is a job there.
+  'models:list': {
+    params: requests['models:list'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:list'].result,
+  },
+  'models:pull': requests['models:pull'],
+  'models:discard': {
+    params: requests['models:discard'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:discard'].result,
+  },
+  'models:convert': requests['models:convert'],
+  'models:activate': {
+    params: requests['models:activate'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:activate'].result,
+  },
+  'models:verify': {
+    params: requests['models:verify'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:verify'].result,
+  },
+  'models:remove': {
+    params: requests['models:remove'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:remove'].result,
+  },
+  'models:plan': {
+    params: requests['models:plan'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:plan'].result,
+  },
 } as const;
 
 export type EngineRequestName = keyof typeof engineRequests;

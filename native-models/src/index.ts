@@ -29,3 +29,31 @@ export { ensureDemoModel } from './tiny/demo-model';
 export { cudaProviderInstalled, providerFromEnv } from './pipeline/execution-provider';
 export type { ProviderChoice } from './pipeline/execution-provider';
 export { buildSelfTestModel, SELF_TEST_INPUT } from './selftest/selfTestModel';
+export {
+  CATALOGUE,
+  DEMO_MODEL_FOLDER,
+  DiskSpaceError,
+  HubError,
+  UnsupportedVariantError,
+  activeFolder,
+  defaultModelsRoot,
+  discardPull,
+  downloadedBytes,
+  hubEndpoint,
+  installModel,
+  listInstalled,
+  markUsed,
+  measuredSizes,
+  planModel,
+  probeMachine,
+  PUBLISHED_BF16_SIZES,
+  pull,
+  readSourceRecord,
+  readToken,
+  removeInstalled,
+  resolveCatalogueRef,
+  setActive,
+  sourcesDir,
+  verifyInstalled,
+} from './model-manager';
+export type { CatalogueEntry, InstalledModel, PullProgress } from './model-manager';

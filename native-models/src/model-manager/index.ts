@@ -5,7 +5,7 @@ export { DEFAULT_ENDPOINT } from './hub-api';
 export { hubEndpoint } from './hub-endpoint';
 export { HubError } from './hub-errors';
 export { DiskSpaceError } from './disk-space';
-export { pull, discardPull, readSourceRecord, SOURCE_RECORD } from './pull';
+export { pull, discardPull, downloadedBytes, readSourceRecord, SOURCE_RECORD } from './pull';
 export type { PullOptions, PullProgress, PullReport } from './pull';
 export { locateCheckpoint } from './import-checkpoint';
 export type { ImportedCheckpoint } from './import-checkpoint';

@@ -4,7 +4,7 @@
  * come from the hub's API at the commit the revision resolves to; the disk is checked for the download
  * plus its conversion before the first byte; `source.json` is written last, naming repo, commit and hashes.
  */
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Precision } from '../onnx';
 import type { CatalogueEntry } from './catalogue';
@@ -162,4 +162,20 @@ export async function pull(options: PullOptions): Promise<PullReport> {
 /** Cancel: the partial download is removed. */
 export async function discardPull(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Bytes of a download on disk without asking the hub: complete files plus the synced part of partial ones. */
+export async function downloadedBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (!e.isFile() || e.name === SOURCE_RECORD) continue;
+    const path = join(e.parentPath, e.name);
+    if (e.name.endsWith('.part.json')) {
+      const state = JSON.parse(await readFile(path, 'utf8').catch(() => '{}')) as { written?: number[] };
+      total += (state.written ?? []).reduce((a, b) => a + b, 0);
+    } else if (!e.name.endsWith('.part') && !e.name.endsWith('.tmp')) {
+      total += (await stat(path)).size;
+    }
+  }
+  return total;
 }
