@@ -20,6 +20,7 @@ import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import { encodePreviewFrame } from '../shared/previewFrame';
 import { CodedError } from '../shared/result';
 import type { JobContext } from './EngineHost';
+import { fitRefusal } from './fitCheck';
 
 let pipeline: Promise<EditPipeline> | null = null;
 
@@ -42,6 +43,11 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     { jobId, image, settings }: EngineParamsOf<'engine:edit'>,
     ctx: JobContext,
   ): Promise<EngineResultOf<'engine:edit'>> => {
+    if (!pipeline) {
+      // Before anything loads: a model that cannot fit the GPU at this size is refused with the numbers.
+      const refusal = await fitRefusal(modelFolder, settings.size ?? { width: 1024, height: 1024 });
+      if (refusal) throw new CodedError('MODEL_TOO_LARGE', refusal);
+    }
     pipeline ??= openPipeline(modelFolder, log).catch((error: unknown) => {
       pipeline = null; // let the next request try again (e.g. after the user fixes the model folder)
       throw error;

@@ -75,9 +75,15 @@ async function coded<T>(work: () => Promise<T>): Promise<T> {
 const progressEmitter = (ctx: JobContext, jobId: string, phase: 'download' | 'convert') => {
   let notice: string | null = null;
   let last = 0;
+  let latest: [string, number, number, number, number | null] = ['', 0, 0, 0, null];
   return {
     notice(message: string | null) {
       notice = message;
+    },
+    /** The last numbers again, with a notice (the bar stays where it was while retrying). */
+    retrying(message: string) {
+      notice = message;
+      this.emit(...latest, true);
     },
     emit(
       label: string,
@@ -87,6 +93,7 @@ const progressEmitter = (ctx: JobContext, jobId: string, phase: 'download' | 'co
       etaSeconds: number | null,
       force = false,
     ) {
+      latest = [label, doneBytes, totalBytes, bytesPerSecond, etaSeconds];
       const now = performance.now();
       // A few updates a second are plenty for a progress bar; the last one always goes.
       if (!force && now - last < 150 && doneBytes < totalBytes) return;
@@ -153,10 +160,7 @@ export function createModelJobs() {
           progress.notice(null);
           progress.emit(p.file, p.doneBytes, p.totalBytes, p.bytesPerSecond, p.etaSeconds);
         },
-        onRetry: (message) => {
-          progress.notice(`connection problem, retrying: ${message}`);
-          progress.emit('retrying', 0, 0, 0, null, true);
-        },
+        onRetry: (message) => progress.retrying(`connection problem, retrying: ${message}`),
       });
       return {
         id: entry.id,

@@ -21,6 +21,7 @@ export const errorCodes = [
   'DOWNLOAD_FAILED',
   'DISK_SPACE',
   'VARIANT_UNSUPPORTED',
+  'MODEL_TOO_LARGE',
   'NOT_FOUND',
   'INTERNAL',
   ...projectErrorCodes,

@@ -30,6 +30,8 @@ export { cudaProviderInstalled, providerFromEnv } from './pipeline/execution-pro
 export type { ProviderChoice } from './pipeline/execution-provider';
 export { buildSelfTestModel, SELF_TEST_INPUT } from './selftest/selfTestModel';
 export {
+  assertFits,
+  ModelFitError,
   CATALOGUE,
   DEMO_MODEL_FOLDER,
   DiskSpaceError,
@@ -56,4 +58,4 @@ export {
   sourcesDir,
   verifyInstalled,
 } from './model-manager';
-export type { CatalogueEntry, InstalledModel, PullProgress } from './model-manager';
+export type { CatalogueEntry, InstalledModel, MachineInfo, PullProgress } from './model-manager';
