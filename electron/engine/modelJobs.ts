@@ -145,10 +145,10 @@ export function createModelJobs() {
     };
   };
 
-  const pullJob: Handler<'models:pull'> = ({ jobId, ref, endpoint }, ctx) =>
+  const pullJob: Handler<'models:pull'> = ({ jobId, ref, endpoint, token: given }, ctx) =>
     coded(async () => {
       const entry = resolveCatalogueRef(ref);
-      const token = await readToken(root);
+      const token = given ?? (await readToken(root));
       const progress = progressEmitter(ctx, jobId, 'download');
       const report = await pull({
         access: { endpoint: hubEndpoint(endpoint), ...(token ? { token } : {}) },

@@ -235,6 +235,11 @@ export const requests = {
     result: z.object({ id: z.string(), sha: z.string(), fetchedBytes: z.number(), keptBytes: z.number() }),
   },
   'models:discard': { params: z.object({ ref: modelRefSchema }).strict(), result: empty },
+  /** Stores (or, with null, clears) the hub access token; it is never sent back. */
+  'models:setToken': {
+    params: z.object({ token: z.string().min(1).max(4096).nullable() }).strict(),
+    result: z.object({ hasToken: z.boolean() }),
+  },
   /** Converts a downloaded model into the library at a precision; progress as `models:progress`. */
   'models:convert': {
     params: z.object({ jobId: jobIdSchema, ref: modelRefSchema, precision: precisionSchema }).strict(),

@@ -26,7 +26,11 @@ export const engineRequests = {
     params: requests['models:list'].params.extend({ jobId: jobIdSchema }),
     result: requests['models:list'].result,
   },
-  'models:pull': requests['models:pull'],
+  // The app side adds the token from its vault; the engine never stores it.
+  'models:pull': {
+    params: requests['models:pull'].params.extend({ token: z.string().max(4096).optional() }),
+    result: requests['models:pull'].result,
+  },
   'models:discard': {
     params: requests['models:discard'].params.extend({ jobId: jobIdSchema }),
     result: requests['models:discard'].result,

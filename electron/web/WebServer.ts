@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ProjectSessions } from '../core/ProjectSessions';
 import { ProjectStore } from '../core/projects/ProjectStore';
 import { createAppHandlers } from '../core/appHandlers';
+import { tokenVault } from '../core/tokenVault';
 import { EngineSupervisor, type SpawnEngine } from '../core/supervisor/EngineSupervisor';
 import { forkEngine } from '../core/supervisor/forkEngine';
 import { createDispatcher } from '../shared/dispatcher';
@@ -58,7 +59,9 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     new ProjectStore({ appDataDir: options.userDataDir }),
     join(options.userDataDir, 'projects'),
   );
-  const dispatch = createDispatcher(createAppHandlers(supervisor, sessions));
+  const dispatch = createDispatcher(
+    createAppHandlers(supervisor, sessions, tokenVault(join(options.userDataDir, 'hf-token'))),
+  );
   const serveStatic = createStaticHandler(options.rendererDir, "'self'");
   const server = createServer((request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return void response.writeHead(405).end();

@@ -8,22 +8,35 @@ import type { Handlers } from '../../shared/dispatcher';
 import type { ParamsOf, ResultOf } from '../../shared/contract';
 import { unwrap } from '../../shared/result';
 import type { EngineSupervisor } from '../supervisor/EngineSupervisor';
+import type { TokenVault } from '../tokenVault';
 
 type Quick =
   'models:list' | 'models:discard' | 'models:activate' | 'models:verify' | 'models:remove' | 'models:plan';
 
-export function modelHandlers(supervisor: EngineSupervisor): Handlers {
+export function modelHandlers(supervisor: EngineSupervisor, vault: TokenVault): Handlers {
   const quick =
     <N extends Quick>(method: N) =>
     async (params: ParamsOf<N>): Promise<ResultOf<N>> =>
       unwrap(await supervisor.request(method, { ...params, jobId: `m-${randomUUID()}` })) as ResultOf<N>;
   const job =
-    <N extends 'models:pull' | 'models:convert'>(method: N) =>
+    <N extends 'models:convert'>(method: N) =>
     async (params: ParamsOf<N>): Promise<ResultOf<N>> =>
       unwrap(await supervisor.request(method, params)) as ResultOf<N>;
   return {
-    'models:list': quick('models:list'),
-    'models:pull': job('models:pull'),
+    'models:list': async (params) => {
+      const library = await quick('models:list')(params);
+      return { ...library, hasToken: library.hasToken || Boolean(await vault.read()) };
+    },
+    'models:pull': async (params) => {
+      const token = await vault.read();
+      return unwrap(
+        await supervisor.request('models:pull', { ...params, ...(token ? { token } : {}) }),
+      ) as ResultOf<'models:pull'>;
+    },
+    'models:setToken': async ({ token }) => {
+      await vault.save(token);
+      return { hasToken: token !== null };
+    },
     'models:discard': quick('models:discard'),
     'models:convert': job('models:convert'),
     'models:activate': async (params) => {

@@ -48,6 +48,7 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
   const [precision, setPrecision] = useState<(typeof PRECISIONS)[number]>('bf16');
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [token, setToken] = useState('');
 
   const refresh = useCallback(() => {
     void client.request('models:list', {}).then((r) => {
@@ -121,6 +122,41 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
           onChange={(e) => setEndpoint(e.target.value)}
         />
       </label>
+      <div className="control-row">
+        <input
+          className="field"
+          type="password"
+          autoComplete="off"
+          aria-label="Access token"
+          placeholder={
+            library?.hasToken ? 'an access token is saved' : 'access token (only for gated or private repos)'
+          }
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+        />
+        <button
+          type="button"
+          className="button"
+          disabled={!token}
+          onClick={() => {
+            void act('Access token saved.', client.request('models:setToken', { token }));
+            setToken('');
+          }}
+        >
+          Save token
+        </button>
+        {library?.hasToken && (
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              void act('Access token removed.', client.request('models:setToken', { token: null }))
+            }
+          >
+            Forget token
+          </button>
+        )}
+      </div>
       <div className="control-row">
         <input
           className="field"
