@@ -4,13 +4,14 @@
  * and stays open with its caches, so the next edit skips what it can.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   EditModelError,
   EditPipeline,
   EditRequestError,
   ensureDemoModel,
   ImageInputError,
+  markUsed,
   openEditModel,
   PromptError,
 } from '../../native-models/src';
@@ -86,6 +87,8 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     }
     if (result.status === 'cancelled')
       throw new CodedError('CANCELLED', `cancelled at step ${result.atStep}`);
+    // The library's "last used"; a folder outside the library (no install.json) is left alone.
+    if (modelFolder) void markUsed(dirname(modelFolder), basename(modelFolder)).catch(() => undefined);
     const { recipe, timings } = result;
     return {
       png: new Uint8Array(result.png.buffer, result.png.byteOffset, result.png.byteLength),

@@ -4,14 +4,16 @@
  */
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
-import { cudaProviderInstalled } from '../../native-models/src';
+import { applyRuntimeSettings, cudaProviderInstalled } from '../../native-models/src';
 import { EngineHost } from './EngineHost';
 import { connectToParent } from './engineChannel';
 import { describeModelFolder } from './modelStatus';
 import { createEditJob } from './editJob';
 import { runSelfTest } from './selfTest';
-import { activeModelFolder, createModelJobs } from './modelJobs';
+import { activeModelFolder, createModelJobs, modelsRoot } from './modelJobs';
 
+// The saved provider, GPU and memory policy become the pipeline's environment before anything reads it.
+applyRuntimeSettings(modelsRoot());
 const modelFolder = activeModelFolder(process.env.QWEN_EDIT_MODEL_DIR ?? '');
 const channel = connectToParent();
 const host = new EngineHost(channel, {

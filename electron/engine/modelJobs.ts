@@ -26,12 +26,14 @@ import {
   PUBLISHED_BF16_SIZES,
   pull,
   readSourceRecord,
+  readRuntimeSettings,
   readToken,
   removeInstalled,
   resolveCatalogueRef,
   setActive,
   sourcesDir,
   verifyInstalled,
+  writeRuntimeSettings,
 } from '../../native-models/src';
 import type { EngineParamsOf, EngineRequestName, EngineResultOf } from '../shared/engineProtocol';
 import { CodedError } from '../shared/result';
@@ -238,5 +240,10 @@ export function createModelJobs() {
       return {};
     },
     'models:plan': plan,
+    'models:getSettings': async () => readRuntimeSettings(root),
+    'models:setSettings': async ({ jobId: _jobId, ...settings }: EngineParamsOf<'models:setSettings'>) => {
+      await writeRuntimeSettings(root, settings);
+      return settings;
+    },
   };
 }

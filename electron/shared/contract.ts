@@ -12,6 +12,7 @@ import {
   modelProgressSchema,
   modelRefSchema,
   precisionSchema,
+  runtimeSettingsSchema,
 } from './modelSchemas';
 
 /** Latest-known state of the engine host process, as its supervisor sees it. */
@@ -253,6 +254,9 @@ export const requests = {
     result: z.object({ files: z.number().int() }),
   },
   'models:remove': { params: z.object({ folder: z.string().min(1).max(200) }).strict(), result: empty },
+  'models:getSettings': { params: empty, result: runtimeSettingsSchema },
+  /** Saves execution provider, GPU device and memory policy; the engine restarts with them. */
+  'models:setSettings': { params: runtimeSettingsSchema, result: runtimeSettingsSchema },
   /** Recommends precision and memory policy for the active model on this machine at an output size. */
   'models:plan': {
     params: z

@@ -48,6 +48,14 @@ export const engineRequests = {
     params: requests['models:remove'].params.extend({ jobId: jobIdSchema }),
     result: requests['models:remove'].result,
   },
+  'models:getSettings': {
+    params: requests['models:getSettings'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:getSettings'].result,
+  },
+  'models:setSettings': {
+    params: requests['models:setSettings'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:setSettings'].result,
+  },
   'models:plan': {
     params: requests['models:plan'].params.extend({ jobId: jobIdSchema }),
     result: requests['models:plan'].result,

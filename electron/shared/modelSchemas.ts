@@ -78,3 +78,11 @@ export const modelPlanSchema = z.object({
   recommended: planOptionSchema.nullable(),
   summary: z.string(),
 });
+
+export const runtimeSettingsSchema = z
+  .object({
+    provider: z.enum(['auto', 'cuda', 'cpu']),
+    gpuDevice: z.number().int().min(0).max(63),
+    memoryPolicy: memoryPolicySchema,
+  })
+  .strict();

@@ -30,6 +30,9 @@ export { cudaProviderInstalled, providerFromEnv } from './pipeline/execution-pro
 export type { ProviderChoice } from './pipeline/execution-provider';
 export { buildSelfTestModel, SELF_TEST_INPUT } from './selftest/selfTestModel';
 export {
+  applyRuntimeSettings,
+  readRuntimeSettings,
+  writeRuntimeSettings,
   assertFits,
   ModelFitError,
   CATALOGUE,

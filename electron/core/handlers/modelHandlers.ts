@@ -11,7 +11,14 @@ import type { EngineSupervisor } from '../supervisor/EngineSupervisor';
 import type { TokenVault } from '../tokenVault';
 
 type Quick =
-  'models:list' | 'models:discard' | 'models:activate' | 'models:verify' | 'models:remove' | 'models:plan';
+  | 'models:getSettings'
+  | 'models:setSettings'
+  | 'models:list'
+  | 'models:discard'
+  | 'models:activate'
+  | 'models:verify'
+  | 'models:remove'
+  | 'models:plan';
 
 export function modelHandlers(supervisor: EngineSupervisor, vault: TokenVault): Handlers {
   const quick =
@@ -47,5 +54,11 @@ export function modelHandlers(supervisor: EngineSupervisor, vault: TokenVault): 
     'models:verify': quick('models:verify'),
     'models:remove': quick('models:remove'),
     'models:plan': quick('models:plan'),
+    'models:getSettings': quick('models:getSettings'),
+    'models:setSettings': async (params) => {
+      const result = await quick('models:setSettings')(params);
+      await supervisor.restart();
+      return result;
+    },
   };
 }

@@ -26,3 +26,10 @@ export type { GpuInfo, MachineInfo } from './gpu-probe';
 export { assertFits, measuredSizes, ModelFitError, planModel, PUBLISHED_BF16_SIZES } from './plan';
 export type { MeasuredModel, Plan, PlanOption } from './plan';
 export { readToken, saveToken } from './token-file';
+export {
+  applyRuntimeSettings,
+  readRuntimeSettings,
+  writeRuntimeSettings,
+  DEFAULT_RUNTIME_SETTINGS,
+} from './runtime-settings';
+export type { RuntimeSettings } from './runtime-settings';

@@ -12,6 +12,7 @@ import type { ModelJob } from './useModelJobs';
 
 type Library = ResultOf<'models:list'>;
 type Plan = ResultOf<'models:plan'>;
+type Settings = ResultOf<'models:getSettings'>;
 const PRECISIONS = ['bf16', 'int8', 'int4', 'fp32'] as const;
 
 function JobStatus({ job }: { job: ModelJob | undefined }) {
@@ -49,6 +50,7 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [token, setToken] = useState('');
+  const [settings, setSettings] = useState<Settings | null>(null);
 
   const refresh = useCallback(() => {
     void client.request('models:list', {}).then((r) => {
@@ -58,6 +60,7 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
       } else setError(r.error.message);
     });
     void client.request('models:plan', { width: 1024, height: 1024 }).then((r) => r.ok && setPlan(r.value));
+    void client.request('models:getSettings', {}).then((r) => r.ok && setSettings(r.value));
   }, [client]);
   useEffect(refresh, [refresh]);
   const { jobs, start, cancel } = useModelJobs(refresh);
@@ -301,6 +304,62 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
           </li>
         ))}
       </ul>
+      {settings && (
+        <fieldset className="control-row" aria-label="Runtime settings">
+          <legend className="field-label">Runtime (the engine restarts to apply)</legend>
+          <label className="field-label">
+            Execution provider
+            <select
+              aria-label="Execution provider"
+              value={settings.provider}
+              onChange={(e) => setSettings({ ...settings, provider: e.target.value as Settings['provider'] })}
+            >
+              <option value="auto">auto</option>
+              <option value="cuda">CUDA</option>
+              <option value="cpu">CPU</option>
+            </select>
+          </label>
+          <label className="field-label">
+            GPU
+            <input
+              className="field"
+              type="number"
+              min={0}
+              max={63}
+              aria-label="GPU device id"
+              value={settings.gpuDevice}
+              onChange={(e) =>
+                setSettings({ ...settings, gpuDevice: Math.max(0, Math.floor(Number(e.target.value) || 0)) })
+              }
+            />
+          </label>
+          <label className="field-label">
+            Memory
+            <select
+              aria-label="Memory policy"
+              value={settings.memoryPolicy}
+              onChange={(e) =>
+                setSettings({ ...settings, memoryPolicy: e.target.value as Settings['memoryPolicy'] })
+              }
+            >
+              <option value="resident">resident</option>
+              <option value="low-memory">low-memory</option>
+            </select>
+          </label>
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              void act(
+                'Settings saved; the engine restarted.',
+                client.request('models:setSettings', settings),
+              )
+            }
+          >
+            Apply
+          </button>
+        </fieldset>
+      )}
       {plan && (
         <details className="model-plan" aria-label="GPU plan">
           <summary>Fit to this machine: {plan.summary}</summary>
