@@ -172,7 +172,7 @@ export function createModelJobs() {
       };
     });
 
-  const convertJob: Handler<'models:convert'> = ({ jobId, ref, precision }, ctx) =>
+  const convertJob: Handler<'models:convert'> = ({ jobId, ref, precision, deleteSource }, ctx) =>
     coded(async () => {
       const entry = resolveCatalogueRef(ref);
       const progress = progressEmitter(ctx, jobId, 'convert');
@@ -185,6 +185,7 @@ export function createModelJobs() {
         source: sourcesDir(root, entry.id),
         precision,
         overwrite: true,
+        deleteSource: deleteSource === true,
         progress: {
           stage: (label) => {
             stage = label;

@@ -243,7 +243,15 @@ export const requests = {
   },
   /** Converts a downloaded model into the library at a precision; progress as `models:progress`. */
   'models:convert': {
-    params: z.object({ jobId: jobIdSchema, ref: modelRefSchema, precision: precisionSchema }).strict(),
+    params: z
+      .object({
+        jobId: jobIdSchema,
+        ref: modelRefSchema,
+        precision: precisionSchema,
+        /** Remove the downloaded checkpoint once the model is installed. */
+        deleteSource: z.boolean().optional(),
+      })
+      .strict(),
     result: z.object({ folder: z.string() }),
   },
   /** Makes an installed model (or the demo, `(demo)`) the active one; the engine restarts on it. */

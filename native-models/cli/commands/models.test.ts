@@ -43,11 +43,21 @@ async function cli(...argv: string[]) {
 
 describe('qwen-edit models', () => {
   it('pull → convert → active → list → an edit runs with it → verify → rm', async () => {
-    const pulled = await cli('pull', 'qwen-image-edit', '--endpoint', hub.endpoint, '--precision', 'fp32');
+    const pulled = await cli(
+      'pull',
+      'qwen-image-edit',
+      '--endpoint',
+      hub.endpoint,
+      '--precision',
+      'fp32',
+      '--delete-source',
+    );
     expect(pulled.output).toContain(`downloaded Qwen/Qwen-Image-Edit@${hub.sha}`);
     expect(pulled).toMatchObject({ code: 0 });
     expect(pulled.output).toContain('installed qwen-image-edit-fp32');
     expect(pulled.output).toContain('(active)');
+    // The downloaded checkpoint was removed after the conversion, as asked.
+    expect(await readdir(join(root, '.sources'))).toEqual([]);
 
     const listed = await cli('list');
     expect(listed.output).toMatch(

@@ -50,6 +50,7 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [token, setToken] = useState('');
+  const [deleteSource, setDeleteSource] = useState(false);
   const [settings, setSettings] = useState<Settings | null>(null);
 
   const refresh = useCallback(() => {
@@ -77,7 +78,7 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
     void start(
       `${ref}#convert`,
       'convert',
-      (jobId) => client.request('models:convert', { jobId, ref, precision }),
+      (jobId) => client.request('models:convert', { jobId, ref, precision, deleteSource }),
       (v: ResultOf<'models:convert'>) => `Installed as ${v.folder}.`,
     );
   const act = async (label: string, work: Promise<{ ok: boolean; error?: { message: string } }>) => {
@@ -179,6 +180,10 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
         >
           Add
         </button>
+        <label className="checkbox">
+          <input type="checkbox" checked={deleteSource} onChange={(e) => setDeleteSource(e.target.checked)} />
+          Delete the download after converting
+        </label>
         <label className="field-label">
           Precision
           <select
