@@ -38,7 +38,7 @@ const nm = (/** @type {string} */ p) => `native-models/${p}`;
 const rd = (/** @type {string} */ p) => `renderer/src/${p}`;
 const UI_PACKAGES = ['react', 'react-dom', 'react-konva', 'konva', 'zustand'];
 /** Feature folders sit side by side on one floor: each imports the floors below, never another feature. */
-const FEATURES = ['canvas', 'compare', 'editor', 'models', 'open', 'project', 'versions'];
+const FEATURES = ['canvas', 'compare', 'editor', 'help', 'models', 'open', 'project', 'versions'];
 const RENDERER_BELOW_FEATURES = [rd('state/'), rd('ui/'), rd('actions/')];
 const RENDERER_COMMON = {
   allowInTests: [...TESTS, rd('testing/')],
@@ -68,6 +68,12 @@ export const layers = [
       why: 'native-models is headless, and each floor imports only the floors below it (weights → onnx/safetensors → config → graphs → model-store → convert → tiny → pipeline → model-manager → cli).',
     },
   ),
+  {
+    name: 'native-models: the edit vocabulary',
+    files: [nm('src/pipeline/edit-vocabulary')],
+    allow: [],
+    why: 'a leaf that imports nothing: the contract and the sandboxed renderer import it.',
+  },
   {
     name: 'native-models: test helpers',
     files: [nm('src/testing/')],
@@ -164,6 +170,7 @@ export const layers = [
     files: ['electron/main/'],
     allow: ['electron', 'electron/shared/', 'electron/core/', NODE],
     allowTypes: [nm('src/index')],
+    allowInTests: TESTS,
     why: 'the shell never loads the model stack at runtime: the engine host does.',
   },
   {

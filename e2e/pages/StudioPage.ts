@@ -26,9 +26,12 @@ export class StudioPage {
     this.alerts = page.getByRole('alert');
   }
 
-  /** Loads the app with the test hook on and waits until the engine has introduced itself. */
+  /**
+   * Loads the app with the test hook on and waits until the engine has introduced itself. The token is the
+   * one the config started web mode with; the page keeps it as a cookie and drops it from the URL.
+   */
   async open(): Promise<void> {
-    await this.page.goto('/?e2e=1');
+    await this.page.goto(`/?e2e=1&token=${process.env.QWEN_EDIT_TOKEN ?? ''}`);
     await this.waitUntilReady();
   }
 

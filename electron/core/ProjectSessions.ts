@@ -1,16 +1,26 @@
 /**
- * The open projects of one UI-facing process, by id (the contract handlers in handlers/ reach them here).
- * Opening a project that is already open returns the same instance, so it has one writer.
+ * The open projects of one UI-facing process (the contract handlers in handlers/ reach them here). A project
+ * is its folder: open projects are keyed by the folder's canonical real path, and the UI names one by a
+ * handle derived from that path (the tree's `projectId`). Two folders with the same project id (a copy, a
+ * backup) are two projects; the same folder reached by another spelling or a symlink is the same one, with
+ * one writer.
  */
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ProjectTree } from '../shared/projectSchemas';
 import { CodedError } from '../shared/result';
 import type { Project } from './projects/Project';
 import type { ProjectStore } from './projects/ProjectStore';
 import { safeName } from './safeName';
+import { UnsavedEdits } from './unsavedEdits';
 
 export class ProjectSessions {
+  /** Handle → project. */
   #open = new Map<string, Project>();
+  #handles = new Map<Project, string>();
+  /** Edits that finished but could not be saved (a full disk), per handle, until saved again. */
+  readonly unsaved = new UnsavedEdits();
 
   constructor(
     readonly projectStore: ProjectStore,
@@ -24,24 +34,45 @@ export class ProjectSessions {
     return project;
   }
 
+  /** The project's tree as the UI names it: `projectId` is this session's handle, not the id in the file. */
+  tree(project: Project): ProjectTree {
+    return { ...project.tree(), projectId: this.handleOf(project) };
+  }
+
+  handleOf(project: Project): string {
+    const handle = this.#handles.get(project);
+    if (!handle) throw new CodedError('PROJECT_NOT_FOUND', 'That project is not open.');
+    return handle;
+  }
+
   async create(name: string, bytes: Uint8Array): Promise<Project> {
     await mkdir(this.projectsDir, { recursive: true });
     const folder = join(this.projectsDir, `${safeName(name)}-${Date.now().toString(36)}`);
-    return this.#keep(await this.projectStore.create(folder, bytes, { sourceName: name }));
+    const project = await this.projectStore.create(folder, bytes, { sourceName: name });
+    return this.#keep(handleFor(await realpath(folder)), project);
   }
 
   async open(path: string): Promise<Project> {
-    for (const p of this.#open.values()) if (p.dir === path) return p;
-    return this.#keep(await this.projectStore.open(path));
+    // A folder that does not exist keeps its spelling: opening it fails with the store's own message.
+    const real = await realpath(path).catch(() => path);
+    const handle = handleFor(real);
+    return this.#open.get(handle) ?? this.#keep(handle, await this.projectStore.open(real));
   }
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.#open.values()].map((p) => p.close()));
     this.#open.clear();
+    this.#handles.clear();
   }
 
-  #keep(project: Project): Project {
-    this.#open.set(project.id, project);
+  #keep(handle: string, project: Project): Project {
+    this.#open.set(handle, project);
+    this.#handles.set(project, handle);
     return project;
   }
+}
+
+/** Short, stable and safe in URLs and keys; the path itself would reveal the folder and can be long. */
+function handleFor(realPath: string): string {
+  return `p-${createHash('sha256').update(realPath).digest('hex').slice(0, 32)}`;
 }

@@ -1,47 +1,54 @@
 /**
- * Between the UI's edit settings and a version's recipe, both ways: what an edit stores so that it can be
- * reproduced exactly (`version:replay`), and the settings a stored recipe stands for.
+ * The one mapping between an edit's three forms: the pipeline's request and recipe, the UI's settings, and
+ * the project `Recipe` a version stores (what `version:replay` re-runs). Where the names differ (the
+ * pipeline's `hashes` are the project's model `files`; `cfg` is diffusers' `true_cfg_scale` everywhere), it
+ * is said here once.
  */
 import sharp from 'sharp';
+import type { EditRequest } from '../../native-models/src';
 import type { EditRegion, EditSettings, EngineEditResult } from '../shared/contract';
-import type { Recipe } from '../shared/projectSchemas';
+import { EDIT_LIMITS } from '../shared/editVocabulary';
+import type { BlobRef, Recipe, RecipeInput } from '../shared/projectSchemas';
 
-/** The recipe an edit stores (mask blob filled in by Project.addVersion). */
-export function toRecipe(
-  settings: EditSettings,
-  result: EngineEditResult,
-  input: { width: number; height: number },
-) {
-  const box = settings.region?.kind === 'box' ? settings.region : null;
+/** The project recipe of a finished edit; `mask` is the blob the region's mask PNG is stored as. */
+export function projectRecipe(
+  { recipe, timings }: Pick<EngineEditResult, 'recipe' | 'timings'>,
+  mask: BlobRef | null,
+): Omit<RecipeInput, 'input'> {
+  const box = recipe.region?.kind === 'box' ? recipe.region : null;
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   return {
-    model: { id: result.model.id, files: result.model.files },
-    prompt: settings.prompt,
-    negativePrompt: settings.negativePrompt,
-    seed: settings.seed,
-    cfg: settings.cfg,
-    steps: settings.steps,
-    sizes: {
-      input: { width: input.width, height: input.height },
-      output: { width: result.width, height: result.height },
-    },
-    // Project.addVersion stores the mask PNG and puts its blob name here in place of the placeholder.
-    region: settings.region ? { mask: `${'0'.repeat(64)}.png`, feather: settings.feather } : null,
+    model: { id: recipe.model.id, files: { ...recipe.model.hashes } },
+    prompt: recipe.prompt,
+    negativePrompt: recipe.negativePrompt ?? '',
+    seed: recipe.seed,
+    cfg: recipe.cfg,
+    steps: recipe.steps,
+    sizes: { input: recipe.inputSize, output: recipe.outputSize },
+    region: mask ? { mask, feather: recipe.feather } : null,
     options: {
-      precision: result.model.precision,
-      provider: result.provider,
-      memoryPolicy: result.memoryPolicy,
-      workingWidth: result.workingSize.width,
-      workingHeight: result.workingSize.height,
-      requestedWidth: settings.size?.width ?? null,
-      requestedHeight: settings.size?.height ?? null,
-      feather: settings.feather,
+      precision: recipe.model.precision,
+      provider: recipe.provider,
+      memoryPolicy: recipe.memoryPolicy,
+      workingWidth: recipe.workingSize.width,
+      workingHeight: recipe.workingSize.height,
+      requestedWidth: recipe.requestedSize.width,
+      requestedHeight: recipe.requestedSize.height,
+      feather: recipe.feather,
       regionBox: box ? `${box.x},${box.y},${box.width},${box.height}` : null,
     },
-    timings: Object.fromEntries(Object.entries(result.timings).filter(([, v]) => v >= 0)),
+    timings: {
+      total: timings.total,
+      vision: timings.vision,
+      text: timings.text,
+      vaeEncode: timings.vaeEncode,
+      vaeDecode: timings.vaeDecode,
+      transformer: sum(timings.transformerPerStep),
+    },
   };
 }
 
-/** The settings that made a version, back from its recipe (the inverse of toRecipe). */
+/** The settings that made a version, back from its recipe (the inverse of projectRecipe). */
 export function settingsFromRecipe(recipe: Recipe, mask: Uint8Array | null): EditSettings {
   const { requestedWidth: w, requestedHeight: h, feather } = recipe.options;
   return {
@@ -53,6 +60,23 @@ export function settingsFromRecipe(recipe: Recipe, mask: Uint8Array | null): Edi
     size: typeof w === 'number' && typeof h === 'number' ? { width: w, height: h } : null,
     region: recipe.region && mask ? { kind: 'mask', png: new Uint8Array(mask) } : null,
     feather: recipe.region?.feather ?? (typeof feather === 'number' ? feather : 0),
+  };
+}
+
+/** The pipeline request for settings: an explicit size sets the output and the working area (as the CLI's --size). */
+export function editRequest(image: Uint8Array, s: EditSettings): EditRequest {
+  return {
+    image,
+    prompt: s.prompt,
+    negativePrompt: s.negativePrompt,
+    seed: s.seed,
+    cfg: s.cfg,
+    steps: s.steps,
+    feather: s.feather,
+    ...(s.size ? { ...s.size, area: Math.max(EDIT_LIMITS.area.min, s.size.width * s.size.height) } : {}),
+    ...(s.region
+      ? { region: s.region.kind === 'box' ? s.region : { kind: 'mask' as const, image: s.region.png } }
+      : {}),
   };
 }
 

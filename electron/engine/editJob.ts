@@ -5,21 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import {
-  EditModelError,
-  EditPipeline,
-  EditRequestError,
-  ensureDemoModel,
-  ImageInputError,
-  markUsed,
-  openEditModel,
-  PromptError,
-} from '../../native-models/src';
-import type { EditRequest, StepEvent } from '../../native-models/src';
-import type { EditSettings } from '../shared/contract';
+import { EditError, EditPipeline, ensureDemoModel, markUsed, openEditModel } from '../../native-models/src';
+import type { EditErrorCode, StepEvent } from '../../native-models/src';
+import { editRequest } from '../core/editRecipe';
 import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import { encodePreviewFrame } from '../shared/previewFrame';
 import { CodedError } from '../shared/result';
+import type { ErrorCode } from '../shared/result';
 import type { JobContext } from './EngineHost';
 import { fitRefusal } from './fitCheck';
 
@@ -29,14 +21,20 @@ let pipeline: Promise<EditPipeline> | null = null;
 async function openPipeline(modelFolder: string, log: (line: string) => void): Promise<EditPipeline> {
   const dir =
     modelFolder && existsSync(join(modelFolder, 'model.json')) ? modelFolder : await ensureDemoModel(0);
-  try {
-    const model = await openEditModel(dir, { log });
-    const policy = process.env.QWEN_EDIT_MEMORY === 'low-memory' ? 'low-memory' : 'resident';
-    return new EditPipeline(model, { memoryPolicy: policy });
-  } catch (error) {
-    if (error instanceof EditModelError) throw new CodedError('MODEL_INVALID', error.message);
-    throw error;
-  }
+  const model = await openEditModel(dir, { log }).catch(rethrowCoded);
+  const policy = process.env.QWEN_EDIT_MEMORY === 'low-memory' ? 'low-memory' : 'resident';
+  return new EditPipeline(model, { memoryPolicy: policy });
+}
+
+const CONTRACT_CODES: Record<EditErrorCode, ErrorCode> = {
+  'invalid-request': 'BAD_REQUEST',
+  'invalid-image': 'INVALID_IMAGE',
+  'invalid-model': 'MODEL_INVALID',
+};
+
+/** The pipeline's errors as the contract's; anything else is an internal error and goes on as it is. */
+function rethrowCoded(error: unknown): never {
+  throw error instanceof EditError ? new CodedError(CONTRACT_CODES[error.code], error.message) : error;
 }
 
 export function createEditJob(modelFolder: string, log: (line: string) => void) {
@@ -56,7 +54,7 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     const p = await pipeline;
     let result;
     try {
-      result = await p.edit(toEditRequest(image, settings), {
+      result = await p.edit(editRequest(image, settings), {
         signal: ctx.signal,
         onStep: (event: StepEvent) => {
           ctx.preview(
@@ -80,52 +78,13 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
         },
       });
     } catch (error) {
-      if (error instanceof EditRequestError || error instanceof PromptError)
-        throw new CodedError('BAD_REQUEST', error.message);
-      if (error instanceof ImageInputError) throw new CodedError('INVALID_IMAGE', error.message);
-      throw error;
+      rethrowCoded(error);
     }
     if (result.status === 'cancelled')
       throw new CodedError('CANCELLED', `cancelled at step ${result.atStep}`);
     // The library's "last used"; a folder outside the library (no install.json) is left alone.
     if (modelFolder) void markUsed(dirname(modelFolder), basename(modelFolder)).catch(() => undefined);
-    const { recipe, timings } = result;
-    return {
-      png: new Uint8Array(result.png.buffer, result.png.byteOffset, result.png.byteLength),
-      width: result.width,
-      height: result.height,
-      model: { id: recipe.model.id, precision: recipe.model.precision, files: { ...recipe.model.hashes } },
-      provider: recipe.provider,
-      memoryPolicy: recipe.memoryPolicy,
-      workingSize: recipe.workingSize,
-      timings: {
-        total: timings.total,
-        vision: timings.vision,
-        text: timings.text,
-        vaeEncode: timings.vaeEncode,
-        vaeDecode: timings.vaeDecode,
-        transformer: timings.transformerPerStep.reduce((a, b) => a + b, 0),
-      },
-      cache: result.cache,
-    };
-  };
-}
-
-function toEditRequest(image: Uint8Array, s: EditSettings): EditRequest {
-  return {
-    image,
-    prompt: s.prompt,
-    negativePrompt: s.negativePrompt,
-    seed: s.seed,
-    cfg: s.cfg,
-    steps: s.steps,
-    feather: s.feather,
-    // An explicit size sets the output and the working area (as the CLI's --size); null keeps ≈1 MP.
-    ...(s.size
-      ? { width: s.size.width, height: s.size.height, area: Math.max(64 * 64, s.size.width * s.size.height) }
-      : {}),
-    ...(s.region
-      ? { region: s.region.kind === 'box' ? s.region : { kind: 'mask' as const, image: s.region.png } }
-      : {}),
+    const { png, recipe, timings, cache } = result;
+    return { png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), recipe, timings, cache };
   };
 }

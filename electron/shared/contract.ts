@@ -5,6 +5,8 @@
  * serves live in its own table (`engineProtocol.ts`).
  */
 import { z } from 'zod';
+import { EDIT_LIMITS } from './editVocabulary';
+import type { EditRecipe, EditTimings } from './editVocabulary';
 import { embeddedRecipeSchema, projectTreeSchema, versionIdSchema } from './projectSchemas';
 import {
   modelLibrarySchema,
@@ -66,7 +68,23 @@ export type ImageInfo = z.infer<typeof imageInfoSchema>;
 
 const empty = z.object({}).strict();
 
-/** An open project is named by its id; the UI-facing side keeps the open Project objects. */
+/**
+ * What opening a project found, for the UI to show when `issues` is not empty: each repair made and each
+ * thing that could not be recovered (a save, a version, an image), by name. `unsavedEdits`: edits of this
+ * project kept after a full disk, waiting for `edit:saveAgain`.
+ */
+export const openReportSchema = z.object({
+  source: z.enum(['primary', 'backup', 'temp', 'journal', 'salvaged']),
+  migratedFrom: z.number().int().nullable(),
+  issues: z.array(z.string()),
+  unsavedEdits: z.number().int().nonnegative(),
+});
+export type OpenReport = z.infer<typeof openReportSchema>;
+
+/**
+ * An open project is named by a handle the UI-facing side gives it (the tree's `projectId`), derived from
+ * its folder's real path: two folders with the same id in their project.json are two projects.
+ */
 const projectId = z.string().min(1).max(128);
 const pngBytes = () => bytesSchema();
 
@@ -85,38 +103,57 @@ export const editRegionSchema = z.discriminatedUnion('kind', [
 ]);
 export type EditRegion = z.infer<typeof editRegionSchema>;
 
+const L = EDIT_LIMITS;
+const inRange = (r: { min: number; max: number }) => z.number().min(r.min).max(r.max);
+const side = inRange(L.side).int();
+const promptText = z.string().max(L.promptChars.max);
+
 /** The user's edit settings (the UI sends these; a version's recipe restores them). */
 export const editSettingsSchema = z
   .object({
-    prompt: z.string().max(20_000),
-    negativePrompt: z.string().max(20_000),
-    seed: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(2 ** 32 - 1),
-    cfg: z.number().min(1).max(30),
-    steps: z.number().int().min(1).max(150),
+    prompt: promptText,
+    negativePrompt: promptText,
+    seed: inRange(L.seed).int(),
+    cfg: inRange(L.cfg),
+    steps: inRange(L.steps).int(),
     /** Output and working size; null keeps ≈1 MP at the input's aspect ratio (the model's native budget). */
-    size: z
-      .object({ width: z.number().int().min(16).max(4096), height: z.number().int().min(16).max(4096) })
-      .nullable(),
+    size: z.object({ width: side, height: side }).nullable(),
     region: editRegionSchema.nullable(),
-    feather: z.number().min(0).max(512),
+    feather: inRange(L.feather),
   })
   .strict();
 export type EditSettings = z.infer<typeof editSettingsSchema>;
 
-/** What the engine reports about a finished edit, stored in the version's recipe. */
+const num = z.number();
+const size = z.object({ width: num.int(), height: num.int() });
+const perStep = z.array(num);
+const recipeTexts = { imageSha256: z.string(), prompt: z.string(), negativePrompt: z.string().nullable() };
+const recipeNumbers = { seed: num, cfg: num, cfgActive: z.boolean(), steps: num, area: num, feather: num };
+const recipeSizes = { inputSize: size, workingSize: size, outputSize: size };
+const stageMs = { load: num, vision: num, text: num, vaeEncode: num, vaeDecode: num, finish: num };
+const stepMs = { transformerPerStep: perStep, hostPerStep: perStep, previewPerStep: perStep };
+
+/** What the engine reports about a finished edit: the image and the pipeline's own recipe and timings. */
 export const engineEditResultSchema = z.object({
   png: pngBytes(),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  model: z.object({ id: z.string(), precision: z.string(), files: z.record(z.string(), z.string()) }),
-  provider: z.string(),
-  memoryPolicy: z.string(),
-  workingSize: z.object({ width: z.number().int(), height: z.number().int() }),
-  timings: z.record(z.string(), z.number()),
+  recipe: z.object({
+    model: z.object({ id: z.string(), precision: z.string(), hashes: z.record(z.string(), z.string()) }),
+    ...recipeTexts,
+    ...recipeNumbers,
+    ...recipeSizes,
+    requestedSize: z.object({ width: num.nullable(), height: num.nullable() }),
+    region: z
+      .union([
+        z.object({ kind: z.literal('box'), x: num, y: num, width: num, height: num }),
+        z.object({ kind: z.literal('mask'), image: z.union([z.string(), bytesSchema()]) }),
+      ])
+      .nullable(),
+    provider: z.string(),
+    memoryPolicy: z.enum(['resident', 'low-memory']),
+    noise: z.literal('torch.randn float32 CPU'),
+    scheduler: z.literal('FlowMatchEulerDiscrete'),
+  }) satisfies z.ZodType<EditRecipe>,
+  timings: z.object({ ...stageMs, total: num, ...stepMs }) satisfies z.ZodType<EditTimings>,
   cache: z.object({ prompt: z.boolean(), negative: z.boolean(), reference: z.boolean() }),
 });
 export type EngineEditResult = z.infer<typeof engineEditResultSchema>;
@@ -156,11 +193,11 @@ export const requests = {
   /** Creates a project (in the app's projects folder) whose root version is the imported image. */
   'project:create': {
     params: z.object({ name: z.string().min(1).max(200), bytes: bytesSchema() }).strict(),
-    result: projectTreeSchema.extend({ path: z.string() }),
+    result: projectTreeSchema.extend({ path: z.string(), report: openReportSchema }),
   },
   'project:open': {
     params: z.object({ path: z.string().min(1) }).strict(),
-    result: projectTreeSchema.extend({ path: z.string() }),
+    result: projectTreeSchema.extend({ path: z.string(), report: openReportSchema }),
   },
   'project:recent': { params: empty, result: z.object({ items: z.array(recentSchema) }) },
   /** A version's image (PNG/original bytes) or its thumbnail. */
@@ -221,6 +258,14 @@ export const requests = {
       .object({ jobId: jobIdSchema, projectId, parentId: versionIdSchema, settings: editSettingsSchema })
       .strict(),
     result: z.object({ project: projectTreeSchema, versionId: versionIdSchema }),
+  },
+  /**
+   * Saves again the edits that finished but could not be saved (DISK_FULL from `edit:run`: they are kept in
+   * memory until the app closes). DISK_FULL again while there is still no room; the edits stay kept.
+   */
+  'edit:saveAgain': {
+    params: z.object({ projectId }).strict(),
+    result: z.object({ project: projectTreeSchema, versionIds: z.array(versionIdSchema) }),
   },
 
   /** The model manager: catalogue with download state, installed models, the hub endpoint in use. */

@@ -13,17 +13,12 @@ export { manifestProblem, MODEL_MANIFEST } from './model-store';
 export { MODEL_FORMAT_VERSION } from './version';
 export type { EditModel, EditModelInfo, ComponentName } from './pipeline/edit-model';
 export { EditRequestError } from './pipeline/edit-request';
-export type {
-  EditRecipe,
-  EditRequest,
-  EditResult,
-  EditTimings,
-  MemoryPolicy,
-  StepEvent,
-} from './pipeline/edit-request';
+export * from './pipeline/edit-vocabulary';
+export type { EditRequest, EditResult, StepEvent } from './pipeline/edit-request';
+export { EditError } from './pipeline/edit-error';
+export type { EditErrorCode } from './pipeline/edit-error';
 export { ImageInputError } from './pipeline/load-image';
 export { PromptError } from './pipeline/edit-prompt';
-export type { Region } from './pipeline/region-mask';
 export type { PreviewImage } from './pipeline/preview';
 export { ensureDemoModel } from './tiny/demo-model';
 export { cudaProviderInstalled, providerFromEnv } from './pipeline/execution-provider';

@@ -14,7 +14,7 @@ export function versionHandlers(sessions: ProjectSessions): Handlers {
   const changeTree = async (projectId: string, change: (project: Project) => Promise<unknown>) => {
     const project = sessions.get(projectId);
     await change(project);
-    return project.tree();
+    return sessions.tree(project);
   };
   return {
     'version:image': async ({ projectId, versionId, thumbnail }) => {

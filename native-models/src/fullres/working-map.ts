@@ -16,8 +16,9 @@
  *   `i_src = (i_work + ½)·scale − ½`. This is the convention Pillow's and libvips' resamplers use, so content
  *   resized with either lands where this mapping says.
  */
-import { calculateDimensions, EDIT_TARGET_AREA } from '../pipeline/image-size';
-import type { Size } from '../pipeline/image-size';
+import { EDIT_LIMITS } from '../pipeline/edit-vocabulary';
+import type { Size } from '../pipeline/edit-vocabulary';
+import { calculateDimensions } from '../pipeline/image-size';
 
 /** Pixels per latent cell (the VAE's spatial factor; `vaeScale` of the pipeline's model info). */
 export const VAE_FACTOR = 8;
@@ -42,7 +43,7 @@ export type WorkingMap = Readonly<{
  * The working size of a source image by upstream's rule and the mapping between the two.
  * Throws if the working size would make the reference latent padded or cropped.
  */
-export function workingMap(source: Size, area = EDIT_TARGET_AREA): WorkingMap {
+export function workingMap(source: Size, area = EDIT_LIMITS.area.default): WorkingMap {
   if (!(source.width > 0 && source.height > 0))
     throw new Error(`bad source size ${source.width}x${source.height}`);
   const working = calculateDimensions(source.width, source.height, area);

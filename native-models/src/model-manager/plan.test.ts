@@ -11,13 +11,21 @@ const MIB = 1024 ** 2;
 /** Qwen-Image-Edit converted at bf16, sized from its parameter counts (20.43B DiT, 7.62B LM, 0.67B ViT). */
 const BF16_MODEL: MeasuredModel = {
   precision: 'bf16',
-  bytes: { transformer: 40.86e9, text: 15.24e9, vision: 1.34e9, vae_encoder: 0.22e9, vae_decoder: 0.29e9 },
+  bytes: {
+    transformer: 40.86e9,
+    modulation: 0,
+    text: 15.24e9,
+    vision: 1.34e9,
+    vae_encoder: 0.22e9,
+    vae_decoder: 0.29e9,
+  },
 };
 /** The same model at int4 as the converter writes it (0.57 bytes per element for the quantised two). */
 const INT4_MODEL: MeasuredModel = {
   precision: 'int4',
   bytes: {
     transformer: 20.43e9 * 0.57,
+    modulation: 0,
     text: 7.62e9 * 0.57,
     vision: 1.34e9,
     vae_encoder: 0.22e9,

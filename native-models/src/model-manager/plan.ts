@@ -11,10 +11,10 @@
  * - text activations         A_txt = 1024 · 3584 · 40 · 2
  * - overhead                 O     = 1 GiB (CUDA context, ORT arena, cuDNN/cuBLAS workspaces)
  * - resident:   Σ weights + max(A_dit, A_vae, A_txt) + O
- * - low-memory: max(text + vision + VAE + max(A_txt, A_vae),  transformer + VAE + A_dit,  VAE + A_vae) + O
+ * - low-memory: max(text + vision + VAE + max(A_txt, A_vae),  transformer + modulation + VAE + A_dit,  VAE + A_vae) + O
  *   (low-memory releases text and vision before denoising and the transformer before decoding; the small
  *   VAE graphs stay).
- * Sizes at another precision scale the quantised components (transformer, text) by bytes per element
+ * Sizes at another precision scale the quantised components (transformer, modulation, text) by bytes per element
  * (fp32 4, bf16 2, int8 1.07, int4 0.57, the converter's own estimate); the others stay as measured.
  * A plan fits when its peak ≤ free VRAM − 512 MiB. Preference: bf16 over int8 over int4, resident over
  * low-memory at the same precision.
@@ -54,13 +54,14 @@ const BYTES_PER_ELEMENT: Readonly<Record<Precision, number>> = { fp32: 4, bf16: 
 const GPU_PRECISIONS: readonly Precision[] = ['bf16', 'int8', 'int4', 'fp32'];
 const CPU_PRECISIONS: readonly Precision[] = ['fp32', 'bf16', 'int8', 'int4'];
 const POLICIES: readonly MemoryPolicy[] = ['resident', 'low-memory'];
-const QUANTISED: readonly ComponentName[] = ['transformer', 'text'];
+/** The components the converter quantises; `modulation` (the transformer's AdaLN linears) runs beside it. */
+const QUANTISED: readonly ComponentName[] = ['transformer', 'modulation', 'text'];
 
 export const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
 
 /** Bytes on disk of each component of a converted model, from its manifest. */
 export function measuredSizes(manifest: ModelManifest): MeasuredModel {
-  const bytes = { transformer: 0, text: 0, vision: 0, vae_encoder: 0, vae_decoder: 0 };
+  const bytes = { transformer: 0, modulation: 0, text: 0, vision: 0, vae_encoder: 0, vae_decoder: 0 };
   for (const [name, entry] of Object.entries(manifest.components) as [
     ComponentName,
     { files: readonly string[] },
@@ -89,16 +90,14 @@ function sizesAt(model: MeasuredModel, precision: Precision): ComponentSizes {
 
 function peak(s: ComponentSizes, policy: MemoryPolicy, a: ReturnType<typeof activationBytes>): number {
   const vae = s.vae_encoder + s.vae_decoder;
+  const denoiser = s.transformer + s.modulation;
   if (policy === 'resident') {
-    const weights = s.transformer + s.text + s.vision + vae;
+    const weights = denoiser + s.text + s.vision + vae;
     return weights + Math.max(a.transformer, a.vae, a.text) + a.overhead;
   }
   return (
-    Math.max(
-      s.text + s.vision + vae + Math.max(a.text, a.vae),
-      s.transformer + vae + a.transformer,
-      vae + a.vae,
-    ) + a.overhead
+    Math.max(s.text + s.vision + vae + Math.max(a.text, a.vae), denoiser + vae + a.transformer, vae + a.vae) +
+    a.overhead
   );
 }
 
@@ -170,10 +169,17 @@ export function assertFits(request: PlanRequest, policy: MemoryPolicy): Plan {
 }
 
 /**
- * Qwen-Image-Edit at bf16 from its parameter counts (20.43B transformer, 7.62B language model, 0.67B vision,
+ * Qwen-Image-Edit at bf16 from its parameter counts (20.43B transformer with its AdaLN modulation, 7.62B language model, 0.67B vision,
  * 0.13B VAE in fp32 graphs), for planning before anything is converted.
  */
 export const PUBLISHED_BF16_SIZES: MeasuredModel = {
   precision: 'bf16',
-  bytes: { transformer: 40.86e9, text: 15.24e9, vision: 1.34e9, vae_encoder: 0.22e9, vae_decoder: 0.29e9 },
+  bytes: {
+    transformer: 40.86e9,
+    modulation: 0,
+    text: 15.24e9,
+    vision: 1.34e9,
+    vae_encoder: 0.22e9,
+    vae_decoder: 0.29e9,
+  },
 };

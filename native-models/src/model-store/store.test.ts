@@ -40,6 +40,7 @@ describe('openModel', () => {
   it('loads every component of the tiny model on CPU with the I/O names model.json records', async () => {
     const model = await openModel(tiny, { providers: ['cpu'], verify: 'size' });
     expect([...model.components].sort()).toEqual([
+      'modulation',
       'text',
       'transformer',
       'vae_decoder',

@@ -20,7 +20,7 @@ import type { EditRequest, StepEvent } from './edit-request';
 import { ImageInputError, loadRgbImage } from './load-image';
 import { EditModelError, openEditModel } from './ort-edit-model';
 import { previewFromTokens } from './preview';
-import { pngHeaderOnly } from './test-images';
+import { pngHeaderOnly } from './testing/images';
 
 // The tiny random-weight model at a small working size keeps each run well under a second on 2 cores.
 const AREA = 128 * 128;
@@ -125,27 +125,30 @@ describe('EditPipeline on the tiny model', () => {
     expect(Buffer.compare(Buffer.from(frames[0]!), Buffer.from(last))).not.toBe(0);
   });
 
-  it('cancels at a random step before the next step starts, and the next edit on the same sessions succeeds', async () => {
-    const steps = 6;
-    const stopAfter = 1 + Math.floor(Math.random() * (steps - 1));
-    const controller = new AbortController();
-    const before = model.runs.transformer;
-    const seen: number[] = [];
-    const r = await pipeline.edit(request({ steps, seed: 99 }), {
-      signal: controller.signal,
-      onStep: (e) => {
-        seen.push(e.step);
-        if (e.step === stopAfter) controller.abort();
-      },
-    });
-    expect(r.status).toBe('cancelled');
-    expect(r.status === 'cancelled' && r.atStep).toBe(stopAfter);
-    expect(seen.at(-1)).toBe(stopAfter);
-    // No transformer run started after the abort.
-    expect(model.runs.transformer - before).toBe(stopAfter * 2);
-    const next = await pipeline.edit(request({ steps: 2, seed: 99 }));
-    expect(next.status).toBe('done');
-  });
+  // The first step and the one before the last: the edges where an off-by-one would show.
+  it.each([1, 5])(
+    'cancels after step %i of 6 before the next starts; the next edit on the same sessions succeeds',
+    async (stopAfter) => {
+      const steps = 6;
+      const controller = new AbortController();
+      const before = model.runs.transformer;
+      const seen: number[] = [];
+      const r = await pipeline.edit(request({ steps, seed: 99 }), {
+        signal: controller.signal,
+        onStep: (e) => {
+          seen.push(e.step);
+          if (e.step === stopAfter) controller.abort();
+        },
+      });
+      expect(r.status).toBe('cancelled');
+      expect(r.status === 'cancelled' && r.atStep).toBe(stopAfter);
+      expect(seen.at(-1)).toBe(stopAfter);
+      // No transformer run started after the abort.
+      expect(model.runs.transformer - before).toBe(stopAfter * 2);
+      const next = await pipeline.edit(request({ steps: 2, seed: 99 }));
+      expect(next.status).toBe('done');
+    },
+  );
 
   it('cancels between the two CFG passes of a step', async () => {
     const controller = new AbortController();
@@ -201,6 +204,7 @@ describe('bad input', () => {
   it('refuses steps 0 or 1000, negative or NaN CFG, before running anything', async () => {
     const before = { ...model.runs };
     await expect(pipeline.edit(request({ steps: 0 }))).rejects.toThrow(EditRequestError);
+    await expect(pipeline.edit(request({ steps: 0 }))).rejects.toMatchObject({ code: 'invalid-request' });
     await expect(pipeline.edit(request({ steps: 1000 }))).rejects.toThrow(
       /steps must be an integer from 1 to 150/,
     );
@@ -214,6 +218,7 @@ describe('bad input', () => {
     const junk = join(dir, 'junk.png');
     writeFileSync(junk, 'not an image');
     await expect(pipeline.edit(request({ image: junk }))).rejects.toThrow(ImageInputError);
+    await expect(pipeline.edit(request({ image: junk }))).rejects.toMatchObject({ code: 'invalid-image' });
     await expect(pipeline.edit(request({ image: join(dir, 'absent.png') }))).rejects.toThrow(ImageInputError);
     await expect(pipeline.edit(request({ image: pngHeaderOnly(20000, 20000) }))).rejects.toThrow(
       /20000x20000/,
@@ -245,6 +250,7 @@ describe('bad input', () => {
       JSON.stringify({ format: 'qwen-edit-model', pipeline: 'StableDiffusionPipeline' }),
     );
     await expect(openEditModel(dir)).rejects.toThrow(EditModelError);
+    await expect(openEditModel(dir)).rejects.toMatchObject({ code: 'invalid-model' });
     await expect(openEditModel(dir)).rejects.toThrow(/StableDiffusionPipeline/);
     await expect(openEditModel(mkdtempSync(join(tmpdir(), 'edit-empty-')))).rejects.toThrow(/no model.json/);
   });

@@ -4,9 +4,10 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
 import { editPromptTokens } from './edit-prompt';
 import type { EditModel, TokenGrid } from './edit-model';
+import { EDIT_LIMITS } from './edit-vocabulary';
+import type { Size } from './edit-vocabulary';
 import type {
   EditRecipe,
   EditRequest,
@@ -29,6 +30,7 @@ import { compositeRegion, featherAlpha, regionCoverage } from './region-mask';
 import { eulerStep, flowMatchSchedule } from './scheduler';
 import { torchRandn } from './torch-randn';
 import { trueCfg } from './true-cfg';
+import { stopwatch, timed } from './stopwatch';
 import { rgb8ToVaeInput, vaeOutputToRgb8 } from './vae-image';
 import { visionInput } from './vision-input';
 
@@ -51,10 +53,35 @@ type VisionEmbeds = Readonly<{
   mergedTokens: number;
 }>;
 type Reference = Readonly<{ tokens: Float32Array; grid: LatentGrid }>;
+type Prompts = Readonly<{ positive: PromptEmbeds; negative?: PromptEmbeds }>;
+type Noise = Readonly<{ x: Float32Array; grid: LatentGrid; schedule: ReturnType<typeof flowMatchSchedule> }>;
+
+/** The decoded input image, its hash and the sizes it runs at. */
+type EditInput = Readonly<{
+  input: RgbImage;
+  imageSha256: string;
+  working: Size;
+  output: Size;
+  /** The input resized to the working size (vision tower and VAE encoder). */
+  resized: RgbImage;
+  /** Cache key of everything derived from the image at this size on this model. */
+  key: string;
+}>;
+
+/** One run's state, handed from stage to stage. */
+type Run = {
+  readonly req: ValidRequest;
+  readonly signal?: AbortSignal;
+  readonly onStep?: (event: StepEvent) => void;
+  /** Milliseconds since the run started. */
+  readonly elapsed: () => number;
+  readonly timings: EditTimings;
+  readonly cache: { prompt: boolean; negative: boolean; reference: boolean };
+  /** Denoising steps finished: what a cancelled run reports. */
+  step: number;
+};
 
 class Cancelled extends Error {}
-
-const now = () => performance.now();
 
 /** Runs edits on one model, keeping sessions and caches between runs. */
 export class EditPipeline {
@@ -90,7 +117,7 @@ export class EditPipeline {
     this.busy = true;
     try {
       return await this.run(
-        validateEditRequest(request, () => randomInt(0, 2 ** 32)),
+        validateEditRequest(request, () => randomInt(0, EDIT_LIMITS.seed.max + 1)),
         options,
       );
     } finally {
@@ -98,28 +125,32 @@ export class EditPipeline {
     }
   }
 
+  /** The stages of one run, in order (as diffusers' `__call__`). */
   private async run(req: ValidRequest, { signal, onStep }: EditRunOptions): Promise<EditResult> {
-    const t0 = now();
-    const timings: EditTimings = {
-      load: 0,
-      vision: 0,
-      text: 0,
-      vaeEncode: 0,
-      transformerPerStep: [],
-      hostPerStep: [],
-      previewPerStep: [],
-      vaeDecode: 0,
-      finish: 0,
-      total: 0,
-    };
-    const model = this.model;
-    const info = model.info;
-    const checkpoint = () => {
-      if (signal?.aborted) throw new Cancelled();
-    };
+    const timings = emptyTimings();
+    const run: Run = { req, signal, onStep, elapsed: stopwatch(), timings, cache: noCacheHits(), step: 0 };
+    // Stage 0, the input: bad prompts and images are refused before any model runs.
+    const image = await timed(timings, 'load', () => this.loadInput(req));
+    const cfgActive = req.cfg > 1 && req.negativePrompt !== null;
+    const recipe = () => this.recipe(req, image, cfgActive);
+    try {
+      const prompts = await this.encodePrompt(run, image, cfgActive);
+      const reference = await this.encodeReference(run, image);
+      if (this.memoryPolicy === 'low-memory') await this.model.release(['vision', 'text', 'vae_encoder']);
+      const noise = this.prepareNoise(req, image.output);
+      await this.denoise(run, noise, reference, prompts);
+      const result = await this.decodeAndComposite(run, image, noise);
+      return { status: 'done', ...result, latents: noise.x, recipe: recipe(), timings, cache: run.cache };
+    } catch (error) {
+      if (!(error instanceof Cancelled)) throw error;
+      timings.total = run.elapsed();
+      return { status: 'cancelled', recipe: recipe(), timings, atStep: run.step };
+    }
+  }
 
-    // Input image: hash the bytes (cache keys, recipe), decode, work out the sizes.
-    // Bad prompts are refused before any model runs.
+  /** Reads and decodes the image, hashes it (cache keys, recipe) and works out the sizes. */
+  private async loadInput(req: ValidRequest): Promise<EditInput> {
+    const info = this.model.info;
     editPromptTokens(info.tokenizer, req.prompt, 1);
     if (req.negativePrompt !== null) editPromptTokens(info.tokenizer, req.negativePrompt, 1);
     const bytes =
@@ -137,10 +168,168 @@ export class EditPipeline {
       );
     }
     const working = calculateDimensions(input.width, input.height, req.area);
-    const output = outputSize(working, { width: req.width, height: req.height });
-    const cfgActive = req.cfg > 1 && req.negativePrompt !== null;
-    // Built when the run ends: the provider is only known once the sessions exist.
-    const recipe = (): EditRecipe => ({
+    return {
+      input,
+      imageSha256,
+      working,
+      output: outputSize(working, { width: req.width, height: req.height }),
+      resized: resizeLikePil(input, working.width, working.height, 'lanczos'),
+      key: `${info.id}|${info.hashes['model.json']}|${imageSha256}|${working.width}x${working.height}`,
+    };
+  }
+
+  /** 1. Prompt embeddings: the vision tower once per image, the language model once per prompt. */
+  private async encodePrompt(run: Run, image: EditInput, cfgActive: boolean): Promise<Prompts> {
+    const positive = await this.promptEmbeds(run, image, run.req.prompt);
+    run.cache.prompt = positive.cached;
+    if (!cfgActive) return { positive: positive.embeds };
+    const negative = await this.promptEmbeds(run, image, run.req.negativePrompt!);
+    run.cache.negative = negative.cached;
+    return { positive: positive.embeds, negative: negative.embeds };
+  }
+
+  /** 2. The reference image's latents, packed into tokens. */
+  private async encodeReference(run: Run, { key, resized, working }: EditInput): Promise<Reference> {
+    checkpoint(run);
+    const hit = this.references.get(key);
+    run.cache.reference = hit !== undefined;
+    if (hit) return hit;
+    const info = this.model.info;
+    const reference = await timed(run.timings, 'vaeEncode', async () => {
+      const grid = latentGrid(working.width, working.height);
+      const mean = await this.model.vaeEncode(
+        rgb8ToVaeInput(resized.rgb, working.width, working.height),
+        working.width,
+        working.height,
+      );
+      normalizeLatents(mean, info.latentsMean, info.latentsStd);
+      return { tokens: packLatents(mean, grid, info.latentChannels), grid };
+    });
+    this.references.set(key, reference);
+    return reference;
+  }
+
+  /** 3. The seed's noise at the output's latent size, and the schedule. */
+  private prepareNoise(req: ValidRequest, output: Size): Noise {
+    const info = this.model.info;
+    const grid = latentGrid(output.width, output.height);
+    const x = packLatents(
+      torchRandn(req.seed, [1, 1, info.latentChannels, grid.height, grid.width]),
+      grid,
+      info.latentChannels,
+    );
+    const noiseTokens = (grid.height / 2) * (grid.width / 2);
+    return { x, grid, schedule: flowMatchSchedule(req.steps, noiseTokens, info.scheduler) };
+  }
+
+  /** 4. The denoising loop: `x` becomes the final latents; a preview after every step. */
+  private async denoise(run: Run, { x, grid, schedule }: Noise, reference: Reference, prompts: Prompts) {
+    const { req, timings, onStep } = run;
+    const info = this.model.info;
+    const grids: TokenGrid[] = [
+      [1, grid.height / 2, grid.width / 2],
+      [1, reference.grid.height / 2, reference.grid.width / 2],
+    ];
+    const joint = new Float32Array(x.length + reference.tokens.length);
+    joint.set(reference.tokens, x.length);
+    const combined = new Float32Array(x.length);
+    const previewBuffer = new Uint8ClampedArray(grid.height * grid.width * 4);
+    // A split-modulation model computes every step's modulation rows in one run here.
+    await this.model.prepareTimesteps?.(schedule.modelTimesteps);
+    for (run.step = 0; run.step < req.steps; run.step++) {
+      const step = run.step;
+      const sinceStepStart = stopwatch();
+      joint.set(x, 0);
+      checkpoint(run);
+      const timestep = schedule.modelTimesteps[step]!;
+      const spent = { transformer: 0, preview: 0 };
+      const velocityFor = async ({ hidden, tokens }: PromptEmbeds) => {
+        const pass = () => this.model.transformer(joint, hidden, tokens, timestep, grids);
+        return (await timed(spent, 'transformer', pass)).subarray(0, x.length);
+      };
+      let velocity = await velocityFor(prompts.positive);
+      if (prompts.negative) {
+        checkpoint(run);
+        const uncond = await velocityFor(prompts.negative);
+        velocity = trueCfg(velocity, uncond, req.cfg, info.latentChannels * 4, combined);
+      }
+      const sigma = schedule.sigmas[step]!;
+      if (onStep) {
+        const preview = await timed(spent, 'preview', () =>
+          previewFromTokens(x, velocity, sigma, grid, info.preview, previewBuffer),
+        );
+        onStep({ step: step + 1, steps: req.steps, sigma, preview, elapsedMs: run.elapsed() });
+      }
+      eulerStep(x, velocity, sigma, schedule.sigmas[step + 1]!);
+      timings.transformerPerStep.push(spent.transformer);
+      timings.previewPerStep.push(spent.preview);
+      timings.hostPerStep.push(sinceStepStart() - spent.transformer);
+    }
+  }
+
+  /** 5. Decodes the latents and, for a region, composites the result into the input. */
+  private async decodeAndComposite(run: Run, { input }: EditInput, { x, grid }: Noise) {
+    const { req, timings } = run;
+    const info = this.model.info;
+    checkpoint(run);
+    if (this.memoryPolicy === 'low-memory') await this.model.release(['transformer']);
+    const decoded = await timed(timings, 'vaeDecode', () =>
+      this.model.vaeDecode(
+        denormalizeLatents(unpackLatents(x, grid, info.latentChannels), info.latentsMean, info.latentsStd),
+        grid.width,
+        grid.height,
+      ),
+    );
+    const result = await timed(timings, 'finish', async () => {
+      const width = grid.width * info.vaeScale;
+      const height = grid.height * info.vaeScale;
+      let image: RgbImage = { width, height, rgb: vaeOutputToRgb8(decoded, width, height) };
+      if (req.region) {
+        const coverage = await regionCoverage(req.region, input.width, input.height);
+        image = await compositeRegion(input, image, featherAlpha(coverage, req.feather));
+      }
+      return { ...image, png: await encodePng(image.rgb, image.width, image.height) };
+    });
+    timings.total = run.elapsed();
+    if (this.memoryPolicy === 'low-memory') await this.model.release(['vae_decoder']);
+    return result;
+  }
+
+  private async promptEmbeds(run: Run, image: EditInput, prompt: string) {
+    const { key: imageKey, resized } = image;
+    const key = `${imageKey}|${prompt}`;
+    const hit = this.prompts.get(key);
+    if (hit) return { embeds: hit, cached: true };
+    const info = this.model.info;
+    let vision = this.visions.get(imageKey);
+    if (!vision) {
+      checkpoint(run);
+      vision = await timed(run.timings, 'vision', async () => {
+        const v = visionInput(resized, info.vision);
+        const embeds = await this.model.encodeImage(v.pixelValues, v.gridThw);
+        return { embeds, gridThw: v.gridThw, mergedTokens: v.mergedTokens };
+      });
+      this.visions.set(imageKey, vision);
+    }
+    const { embeds: visionEmbeds, gridThw, mergedTokens } = vision;
+    const tokens = editPromptTokens(info.tokenizer, prompt, mergedTokens);
+    checkpoint(run);
+    const embeds = await timed(run.timings, 'text', async () => {
+      const { hidden, width } = await this.model.encodeText(tokens.ids, visionEmbeds, gridThw);
+      return {
+        hidden: hidden.slice(tokens.drop * width, tokens.ids.length * width),
+        tokens: tokens.ids.length - tokens.drop,
+      };
+    });
+    this.prompts.set(key, embeds);
+    return { embeds, cached: false };
+  }
+
+  /** The recipe of this run (built when it ends: the provider is only known once the sessions exist). */
+  private recipe(req: ValidRequest, image: EditInput, cfgActive: boolean): EditRecipe {
+    const { input, imageSha256, working, output } = image;
+    const info = this.model.info;
+    return {
       model: { id: info.id, precision: info.precision, hashes: info.hashes },
       imageSha256,
       prompt: req.prompt,
@@ -149,6 +338,8 @@ export class EditPipeline {
       cfg: req.cfg,
       cfgActive,
       steps: req.steps,
+      area: req.area,
+      requestedSize: { width: req.width ?? null, height: req.height ?? null },
       inputSize: { width: input.width, height: input.height },
       workingSize: working,
       outputSize: output,
@@ -158,166 +349,25 @@ export class EditPipeline {
       memoryPolicy: this.memoryPolicy,
       noise: 'torch.randn float32 CPU',
       scheduler: 'FlowMatchEulerDiscrete',
-    });
-    const resized = resizeLikePil(input, working.width, working.height, 'lanczos');
-    timings.load = now() - t0;
-
-    const imageKey = `${info.id}|${info.hashes['model.json']}|${imageSha256}|${working.width}x${working.height}`;
-    const cache = { prompt: false, negative: false, reference: false };
-    let step = 0;
-    try {
-      // Prompt embeddings (vision tower once per image, language model once per prompt).
-      const positive = await this.promptEmbeds(imageKey, resized, req.prompt, checkpoint, timings);
-      cache.prompt = positive.cached;
-      let negative: PromptEmbeds | undefined;
-      if (cfgActive) {
-        const n = await this.promptEmbeds(imageKey, resized, req.negativePrompt!, checkpoint, timings);
-        cache.negative = n.cached;
-        negative = n.embeds;
-      }
-
-      // Reference latents.
-      checkpoint();
-      let reference = this.references.get(imageKey);
-      cache.reference = reference !== undefined;
-      if (!reference) {
-        const tv = now();
-        const grid = latentGrid(working.width, working.height);
-        const mean = await model.vaeEncode(
-          rgb8ToVaeInput(resized.rgb, working.width, working.height),
-          working.width,
-          working.height,
-        );
-        normalizeLatents(mean, info.latentsMean, info.latentsStd);
-        reference = { tokens: packLatents(mean, grid, info.latentChannels), grid };
-        this.references.set(imageKey, reference);
-        timings.vaeEncode = now() - tv;
-      }
-      if (this.memoryPolicy === 'low-memory') await model.release(['vision', 'text', 'vae_encoder']);
-
-      // Noise and schedule.
-      const grid = latentGrid(output.width, output.height);
-      const features = info.latentChannels * 4;
-      const noiseTokens = (grid.height / 2) * (grid.width / 2);
-      const x = packLatents(
-        torchRandn(req.seed, [1, 1, info.latentChannels, grid.height, grid.width]),
-        grid,
-        info.latentChannels,
-      );
-      const schedule = flowMatchSchedule(req.steps, noiseTokens, info.scheduler);
-      const grids: TokenGrid[] = [
-        [1, grid.height / 2, grid.width / 2],
-        [1, reference.grid.height / 2, reference.grid.width / 2],
-      ];
-      const joint = new Float32Array(x.length + reference.tokens.length);
-      joint.set(reference.tokens, x.length);
-      const combined = new Float32Array(x.length);
-      const previewBuffer = new Uint8ClampedArray(grid.height * grid.width * 4);
-
-      for (step = 0; step < req.steps; step++) {
-        const stepStart = now();
-        joint.set(x, 0);
-        checkpoint();
-        const timestep = schedule.modelTimesteps[step]!;
-        let tr = now();
-        const cond = (
-          await model.transformer(joint, positive.embeds.hidden, positive.embeds.tokens, timestep, grids)
-        ).subarray(0, x.length);
-        let transformerMs = now() - tr;
-        let velocity = cond;
-        if (negative) {
-          checkpoint();
-          tr = now();
-          const uncond = (
-            await model.transformer(joint, negative.hidden, negative.tokens, timestep, grids)
-          ).subarray(0, x.length);
-          transformerMs += now() - tr;
-          velocity = trueCfg(cond, uncond, req.cfg, features, combined);
-        }
-        const sigma = schedule.sigmas[step]!;
-        let previewMs = 0;
-        if (onStep) {
-          const tp = now();
-          const preview = previewFromTokens(x, velocity, sigma, grid, info.preview, previewBuffer);
-          previewMs = now() - tp;
-          onStep({ step: step + 1, steps: req.steps, sigma, preview, elapsedMs: now() - t0 });
-        }
-        eulerStep(x, velocity, sigma, schedule.sigmas[step + 1]!);
-        timings.transformerPerStep.push(transformerMs);
-        timings.previewPerStep.push(previewMs);
-        timings.hostPerStep.push(now() - stepStart - transformerMs);
-      }
-
-      // Decode.
-      checkpoint();
-      if (this.memoryPolicy === 'low-memory') await model.release(['transformer']);
-      const td = now();
-      const latents = denormalizeLatents(
-        unpackLatents(x, grid, info.latentChannels),
-        info.latentsMean,
-        info.latentsStd,
-      );
-      const decoded = await model.vaeDecode(latents, grid.width, grid.height);
-      timings.vaeDecode = now() - td;
-      const tf = now();
-      const outW = grid.width * info.vaeScale;
-      const outH = grid.height * info.vaeScale;
-      let result: RgbImage = { width: outW, height: outH, rgb: vaeOutputToRgb8(decoded, outW, outH) };
-      if (req.region) {
-        const coverage = await regionCoverage(req.region, input.width, input.height);
-        result = await compositeRegion(input, result, featherAlpha(coverage, req.feather));
-      }
-      const png = await encodePng(result.rgb, result.width, result.height);
-      timings.finish = now() - tf;
-      timings.total = now() - t0;
-      if (this.memoryPolicy === 'low-memory') await model.release(['vae_decoder']);
-      return {
-        status: 'done',
-        png,
-        latents: x,
-        rgb: result.rgb,
-        width: result.width,
-        height: result.height,
-        recipe: recipe(),
-        timings,
-        cache,
-      };
-    } catch (error) {
-      if (!(error instanceof Cancelled)) throw error;
-      timings.total = now() - t0;
-      return { status: 'cancelled', recipe: recipe(), timings, atStep: step };
-    }
-  }
-
-  private async promptEmbeds(
-    imageKey: string,
-    image: RgbImage,
-    prompt: string,
-    checkpoint: () => void,
-    timings: EditTimings,
-  ): Promise<{ embeds: PromptEmbeds; cached: boolean }> {
-    const key = `${imageKey}|${prompt}`;
-    const hit = this.prompts.get(key);
-    if (hit) return { embeds: hit, cached: true };
-    const info = this.model.info;
-    let vision = this.visions.get(imageKey);
-    if (!vision) {
-      checkpoint();
-      const tv = now();
-      const v = visionInput(image, info.vision);
-      const embeds = await this.model.encodeImage(v.pixelValues, v.gridThw);
-      vision = { embeds, gridThw: v.gridThw, mergedTokens: v.mergedTokens };
-      this.visions.set(imageKey, vision);
-      timings.vision += now() - tv;
-    }
-    const tokens = editPromptTokens(info.tokenizer, prompt, vision.mergedTokens);
-    checkpoint();
-    const tt = now();
-    const { hidden, width } = await this.model.encodeText(tokens.ids, vision.embeds, vision.gridThw);
-    const kept = tokens.ids.length - tokens.drop;
-    const embeds = { hidden: hidden.slice(tokens.drop * width, tokens.ids.length * width), tokens: kept };
-    timings.text += now() - tt;
-    this.prompts.set(key, embeds);
-    return { embeds, cached: false };
+    };
   }
 }
+
+function checkpoint(run: Run): void {
+  if (run.signal?.aborted) throw new Cancelled();
+}
+
+const emptyTimings = (): EditTimings => ({
+  load: 0,
+  vision: 0,
+  text: 0,
+  vaeEncode: 0,
+  transformerPerStep: [],
+  hostPerStep: [],
+  previewPerStep: [],
+  vaeDecode: 0,
+  finish: 0,
+  total: 0,
+});
+
+const noCacheHits = () => ({ prompt: false, negative: false, reference: false });

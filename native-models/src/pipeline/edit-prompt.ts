@@ -4,6 +4,7 @@
  * from the encoder output.
  */
 import type { PromptTokenizer } from './tokenizer';
+import { EditError } from './edit-error';
 
 /** The system sentence of Qwen-Image-Edit's template. */
 export const EDIT_SYSTEM_PROMPT =
@@ -36,8 +37,9 @@ export type EditPromptTokens = Readonly<{
 }>;
 
 /** A problem with the prompt the user can fix. */
-export class PromptError extends Error {
+export class PromptError extends EditError {
   override name = 'PromptError';
+  readonly code = 'invalid-request';
 }
 
 /**

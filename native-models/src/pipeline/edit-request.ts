@@ -2,90 +2,67 @@
  * The request and result types of an edit, and the validation that turns user input into a request the
  * pipeline can run (or a clear refusal).
  */
-import type { Region } from './region-mask';
 import type { PreviewImage } from './preview';
+import { DEFAULT_NEGATIVE_PROMPT, EDIT_LIMITS } from './edit-vocabulary';
+import type { EditRecipe, EditTimings, Region } from './edit-vocabulary';
+import { EditError } from './edit-error';
 
-export type MemoryPolicy = 'resident' | 'low-memory';
+export type { EditRecipe, EditTimings, MemoryPolicy } from './edit-vocabulary';
 
 export type EditRequest = Readonly<{
   /** The input image: a file path or the encoded file's bytes. */
   image: string | Uint8Array;
   /** The instruction; may be empty (the reference allows it). */
   prompt: string;
-  /** Negative prompt; CFG runs only when it is set and `cfg` > 1 (default ' ', as the official examples). */
+  /** Negative prompt; CFG runs only when it is set and `cfg` > 1 (default `DEFAULT_NEGATIVE_PROMPT`). */
   negativePrompt?: string | null;
   /** Default: a random 32-bit seed (reported in the recipe). */
   seed?: number;
-  /** true_cfg_scale, default 4. 1 turns CFG off. */
+  /** 1 turns CFG off. */
   cfg?: number;
-  /** Denoising steps, default 50. */
   steps?: number;
-  /** Working area in pixels for the reference image and the default output size (default 1024²). */
+  /** Working area in pixels for the reference image and the default output size. */
   area?: number;
   /** Output size; each side is floored to a multiple of 16. Default: the working size. */
   width?: number;
   height?: number;
   /** Region lock: outside it the result keeps the input's bytes exactly. */
   region?: Region;
-  /** Feather width in input pixels inside the region (default 8). */
+  /** Feather width in input pixels inside the region. */
   feather?: number;
 }>;
 
-export const LIMITS = {
-  minSteps: 1,
-  maxSteps: 150,
-  minCfg: 1,
-  maxCfg: 30,
-  minArea: 64 * 64,
-  maxArea: 4096 * 4096,
-} as const;
-
 /** A request the user can fix; the message names the field and the accepted range. */
-export class EditRequestError extends Error {
+export class EditRequestError extends EditError {
   override name = 'EditRequestError';
+  readonly code = 'invalid-request';
 }
 
 export type ValidRequest = Required<Omit<EditRequest, 'region' | 'width' | 'height' | 'negativePrompt'>> &
   Readonly<{ region?: Region; width?: number; height?: number; negativePrompt: string | null }>;
 
+/** `value` when it lies in `range` (and is an integer where `integer`), else a refusal naming `what`. */
+function checked(what: string, value: number, range: { min: number; max: number }, integer = false): number {
+  const ok = integer ? Number.isInteger(value) : Number.isFinite(value);
+  if (ok && value >= range.min && value <= range.max) return value;
+  throw new EditRequestError(
+    `${what} must be ${integer ? 'an integer ' : ''}from ${range.min} to ${range.max}, got ${value}`,
+  );
+}
+
 /** Fills defaults and checks ranges. */
 export function validateEditRequest(request: EditRequest, randomSeed: () => number): ValidRequest {
-  const steps = request.steps ?? 50;
-  if (!Number.isInteger(steps) || steps < LIMITS.minSteps || steps > LIMITS.maxSteps) {
-    throw new EditRequestError(
-      `steps must be an integer from ${LIMITS.minSteps} to ${LIMITS.maxSteps}, got ${steps}`,
-    );
-  }
-  const cfg = request.cfg ?? 4;
-  if (!Number.isFinite(cfg) || cfg < LIMITS.minCfg || cfg > LIMITS.maxCfg) {
-    throw new EditRequestError(
-      `CFG scale must be from ${LIMITS.minCfg} (off) to ${LIMITS.maxCfg}, got ${cfg}`,
-    );
-  }
-  const seed = request.seed ?? randomSeed();
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new EditRequestError(`seed must be a non-negative integer, got ${seed}`);
-  }
-  const area = request.area ?? 1024 * 1024;
-  if (!Number.isFinite(area) || area < LIMITS.minArea || area > LIMITS.maxArea) {
-    throw new EditRequestError(
-      `working area must be from ${LIMITS.minArea} to ${LIMITS.maxArea} pixels, got ${area}`,
-    );
-  }
-  for (const [name, v] of [
-    ['width', request.width],
-    ['height', request.height],
-  ] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 16 || v > 4096)) {
-      throw new EditRequestError(`${name} must be an integer from 16 to 4096, got ${v}`);
-    }
-  }
-  const feather = request.feather ?? 8;
-  if (!Number.isFinite(feather) || feather < 0 || feather > 512) {
-    throw new EditRequestError(`feather must be from 0 to 512 pixels, got ${feather}`);
-  }
+  const L = EDIT_LIMITS;
+  const steps = checked('steps', request.steps ?? L.steps.default, L.steps, true);
+  const cfg = checked('CFG scale', request.cfg ?? L.cfg.default, L.cfg);
+  const seed = checked('seed', request.seed ?? randomSeed(), L.seed, true);
+  const area = checked('working area (pixels)', request.area ?? L.area.default, L.area);
+  if (request.width !== undefined) checked('width', request.width, L.side, true);
+  if (request.height !== undefined) checked('height', request.height, L.side, true);
+  const feather = checked('feather (pixels)', request.feather ?? L.feather.default, L.feather);
   if (typeof request.prompt !== 'string') throw new EditRequestError('prompt must be a string');
-  const negativePrompt = request.negativePrompt === undefined ? ' ' : request.negativePrompt;
+  const negativePrompt =
+    request.negativePrompt === undefined ? DEFAULT_NEGATIVE_PROMPT : request.negativePrompt;
   return {
     image: request.image,
     prompt: request.prompt,
@@ -100,44 +77,6 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
     ...(request.region ? { region: request.region } : {}),
   };
 }
-
-/** Milliseconds per stage of one run. */
-export type EditTimings = {
-  load: number;
-  vision: number;
-  text: number;
-  vaeEncode: number;
-  /** Transformer time per step (both CFG passes). */
-  transformerPerStep: number[];
-  /** Per step: everything but the transformer (scheduler, CFG combine, packing, preview, callback). */
-  hostPerStep: number[];
-  previewPerStep: number[];
-  vaeDecode: number;
-  finish: number;
-  total: number;
-};
-
-/** Everything needed to reproduce a result. */
-export type EditRecipe = Readonly<{
-  model: Readonly<{ id: string; precision: string; hashes: Readonly<Record<string, string>> }>;
-  imageSha256: string;
-  prompt: string;
-  negativePrompt: string | null;
-  seed: number;
-  cfg: number;
-  /** Whether true CFG ran (cfg > 1 and a negative prompt). */
-  cfgActive: boolean;
-  steps: number;
-  inputSize: Readonly<{ width: number; height: number }>;
-  workingSize: Readonly<{ width: number; height: number }>;
-  outputSize: Readonly<{ width: number; height: number }>;
-  region: Region | null;
-  feather: number;
-  provider: string;
-  memoryPolicy: MemoryPolicy;
-  noise: 'torch.randn float32 CPU';
-  scheduler: 'FlowMatchEulerDiscrete';
-}>;
 
 /** What `onStep` receives after every denoising step. */
 export type StepEvent = Readonly<{

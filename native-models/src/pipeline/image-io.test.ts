@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ImageInputError, loadRgbImage } from './load-image';
-import { pngHeaderOnly } from './test-images';
+import { pngHeaderOnly } from './testing/images';
 import { compositeRegion, featherAlpha, regionCoverage } from './region-mask';
 import { CLIP_MEAN, CLIP_STD, patchify, visionInput } from './vision-input';
 

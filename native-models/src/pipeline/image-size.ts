@@ -1,18 +1,15 @@
 /**
  * The sizes the edit pipeline derives from an input image (spec §3.1 and §3.3).
  */
+import { EDIT_LIMITS } from './edit-vocabulary';
+import type { Size } from './edit-vocabulary';
 import { roundHalfEven } from './vae-image';
-
-export type Size = Readonly<{ width: number; height: number }>;
-
-/** Area of the edit pipeline's working size: about one megapixel. */
-export const EDIT_TARGET_AREA = 1024 * 1024;
 
 /**
  * `calculate_dimensions(area, w/h)`: the size of the given area with the image's aspect ratio, each side
  * rounded (half to even, like Python) to a multiple of 32.
  */
-export function calculateDimensions(width: number, height: number, area = EDIT_TARGET_AREA): Size {
+export function calculateDimensions(width: number, height: number, area = EDIT_LIMITS.area.default): Size {
   const ratio = width / height;
   const w = Math.sqrt(area * ratio);
   const h = w / ratio;

@@ -4,13 +4,15 @@
  */
 import sharp from 'sharp';
 import type { Metadata } from 'sharp';
+import { EditError } from './edit-error';
 
 /** An image as interleaved 8-bit RGB. */
 export type RgbImage = Readonly<{ width: number; height: number; rgb: Uint8Array }>;
 
 /** A problem with the input image that the user can fix; the message says what to do. */
-export class ImageInputError extends Error {
+export class ImageInputError extends EditError {
   override name = 'ImageInputError';
+  readonly code = 'invalid-image';
 }
 
 export type LoadImageOptions = Readonly<{

@@ -4,13 +4,11 @@
  * input's exact bytes.
  */
 import sharp from 'sharp';
+import type { Region } from './edit-vocabulary';
 import { DEFAULT_MAX_INPUT_PIXELS, type RgbImage } from './load-image';
 import { resizeLikePil } from './pil-resample';
 
-/** A box in input-image pixels, or a grayscale mask image (white = edit, black = keep). */
-export type Region =
-  | Readonly<{ kind: 'box'; x: number; y: number; width: number; height: number }>
-  | Readonly<{ kind: 'mask'; image: string | Uint8Array }>;
+export type { Region } from './edit-vocabulary';
 
 /** Per-pixel edit weight in [0, 1] at the input's size. */
 export type Alpha = Readonly<{ width: number; height: number; alpha: Float32Array }>;

@@ -1,5 +1,6 @@
 /** Turns the store's controls and region into the `edit:run` settings the contract accepts. */
 import type { EditRegion, EditSettings } from '../../../electron/shared/contract';
+import { DEFAULT_NEGATIVE_PROMPT } from '../../../electron/shared/editVocabulary';
 import type { AppState } from '../state/appStore';
 import { selectIsDemoModel } from '../state/engineSlice';
 import { resolveOutputSize, type PixelSize } from '../state/paramsSlice';
@@ -24,12 +25,12 @@ export async function buildSettings(
   }
   return {
     prompt: override?.prompt ?? s.prompt,
-    negativePrompt: s.negativePrompt.trim() ? s.negativePrompt : ' ',
+    negativePrompt: s.negativePrompt.trim() ? s.negativePrompt : DEFAULT_NEGATIVE_PROMPT,
     seed: s.seed,
     cfg: s.cfg,
     steps: s.steps,
     size: resolveOutputSize(s.sizeMode, s.customSize, source, selectIsDemoModel(s)),
     region: editRegion,
-    feather: editRegion ? Math.min(s.feather, 64) : 0,
+    feather: editRegion ? s.feather : 0,
   };
 }

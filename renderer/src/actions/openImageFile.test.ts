@@ -30,6 +30,7 @@ function setup(answers: Record<string, ImageInfo | CodedError>, gate?: Promise<v
     'project:create': async ({ name, bytes }) => ({
       ...tree(name, bytes[0]!, bytes[1]!),
       path: `/p/${name}`,
+      report: { source: 'primary' as const, migratedFrom: null, issues: [], unsavedEdits: 0 },
     }),
     'recipe:read': async () => ({ recipe: null }),
   });

@@ -9,7 +9,7 @@ import {
   type QwenEditBridge,
 } from '../../../electron/shared/transport/ipcTransport';
 import { createWsTransport } from '../../../electron/shared/transport/wsTransport';
-import { chooseTransport, type TransportChoice } from './chooseTransport';
+import { chooseTransport, withoutToken, type TransportChoice } from './chooseTransport';
 
 declare global {
   interface Window {
@@ -29,6 +29,9 @@ export function connectToApp(onClosed: (detail: string) => void): AppConnection 
       transport: 'ipc',
     };
   }
+  // The server has set the token as a cookie with this page; the URL need not (and should not) keep it.
+  const clean = withoutToken(window.location.href);
+  if (clean) window.history.replaceState(window.history.state, '', clean);
   const ws = createWsTransport(choice.url, (url) => {
     const socket = new WebSocket(url);
     socket.addEventListener('close', (event) =>

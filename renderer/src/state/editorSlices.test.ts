@@ -26,11 +26,11 @@ describe('params slice', () => {
     expect(randomSeed(() => 0.999999999999)).toBeLessThanOrEqual(MAX_SEED);
   });
 
-  it('clamps CFG to 1–10 (one decimal), steps to 1–100 and the seed to 32 bits', () => {
+  it('clamps CFG to 1–30 (one decimal), steps to 1–150 and the seed to 32 bits', () => {
     const store = createAppStore();
     const s = () => store.getState();
-    s().setCfg(12);
-    expect(s().cfg).toBe(10);
+    s().setCfg(31);
+    expect(s().cfg).toBe(30);
     s().setCfg(0.2);
     expect(s().cfg).toBe(1);
     s().setCfg(3.14159);
@@ -38,7 +38,7 @@ describe('params slice', () => {
     s().setSteps(0);
     expect(s().steps).toBe(1);
     s().setSteps(400);
-    expect(s().steps).toBe(100);
+    expect(s().steps).toBe(150);
     s().setSteps(Number.NaN);
     expect(s().steps).toBe(1);
     s().setSeed(2 ** 40);

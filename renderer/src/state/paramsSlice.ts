@@ -4,6 +4,7 @@
  * them ("Use these settings").
  */
 import type { StateCreator } from 'zustand/vanilla';
+import { EDIT_LIMITS } from '../../../electron/shared/editVocabulary';
 import type { Recipe } from '../../../electron/shared/projectSchemas';
 import type { AppState } from './appStore';
 
@@ -11,9 +12,11 @@ import type { AppState } from './appStore';
 export type SizeMode = 'auto' | 'source' | 'custom';
 export type PixelSize = Readonly<{ width: number; height: number }>;
 
-export const CFG_RANGE = { min: 1, max: 10, default: 4 } as const;
-export const STEPS_RANGE = { min: 1, max: 100, default: 50 } as const;
-export const MAX_SEED = 2 ** 32 - 1;
+export const CFG_RANGE = EDIT_LIMITS.cfg;
+export const STEPS_RANGE = EDIT_LIMITS.steps;
+export const SEED_RANGE = EDIT_LIMITS.seed;
+export const MAX_SEED = SEED_RANGE.max;
+export const SIDE_RANGE = EDIT_LIMITS.side;
 /** Recent prompts kept for the history list, newest first. */
 export const MAX_RECENT_PROMPTS = 20;
 /** With the demo model on CPU a ≈1 MP step takes seconds; about 512² keeps a run interactive. */
@@ -60,16 +63,17 @@ export function clampInt(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.round(value)));
 }
 
-export function clampCfg(value: number): number {
+/** What the user types is rounded to one decimal; a recipe's value (`exact`) is kept as it ran. */
+export function clampCfg(value: number, exact = false): number {
   if (!Number.isFinite(value)) return CFG_RANGE.default;
-  return Math.min(CFG_RANGE.max, Math.max(CFG_RANGE.min, Math.round(value * 10) / 10));
+  return Math.min(CFG_RANGE.max, Math.max(CFG_RANGE.min, exact ? value : Math.round(value * 10) / 10));
 }
 
 export function randomSeed(random: () => number = Math.random): number {
   return Math.floor(random() * (MAX_SEED + 1)) % (MAX_SEED + 1);
 }
 
-const floor16 = (v: number) => Math.max(16, Math.min(4096, Math.floor(v / 16) * 16));
+const floor16 = (v: number) => Math.max(SIDE_RANGE.min, Math.min(SIDE_RANGE.max, Math.floor(v / 16) * 16));
 
 /** Sides in multiples of 16 (the model's grid), at the source's aspect, covering about `area` pixels. */
 export function sizeForArea(source: PixelSize, area: number): PixelSize {
@@ -104,7 +108,7 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
   steps: STEPS_RANGE.default,
   sizeMode: 'auto',
   customSize: { width: 512, height: 512 },
-  feather: 8,
+  feather: EDIT_LIMITS.feather.default,
   recentPrompts: [],
   setPrompt: (prompt) => set({ prompt }),
   setNegativePrompt: (negativePrompt) => set({ negativePrompt }),
@@ -116,7 +120,12 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
   setSteps: (steps) => set({ steps: clampInt(steps, STEPS_RANGE.min, STEPS_RANGE.max) }),
   setSizeMode: (sizeMode) => set({ sizeMode }),
   setCustomSize: (size) =>
-    set({ customSize: { width: clampInt(size.width, 16, 4096), height: clampInt(size.height, 16, 4096) } }),
+    set({
+      customSize: {
+        width: clampInt(size.width, SIDE_RANGE.min, SIDE_RANGE.max),
+        height: clampInt(size.height, SIDE_RANGE.min, SIDE_RANGE.max),
+      },
+    }),
   applyPreset: (name) => set({ steps: PRESETS[name].steps, cfg: PRESETS[name].cfg }),
   applyRecipe: (recipe) => {
     const output = recipe.sizes.output;
@@ -126,7 +135,7 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
       negativeOpen: get().negativeOpen || recipe.negativePrompt.trim() !== '',
       seed: clampInt(recipe.seed, 0, MAX_SEED),
       seedLocked: true,
-      cfg: clampCfg(recipe.cfg),
+      cfg: clampCfg(recipe.cfg, true),
       steps: clampInt(recipe.steps, STEPS_RANGE.min, STEPS_RANGE.max),
       sizeMode: 'custom',
       customSize: { width: output.width, height: output.height },

@@ -6,6 +6,8 @@ import {
   CFG_RANGE,
   PRESETS,
   resolveOutputSize,
+  SEED_RANGE,
+  SIDE_RANGE,
   STEPS_RANGE,
   type PresetName,
   type SizeMode,
@@ -61,8 +63,8 @@ export function Controls() {
         <NumberField
           id="seed"
           className="field number"
-          min={0}
-          max={2 ** 32 - 1}
+          min={SEED_RANGE.min}
+          max={SEED_RANGE.max}
           value={s.seed}
           onCommit={s.setSeed}
         />
@@ -130,8 +132,8 @@ export function Controls() {
             id="size-width"
             aria-label="Output width"
             className="field number small"
-            min={16}
-            max={4096}
+            min={SIDE_RANGE.min}
+            max={SIDE_RANGE.max}
             step={16}
             value={s.customSize.width}
             onCommit={(width) => s.setCustomSize({ ...s.customSize, width })}
@@ -140,8 +142,8 @@ export function Controls() {
             id="size-height"
             aria-label="Output height"
             className="field number small"
-            min={16}
-            max={4096}
+            min={SIDE_RANGE.min}
+            max={SIDE_RANGE.max}
             step={16}
             value={s.customSize.height}
             onCommit={(height) => s.setCustomSize({ ...s.customSize, height })}

@@ -1,0 +1,74 @@
+/**
+ * The vocabulary of an edit, declared once: every limit and default, and the recipe and timings a run
+ * reports. The pipeline validates against it; the app's contract and controls re-export it through
+ * `electron/shared/editVocabulary.ts`. It imports nothing, so every layer may depend on it.
+ */
+
+/** Inclusive ranges; `default` is what a request that leaves the field out gets. */
+export const EDIT_LIMITS = {
+  /** 32 bits, the range the random seed is drawn from. */
+  seed: { min: 0, max: 2 ** 32 - 1 },
+  /** 1 turns CFG off (the name `cfg` and diffusers' `true_cfg_scale` meet in electron/core/editRecipe.ts). */
+  cfg: { min: 1, max: 30, default: 4 },
+  steps: { min: 1, max: 150, default: 50 },
+  /** An output side in pixels (floored to a multiple of 16, the latent grid). */
+  side: { min: 16, max: 4096 },
+  /** The working area in pixels: the reference image's size budget and the default output size. */
+  area: { min: 64 * 64, max: 4096 * 4096, default: 1024 * 1024 },
+  /** Feather width in input pixels inside a region. */
+  feather: { min: 0, max: 512, default: 8 },
+  promptChars: { max: 20_000 },
+} as const;
+
+/** One space, as the official examples: an empty-looking negative prompt that still turns true CFG on. */
+export const DEFAULT_NEGATIVE_PROMPT = ' ';
+
+export type MemoryPolicy = 'resident' | 'low-memory';
+
+export type Size = Readonly<{ width: number; height: number }>;
+
+/** A box in input-image pixels, or a grayscale mask image (white = edit, black = keep). */
+export type Region =
+  | Readonly<{ kind: 'box'; x: number; y: number; width: number; height: number }>
+  | Readonly<{ kind: 'mask'; image: string | Uint8Array }>;
+
+/** Everything needed to reproduce a result. */
+export type EditRecipe = Readonly<{
+  model: Readonly<{ id: string; precision: string; hashes: Readonly<Record<string, string>> }>;
+  imageSha256: string;
+  prompt: string;
+  negativePrompt: string | null;
+  seed: number;
+  cfg: number;
+  /** Whether true CFG ran (cfg > 1 and a negative prompt). */
+  cfgActive: boolean;
+  steps: number;
+  area: number;
+  /** The output size the request named; a side left out follows the working size. */
+  requestedSize: Readonly<{ width: number | null; height: number | null }>;
+  inputSize: Size;
+  workingSize: Size;
+  outputSize: Size;
+  region: Region | null;
+  feather: number;
+  provider: string;
+  memoryPolicy: MemoryPolicy;
+  noise: 'torch.randn float32 CPU';
+  scheduler: 'FlowMatchEulerDiscrete';
+}>;
+
+/** Milliseconds per stage of one run. */
+export type EditTimings = {
+  load: number;
+  vision: number;
+  text: number;
+  vaeEncode: number;
+  /** Transformer time per step (both CFG passes). */
+  transformerPerStep: number[];
+  /** Per step: everything but the transformer (scheduler, CFG combine, packing, preview, callback). */
+  hostPerStep: number[];
+  previewPerStep: number[];
+  vaeDecode: number;
+  finish: number;
+  total: number;
+};
