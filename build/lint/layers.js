@@ -38,7 +38,7 @@ const nm = (/** @type {string} */ p) => `native-models/${p}`;
 const rd = (/** @type {string} */ p) => `renderer/src/${p}`;
 const UI_PACKAGES = ['react', 'react-dom', 'react-konva', 'konva', 'zustand'];
 /** Feature folders sit side by side on one floor: each imports the floors below, never another feature. */
-const FEATURES = ['canvas', 'compare', 'editor', 'help', 'open', 'project', 'versions'];
+const FEATURES = ['canvas', 'compare', 'editor', 'help', 'models', 'open', 'project', 'versions'];
 const RENDERER_BELOW_FEATURES = [rd('state/'), rd('ui/'), rd('actions/')];
 const RENDERER_COMMON = {
   allowInTests: [...TESTS, rd('testing/')],
@@ -58,13 +58,14 @@ export const layers = [
       { name: 'convert', files: [nm('src/convert/')] },
       { name: 'tiny', files: [nm('src/tiny/'), nm('src/selftest/')] },
       { name: 'pipeline', files: [nm('src/pipeline/'), nm('src/fullres/')] },
+      { name: 'model-manager', files: [nm('src/model-manager/')] },
       { name: 'public index and CLI', files: [nm('src/index'), nm('cli/')], allow: ['tsx'] },
     ],
     {
       allow: MODEL_PACKAGES,
       // Tests and testing/ helpers may build tiny models from any floor.
       allowInTests: [...TESTS, nm('src/'), nm('cli/')],
-      why: 'native-models is headless, and each floor imports only the floors below it (weights → onnx/safetensors → config → graphs → model-store → convert → tiny → pipeline → cli).',
+      why: 'native-models is headless, and each floor imports only the floors below it (weights → onnx/safetensors → config → graphs → model-store → convert → tiny → pipeline → model-manager → cli).',
     },
   ),
   {

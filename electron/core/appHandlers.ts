@@ -9,11 +9,18 @@ import type { EngineSupervisor } from './supervisor/EngineSupervisor';
 import { inspectImage } from './projects/imageOps';
 import { editHandlers } from './handlers/editHandlers';
 import { textHandlers } from './handlers/textHandlers';
+import { modelHandlers } from './handlers/modelHandlers';
+import type { TokenVault } from './tokenVault';
 import { projectHandlers } from './handlers/projectHandlers';
 import { versionHandlers } from './handlers/versionHandlers';
 import type { ProjectSessions } from './ProjectSessions';
 
-export function createAppHandlers(supervisor: EngineSupervisor, sessions?: ProjectSessions): Handlers {
+export function createAppHandlers(
+  supervisor: EngineSupervisor,
+  sessions?: ProjectSessions,
+  /** Where the hub access token is kept (default: nowhere; downloads then use the engine's env or file). */
+  vault: TokenVault = { read: async () => undefined, save: async () => undefined },
+): Handlers {
   const forward =
     <N extends RequestName>(method: N) =>
     async (params: ParamsOf<N>): Promise<ResultOf<N>> =>
@@ -31,6 +38,7 @@ export function createAppHandlers(supervisor: EngineSupervisor, sessions?: Proje
     },
     'job:cancel': async ({ jobId }) => ({ cancelled: supervisor.cancel(jobId) }),
     'image:inspect': async ({ name, bytes }) => inspectImage(name, bytes),
+    ...modelHandlers(supervisor, vault),
     ...(sessions && {
       ...projectHandlers(sessions),
       ...versionHandlers(sessions),

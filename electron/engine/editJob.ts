@@ -4,11 +4,12 @@
  * and stays open with its caches, so the next edit skips what it can.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   EditError,
   EditPipeline,
   ensureDemoModel,
+  markUsed,
   ModelFolderError,
   openEditModel,
 } from '../../native-models/src';
@@ -20,6 +21,7 @@ import { encodePreviewFrame } from '../shared/previewFrame';
 import { CodedError } from '../shared/result';
 import type { ErrorCode } from '../shared/result';
 import type { JobContext } from './EngineHost';
+import { fitRefusal } from './fitCheck';
 
 let pipeline: Promise<EditPipeline> | null = null;
 /** One edit at a time: the pipeline and its caches serve one run, and a second caller is told to wait. */
@@ -67,6 +69,11 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     settings: EditSettings,
     ctx: JobContext,
   ): Promise<EngineResultOf<'engine:edit'>> {
+    if (!pipeline) {
+      // Before anything loads: a model that cannot fit the GPU at this size is refused with the numbers.
+      const refusal = await fitRefusal(modelFolder, settings.size ?? { width: 1024, height: 1024 });
+      if (refusal) throw new CodedError('MODEL_TOO_LARGE', refusal);
+    }
     pipeline ??= openPipeline(modelFolder, log).catch((error: unknown) => {
       pipeline = null; // let the next request try again (e.g. after the user fixes the model folder)
       throw error;
@@ -102,6 +109,8 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     }
     if (result.status === 'cancelled')
       throw new CodedError('CANCELLED', `cancelled at step ${result.atStep}`);
+    // The library's "last used"; a folder outside the library (no install.json) is left alone.
+    if (modelFolder) void markUsed(dirname(modelFolder), basename(modelFolder)).catch(() => undefined);
     const { png, recipe, timings, cache } = result;
     return { png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), recipe, timings, cache };
   }

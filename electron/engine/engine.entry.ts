@@ -4,21 +4,25 @@
  */
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
-import { cudaProviderInstalled } from '../../native-models/src';
+import { applyRuntimeSettings, cudaProviderInstalled } from '../../native-models/src';
 import { EngineHost } from './EngineHost';
 import { connectToParent } from './engineChannel';
 import { describeModelFolder } from './modelStatus';
 import { createEditJob } from './editJob';
 import { createTextJob } from './textJob';
 import { runSelfTest } from './selfTest';
+import { activeModelFolder, createModelJobs, modelsRoot } from './modelJobs';
 
-const modelFolder = process.env.QWEN_EDIT_MODEL_DIR ?? '';
+// The saved provider, GPU and memory policy become the pipeline's environment before anything reads it.
+applyRuntimeSettings(modelsRoot());
+const modelFolder = activeModelFolder(process.env.QWEN_EDIT_MODEL_DIR ?? '');
 const channel = connectToParent();
 const host = new EngineHost(channel, {
   'engine:selftest': runSelfTest,
   'engine:edit': createEditJob(modelFolder, (line) => console.log(`[engine] ${line}`)),
   'engine:verifyModel': () => describeModelFolder(modelFolder, 'sha256'),
   'engine:text': createTextJob(modelFolder, (line) => console.log(`[engine] ${line}`)),
+  ...createModelJobs(),
 });
 
 const require = createRequire(import.meta.url);

@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserWindow } from 'electron';
-import { app, ipcMain } from 'electron';
+import { app, ipcMain, safeStorage } from 'electron';
 import { createAppHandlers } from '../core/appHandlers';
+import { tokenVault } from '../core/tokenVault';
 import { modelDir } from '../core/appPaths';
 import { EngineSupervisor } from '../core/supervisor/EngineSupervisor';
 import { ProjectSessions } from '../core/ProjectSessions';
@@ -83,7 +84,18 @@ app.whenReady().then(() => {
   sessions.onChanged((tree) => window?.webContents.send(IPC_EVENT, 'project:changed', tree));
   registerIpcServer(
     ipcMain,
-    createDispatcher(createAppHandlers(supervisor, sessions)),
+    createDispatcher(
+      createAppHandlers(
+        supervisor,
+        sessions,
+        // The hub token is encrypted with the OS keychain where Electron has one.
+        tokenVault(join(userData, 'hf-token'), {
+          available: () => safeStorage.isEncryptionAvailable(),
+          encrypt: (plain) => safeStorage.encryptString(plain),
+          decrypt: (encrypted) => safeStorage.decryptString(encrypted),
+        }),
+      ),
+    ),
     (event: Electron.IpcMainInvokeEvent) => isTrustedFrame(window, event.senderFrame),
   );
   supervisor.start();

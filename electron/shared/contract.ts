@@ -8,6 +8,14 @@ import { z } from 'zod';
 import { EDIT_LIMITS } from './editVocabulary';
 import type { EditRecipe, EditTimings } from './editVocabulary';
 import { embeddedRecipeSchema, projectTreeSchema, versionIdSchema } from './projectSchemas';
+import {
+  modelLibrarySchema,
+  modelPlanSchema,
+  modelProgressSchema,
+  modelRefSchema,
+  precisionSchema,
+  runtimeSettingsSchema,
+} from './modelSchemas';
 
 /** Latest-known state of the engine host process, as its supervisor sees it. */
 export const engineStateSchema = z.enum(['starting', 'ready', 'busy', 'restarting', 'crashed', 'stopped']);
@@ -312,6 +320,56 @@ export const requests = {
       .strict(),
     result: textResultSchema,
   },
+
+  /** The model manager: catalogue with download state, installed models, the hub endpoint in use. */
+  'models:list': { params: empty, result: modelLibrarySchema },
+  /**
+   * Downloads a model (resuming whatever is on disk); progress as `models:progress` with the jobId. `job:cancel`
+   * pauses (the partial download stays; pull again to resume); `models:discard` drops it.
+   */
+  'models:pull': {
+    params: z
+      .object({ jobId: jobIdSchema, ref: modelRefSchema, endpoint: z.string().url().max(500).optional() })
+      .strict(),
+    result: z.object({ id: z.string(), sha: z.string(), fetchedBytes: z.number(), keptBytes: z.number() }),
+  },
+  'models:discard': { params: z.object({ ref: modelRefSchema }).strict(), result: empty },
+  /** Stores (or, with null, clears) the hub access token; it is never sent back. */
+  'models:setToken': {
+    params: z.object({ token: z.string().min(1).max(4096).nullable() }).strict(),
+    result: z.object({ hasToken: z.boolean() }),
+  },
+  /** Converts a downloaded model into the library at a precision; progress as `models:progress`. */
+  'models:convert': {
+    params: z
+      .object({
+        jobId: jobIdSchema,
+        ref: modelRefSchema,
+        precision: precisionSchema,
+        /** Remove the downloaded checkpoint once the model is installed. */
+        deleteSource: z.boolean().optional(),
+      })
+      .strict(),
+    result: z.object({ folder: z.string() }),
+  },
+  /** Makes an installed model (or the demo, `(demo)`) the active one; the engine restarts on it. */
+  'models:activate': { params: z.object({ folder: z.string().min(1).max(200) }).strict(), result: empty },
+  /** Re-hashes an installed model's files. */
+  'models:verify': {
+    params: z.object({ folder: z.string().min(1).max(200) }).strict(),
+    result: z.object({ files: z.number().int() }),
+  },
+  'models:remove': { params: z.object({ folder: z.string().min(1).max(200) }).strict(), result: empty },
+  'models:getSettings': { params: empty, result: runtimeSettingsSchema },
+  /** Saves execution provider, GPU device and memory policy; the engine restarts with them. */
+  'models:setSettings': { params: runtimeSettingsSchema, result: runtimeSettingsSchema },
+  /** Recommends precision and memory policy for the active model on this machine at an output size. */
+  'models:plan': {
+    params: z
+      .object({ width: z.number().int().min(16).max(8192), height: z.number().int().min(16).max(8192) })
+      .strict(),
+    result: modelPlanSchema,
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 export type RequestName = keyof typeof requests;
@@ -331,6 +389,8 @@ export const events = {
   'text:delta': z.object({ jobId: jobIdSchema, delta: z.string() }),
   /** A project changed (e.g. an edit from another window or a replay added a version). */
   'project:changed': projectTreeSchema,
+  /** Download or conversion progress of a model job. */
+  'models:progress': modelProgressSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

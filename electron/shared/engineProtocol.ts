@@ -37,6 +37,45 @@ export const engineRequests = {
       .strict(),
     result: textResultSchema,
   },
+  // The model manager runs in the engine (conversion needs the model stack); every request is a job there.
+  'models:list': {
+    params: requests['models:list'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:list'].result,
+  },
+  // The app side adds the token from its vault; the engine never stores it.
+  'models:pull': {
+    params: requests['models:pull'].params.extend({ token: z.string().max(4096).optional() }),
+    result: requests['models:pull'].result,
+  },
+  'models:discard': {
+    params: requests['models:discard'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:discard'].result,
+  },
+  'models:convert': requests['models:convert'],
+  'models:activate': {
+    params: requests['models:activate'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:activate'].result,
+  },
+  'models:verify': {
+    params: requests['models:verify'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:verify'].result,
+  },
+  'models:remove': {
+    params: requests['models:remove'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:remove'].result,
+  },
+  'models:getSettings': {
+    params: requests['models:getSettings'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:getSettings'].result,
+  },
+  'models:setSettings': {
+    params: requests['models:setSettings'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:setSettings'].result,
+  },
+  'models:plan': {
+    params: requests['models:plan'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:plan'].result,
+  },
 } as const;
 
 export type EngineRequestName = keyof typeof engineRequests;

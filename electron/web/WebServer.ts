@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ProjectSessions } from '../core/ProjectSessions';
 import { ProjectStore } from '../core/projects/ProjectStore';
 import { createAppHandlers } from '../core/appHandlers';
+import { tokenVault } from '../core/tokenVault';
 import { EngineSupervisor, type SpawnEngine } from '../core/supervisor/EngineSupervisor';
 import { forkEngine } from '../core/supervisor/forkEngine';
 import { createDispatcher } from '../shared/dispatcher';
@@ -76,7 +77,9 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     join(options.userDataDir, 'projects'),
   );
   sessions.onChanged((tree) => endpoint?.broadcastEvent('project:changed', tree));
-  const dispatch = createDispatcher(createAppHandlers(supervisor, sessions));
+  const dispatch = createDispatcher(
+    createAppHandlers(supervisor, sessions, tokenVault(join(options.userDataDir, 'hf-token'))),
+  );
   const serveStatic = createStaticHandler(options.rendererDir, "'self'");
   // The policy needs the bound port (port 0 picks one), so requests before listen() resolves are refused.
   let access: ReturnType<typeof createAccessPolicy> | null = null;

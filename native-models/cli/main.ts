@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   verify: () => import('./commands/verify'),
   enhance: () => import('./commands/enhance'),
   describe: () => import('./commands/describe'),
+  models: () => import('./commands/models'),
 };
 
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';

@@ -31,3 +31,36 @@ export type { TextTask, TextLine } from './pipeline/generation/prompts';
 export { SamplingError } from './pipeline/generation/sampling';
 export type { SamplingOptions } from './pipeline/generation/sampling';
 export { loadRgbImage } from './pipeline/load-image';
+export {
+  applyRuntimeSettings,
+  readRuntimeSettings,
+  writeRuntimeSettings,
+  assertFits,
+  ModelFitError,
+  CATALOGUE,
+  DEMO_MODEL_FOLDER,
+  DiskSpaceError,
+  HubError,
+  UnsupportedVariantError,
+  activeFolder,
+  defaultModelsRoot,
+  discardPull,
+  downloadedBytes,
+  hubEndpoint,
+  installModel,
+  listInstalled,
+  markUsed,
+  measuredSizes,
+  planModel,
+  probeMachine,
+  PUBLISHED_BF16_SIZES,
+  pull,
+  readSourceRecord,
+  readToken,
+  removeInstalled,
+  resolveCatalogueRef,
+  setActive,
+  sourcesDir,
+  verifyInstalled,
+} from './model-manager';
+export type { CatalogueEntry, InstalledModel, MachineInfo, PullProgress } from './model-manager';

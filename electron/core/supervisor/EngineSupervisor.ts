@@ -106,6 +106,26 @@ export class EngineSupervisor {
     return true;
   }
 
+  /**
+   * A fresh engine (another model became active): the running one is stopped, its pending requests fail as
+   * in a crash, and this resolves once the new one has said hello. Not counted as a crash restart.
+   */
+  async restart(): Promise<void> {
+    const proc = this.#process;
+    this.#process = null;
+    this.#hello = null;
+    proc?.kill();
+    for (const [id, p] of this.#pending) {
+      p.resolve(
+        err('ENGINE_CRASHED', `the engine restarted during ${p.method} (another model became active)`),
+      );
+      this.#pending.delete(id);
+    }
+    this.#stopping = false;
+    this.#launch();
+    await this.whenReady();
+  }
+
   stop(): void {
     this.#stopping = true;
     this.#process?.kill();

@@ -67,7 +67,10 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
   const createOn = (path: string, provider: Provider, strict: boolean) =>
     ort.InferenceSession.create(path, {
       ...options.sessionOptions,
-      executionProviders: [provider === 'cuda' ? { name: 'cuda', deviceId: 0 } : 'cpu'],
+      // QWEN_EDIT_GPU: the device id chosen in the model settings (default 0).
+      executionProviders: [
+        provider === 'cuda' ? { name: 'cuda', deviceId: Number(process.env.QWEN_EDIT_GPU ?? 0) } : 'cpu',
+      ],
       ...(provider === 'cuda' && strict ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
     });
 

@@ -1,6 +1,7 @@
 /** The window's top bar: the app name, Open, and the view controls. */
 import { OpenImageButton } from '../features/open/OpenImageButton';
 import { RecentProjects } from '../features/project/RecentProjects';
+import { ModelsButton } from '../features/models/ModelsButton';
 import { useServices } from '../actions/services';
 import { useAppStore } from '../state/useAppStore';
 
@@ -23,6 +24,7 @@ export function TopBar() {
       <nav className="top-actions" aria-label="File">
         <OpenImageButton className="button button-primary" shortcut />
         <RecentProjects />
+        <ModelsButton />
       </nav>
       <div className="history-controls" role="toolbar" aria-label="History">
         <button

@@ -1,0 +1,25 @@
+/**
+ * The model folder's layout: `<root>/<install>/` converted models (each with model.json and `install.json`),
+ * `<root>/.sources/<catalogue id>/` downloaded checkpoints, `<root>/library.json` the active model. The root
+ * is `<user data>/models`, the same folder electron/core/appPaths.ts derives (kept in step with it; the CLI
+ * cannot import the app's services), or `QWEN_EDIT_MODELS_DIR`.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function defaultModelsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.QWEN_EDIT_MODELS_DIR) return env.QWEN_EDIT_MODELS_DIR;
+  const app = 'Qwen Edit Studio';
+  const userData =
+    env.QWEN_EDIT_USER_DATA ??
+    (process.platform === 'win32'
+      ? join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), app)
+      : process.platform === 'darwin'
+        ? join(homedir(), 'Library', 'Application Support', app)
+        : join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), app));
+  return join(userData, 'models');
+}
+
+export const sourcesDir = (root: string, id: string) => join(root, '.sources', id);
+export const LIBRARY_FILE = 'library.json';
+export const INSTALL_RECORD = 'install.json';
