@@ -36,7 +36,12 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
       void ctx.pendingDeletes.commitAll();
       s.stopCompare();
       s.clearHistory();
+      // Nothing of the previous image carries over: its region, text box, size, seed lock, failure, notices.
       s.setRegion({ box: null, strokes: [] }, false);
+      s.resetTextTool();
+      s.resetImageParams();
+      s.clearFailure();
+      s.clearNotices();
       s.openProject(project);
       if (headImage) {
         d.images.replaceAll(versionKey(project.projectId, project.head), headImage);

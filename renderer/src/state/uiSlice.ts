@@ -24,6 +24,8 @@ export type UiSlice = {
   activity: string | null;
   pushNotice(notice: Omit<Notice, 'id'>): number;
   dismissNotice(id: number): void;
+  /** A new project starts without the previous one's notices. */
+  clearNotices(): void;
   setActivity(activity: string | null): void;
 };
 
@@ -38,6 +40,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
       return id;
     },
     dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+    clearNotices: () => set({ notices: [] }),
     setActivity: (activity) => set({ activity }),
   };
 };
