@@ -3,6 +3,7 @@
  * zoom keys (0 fit, 1 100 %, +/- zoom).
  */
 import { findVersion, type OpenProject } from '../state/projectSlice';
+import { scaleBox, scaleRegion } from '../state/regionSlice';
 import { versionKey, type Decoded, type EditorContext } from './editorContext';
 import { SHORTCUT } from '../../../electron/shared/shortcuts';
 import type { KeyBinding } from './keyBinding';
@@ -16,6 +17,7 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
     const project = ctx.s.project;
     if (!project) return;
     const node = findVersion(ctx.s, versionId);
+    followRegion(ctx.s.image, image);
     ctx.s.setImage(
       {
         id: versionKey(project.projectId, versionId),
@@ -27,6 +29,16 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
       },
       { keepView },
     );
+  }
+
+  /** The region (and the text tool's box) belong to the image content: a version of another size rescales them. */
+  function followRegion(shown: { width: number; height: number } | null, next: Decoded): void {
+    if (!shown || (shown.width === next.width && shown.height === next.height)) return;
+    const sx = next.width / shown.width;
+    const sy = next.height / shown.height;
+    const s = ctx.s;
+    if (s.region.box || s.region.strokes.length > 0) s.setRegion(scaleRegion(s.region, sx, sy), false);
+    if (s.text.box) s.setTextBox(scaleBox(s.text.box, sx, sy));
   }
 
   const actions = {
