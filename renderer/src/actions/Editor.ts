@@ -5,6 +5,7 @@
 import { createEditorContext, type Decoded, type EditorDeps } from './editorContext';
 import { createExportActions } from './exportActions';
 import { createRunActions } from './runActions';
+import { createVariationActions } from './variationActions';
 import { createVersionActions } from './versionActions';
 import { createViewActions } from './viewActions';
 
@@ -14,10 +15,12 @@ export function createEditor<T extends Decoded = ImageBitmap>(deps: EditorDeps<T
   // Another window (or a replay) changed the open project: show its new tree.
   deps.client.on('project:changed', (tree) => ctx.s.updateTree(tree));
   const view = createViewActions(ctx);
+  const run = createRunActions(ctx, view);
   return {
     ...view,
     ...createVersionActions(ctx, view),
-    ...createRunActions(ctx, view),
+    ...run,
+    ...createVariationActions(ctx, view, run),
     ...createExportActions(ctx, view),
   };
 }

@@ -54,6 +54,7 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
       s.resetImageParams();
       s.clearFailure();
       s.clearNotices();
+      s.closeVariations();
       s.openProject(project);
       if (headImage) {
         d.images.replaceAll(versionKey(project.projectId, project.head), headImage);

@@ -8,6 +8,7 @@ import { useAppStore } from '../state/useAppStore';
 import { OpenImageButton } from '../features/open/OpenImageButton';
 import { useFileDrop } from '../features/open/useFileDrop';
 import { CompareBar } from '../features/compare/CompareBar';
+import { VariationsGrid } from '../features/versions/VariationsGrid';
 import { CanvasStage } from '../features/canvas/CanvasStage';
 import { Notices } from './Notices';
 
@@ -21,6 +22,7 @@ export function CanvasArea({ onStage }: { onStage?: (stage: Konva.Stage | null) 
     <main className="canvas-area" aria-label="Canvas area" data-testid="canvas-area" {...drop.handlers}>
       <CanvasStage onStage={onStage} />
       <CompareBar />
+      <VariationsGrid />
       <Notices />
       {!hasImage && (
         <div className="empty-state">

@@ -13,6 +13,7 @@ import { createProjectSlice, type ProjectSlice } from './projectSlice';
 import { createRegionSlice, type RegionSlice } from './regionSlice';
 import { createToolSlice, type ToolSlice } from './toolSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
+import { createVariationsSlice, type VariationsSlice } from './variationsSlice';
 
 export type AppState = DocumentSlice &
   EngineSlice &
@@ -23,7 +24,8 @@ export type AppState = DocumentSlice &
   CompareSlice &
   RegionSlice &
   ToolSlice &
-  HistorySlice;
+  HistorySlice &
+  VariationsSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -38,5 +40,6 @@ export function createAppStore(): AppStore {
     ...createRegionSlice(...a),
     ...createToolSlice(...a),
     ...createHistorySlice(...a),
+    ...createVariationsSlice(...a),
   }));
 }

@@ -14,6 +14,7 @@ import {
 import { selectLastRunModel, subtreeIds, treeRows } from './projectSlice';
 import { boxFromPoints, EMPTY_REGION, hasRegion, scaleRegion } from './regionSlice';
 import { composeTextInstruction, containsCjk } from './toolSlice';
+import { BATCH_RANGE } from './variationsSlice';
 import { branchedTree, recipe, tree, version } from '../testing/testTree';
 
 describe('params slice', () => {
@@ -299,5 +300,29 @@ describe('region slice and UI history', () => {
     store.getState().setInstruction('Replace the text "OPEN" with "SHUT"');
     store.getState().setTextFields({ next: 'GONE' });
     expect(store.getState().text.instruction).toBe('Replace the text "OPEN" with "GONE"');
+  });
+});
+
+describe('variations slice', () => {
+  it('clamps the batch count, picks in grid order, and keeps the focus on the grid', () => {
+    const store = createAppStore();
+    const s = store.getState();
+    s.setBatchCount(12);
+    expect(store.getState().batchCount).toBe(BATCH_RANGE.max);
+    s.setBatchCount(0);
+    expect(store.getState().batchCount).toBe(BATCH_RANGE.min);
+    s.showVariations('root', ['v1', 'v2', 'v3']);
+    s.togglePick('v3');
+    s.togglePick('v1');
+    s.togglePick('elsewhere');
+    expect(store.getState().variations?.picked).toEqual(['v1', 'v3']);
+    s.togglePick('v3');
+    expect(store.getState().variations?.picked).toEqual(['v1']);
+    s.moveFocus(5);
+    expect(store.getState().variations?.focus).toBe(2);
+    s.moveFocus(-9);
+    expect(store.getState().variations?.focus).toBe(0);
+    s.closeVariations();
+    expect(store.getState().variations).toBeNull();
   });
 });
