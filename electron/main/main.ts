@@ -78,7 +78,11 @@ app.whenReady().then(() => {
   );
   registerIpcServer(
     ipcMain,
-    createDispatcher(createAppHandlers(supervisor, sessions)),
+    createDispatcher(
+      createAppHandlers(supervisor, sessions, {
+        onEvent: (name, payload) => window?.webContents.send(IPC_EVENT, name, payload),
+      }),
+    ),
     (event: Electron.IpcMainInvokeEvent) => isTrustedFrame(window, event.senderFrame),
   );
   supervisor.start();

@@ -137,6 +137,18 @@ export type EngineEditResult = z.infer<typeof engineEditResultSchema>;
 const recentSchema = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
 
 /** Every request: its params and its result. Names are `domain:verb`. */
+/** A job in the edit queue, as the UI lists it. */
+export const queuedJobSchema = z.object({
+  jobId: jobIdSchema,
+  projectId,
+  parentId: versionIdSchema,
+  prompt: z.string(),
+  seed: z.number().int(),
+  state: z.enum(['running', 'queued']),
+});
+export type QueuedJob = z.output<typeof queuedJobSchema>;
+const queueSchema = z.object({ jobs: z.array(queuedJobSchema) });
+
 export const requests = {
   /** Answered by the UI-facing side itself: proves it is responsive whatever the engine is doing. */
   'app:ping': { params: empty, result: z.object({ at: z.number() }) },
@@ -155,11 +167,13 @@ export const requests = {
       provider: z.string(),
     }),
   },
-  /** Cancels a running job; the engine acts on it between two ONNX runs. */
+  /** Cancels a job: a queued one leaves the queue; a running one stops between two ONNX runs. */
   'job:cancel': {
     params: z.object({ jobId: jobIdSchema }).strict(),
     result: z.object({ cancelled: z.boolean() }),
   },
+  /** A project's part of the edit queue: its running job, then its waiting ones in the order they will run. */
+  'queue:list': { params: z.object({ projectId }).strict(), result: queueSchema },
   /** Checks an image the user opened: decodable, a supported format, not too large. */
   'image:inspect': {
     params: z.object({ name: z.string().max(1024), bytes: bytesSchema() }).strict(),
@@ -250,6 +264,11 @@ export const events = {
     total: z.number().int().positive(),
     elapsedMs: z.number().nonnegative(),
   }),
+  /**
+   * A project's part of the edit queue changed (a job queued, started, ended, moved or cancelled); sent only
+   * to the clients that have the project open, like `project:changed`, since it carries prompts.
+   */
+  'queue:changed': queueSchema.extend({ projectId }),
   /** A project changed (e.g. an edit from another window or a replay added a version). */
   'project:changed': projectTreeSchema,
 } as const satisfies Record<string, z.ZodType>;

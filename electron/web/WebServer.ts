@@ -75,7 +75,11 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     new ProjectStore({ appDataDir: options.userDataDir }),
     join(options.userDataDir, 'projects'),
   );
-  const dispatch = createDispatcher(createAppHandlers(supervisor, sessions));
+  const dispatch = createDispatcher(
+    createAppHandlers(supervisor, sessions, {
+      onEvent: (name, payload) => endpoint?.routeEvent(name, payload),
+    }),
+  );
   const serveStatic = createStaticHandler(options.rendererDir, "'self'");
   // The policy needs the bound port (port 0 picks one), so requests before listen() resolves are refused.
   let access: ReturnType<typeof createAccessPolicy> | null = null;

@@ -3,38 +3,27 @@
  * records the result as a new child version (a cancelled or failed edit changes nothing); `version:replay`
  * re-runs a version's recipe and compares.
  */
-import { engineEditResultSchema } from '../../shared/contract';
+import { engineEditResultSchema, type ParamsOf, type ResultOf } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatcher';
 import { CodedError, unwrap } from '../../shared/result';
 import { replayVersion } from '../projects/replay';
 import { projectRecipe, regionMaskPng, settingsFromRecipe } from '../editRecipe';
 import { blobRefOf } from '../projects/blobStore';
 import type { EngineSupervisor } from '../supervisor/EngineSupervisor';
+import type { JobQueue } from '../JobQueue';
 import type { ProjectSessions } from '../ProjectSessions';
 
-export function editHandlers(sessions: ProjectSessions, supervisor: EngineSupervisor): Handlers {
+export function editHandlers(
+  sessions: ProjectSessions,
+  supervisor: EngineSupervisor,
+  queue: JobQueue,
+): Handlers {
   return {
-    'edit:run': async ({ jobId, projectId, parentId, settings }) => {
-      const project = sessions.get(projectId);
-      if (project.readOnly)
-        throw new CodedError(
-          'PROJECT_READ_ONLY',
-          project.readOnlyReason ?? 'This project is open read-only.',
-        );
-      const parent = project.getVersion(parentId);
-      const image = new Uint8Array(await project.readImage(parentId));
-      const result = engineEditResultSchema.parse(
-        unwrap(await supervisor.request('engine:edit', { jobId, image, settings })),
-      );
-      const maskPng = settings.region ? await regionMaskPng(settings.region, parent.image) : null;
-      const node = await project.addVersion({
-        parentId,
-        png: result.png,
-        recipe: projectRecipe(result, maskPng && blobRefOf(maskPng, 'png')),
-        ...(maskPng ? { regionMaskPng: maskPng } : {}),
-      });
-      return { project: project.tree(), versionId: node.id };
-    },
+    // Edits wait their turn in the queue: the engine runs one at a time.
+    'edit:run': ({ jobId, projectId, parentId, settings }) =>
+      queue.enqueue({ jobId, projectId, parentId, prompt: settings.prompt, seed: settings.seed }, () =>
+        runEdit(sessions, supervisor, { jobId, projectId, parentId, settings }),
+      ),
     'version:replay': async ({ jobId, projectId, versionId }) => {
       const { identical, pixelsIdentical, changedFraction } = await replayVersion(
         sessions.get(projectId),
@@ -54,4 +43,27 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
       return { identical, pixelsIdentical, changedFraction };
     },
   };
+}
+
+async function runEdit(
+  sessions: ProjectSessions,
+  supervisor: EngineSupervisor,
+  { jobId, projectId, parentId, settings }: ParamsOf<'edit:run'>,
+): Promise<ResultOf<'edit:run'>> {
+  const project = sessions.get(projectId);
+  if (project.readOnly)
+    throw new CodedError('PROJECT_READ_ONLY', project.readOnlyReason ?? 'This project is open read-only.');
+  const parent = project.getVersion(parentId);
+  const image = new Uint8Array(await project.readImage(parentId));
+  const result = engineEditResultSchema.parse(
+    unwrap(await supervisor.request('engine:edit', { jobId, image, settings })),
+  );
+  const maskPng = settings.region ? await regionMaskPng(settings.region, parent.image) : null;
+  const node = await project.addVersion({
+    parentId,
+    png: result.png,
+    recipe: projectRecipe(result, maskPng && blobRefOf(maskPng, 'png')),
+    ...(maskPng ? { regionMaskPng: maskPng } : {}),
+  });
+  return { project: project.tree(), versionId: node.id };
 }
