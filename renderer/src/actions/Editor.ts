@@ -14,6 +14,9 @@ export function createEditor<T extends Decoded = ImageBitmap>(deps: EditorDeps<T
   deps.client.on('job:progress', (e) => ctx.s.applyProgress(e));
   // Another window (or a replay) changed the open project: show its new tree.
   deps.client.on('project:changed', (tree) => ctx.s.updateTree(tree));
+  deps.client.on('queue:changed', (e) => {
+    if (e.projectId === ctx.s.project?.projectId) ctx.s.setQueue(e.jobs);
+  });
   const view = createViewActions(ctx);
   const run = createRunActions(ctx, view);
   return {

@@ -107,6 +107,39 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
       return { parentId, ids };
     },
 
+    /**
+     * While an edit runs, Run queues another on the app side (it runs when those before it end); its version
+     * joins the tree when it is done.
+     */
+    async enqueue(): Promise<boolean> {
+      const s = ctx.s;
+      const project = s.project;
+      const parentId = s.viewedId ?? project?.head;
+      const prompt = s.prompt.trim();
+      if (!project || !parentId || !prompt) return false;
+      const parent = findVersion(s, parentId);
+      const source = parent ? { width: parent.image.width, height: parent.image.height } : null;
+      const settings = await buildSettings(s, source, d.rasterizeMask, { prompt });
+      s.rememberPrompt(prompt);
+      if (!s.seedLocked) s.rollSeed();
+      const answer = await d.client.request('edit:run', {
+        jobId: newJobId(),
+        projectId: project.projectId,
+        parentId,
+        settings,
+      });
+      if (answer.ok && ctx.s.project?.projectId === project.projectId) ctx.s.updateTree(answer.value.project);
+      else if (!answer.ok && answer.error.code !== 'CANCELLED')
+        ctx.fail('A queued edit failed', answer.error);
+      return answer.ok;
+    },
+
+    /** Takes a waiting job out of the queue, or stops it if it runs. */
+    async cancelJob(jobId: string): Promise<void> {
+      const answer = await d.client.request('job:cancel', { jobId });
+      if (!answer.ok) ctx.fail("Couldn't cancel", answer.error);
+    },
+
     /** Runs the last failed edit again with the same settings. */
     async retry(): Promise<boolean> {
       const failure = ctx.s.lastFailure;

@@ -8,7 +8,7 @@ import type { KeyBinding } from './keyBinding';
 import type { createRunActions } from './runActions';
 import type { ViewActions } from './viewActions';
 
-type RunActions = Pick<ReturnType<typeof createRunActions>, 'run' | 'runSeeds'>;
+type RunActions = Pick<ReturnType<typeof createRunActions>, 'run' | 'runSeeds' | 'enqueue'>;
 
 export function createVariationActions<T extends Decoded>(
   ctx: EditorContext<T>,
@@ -19,6 +19,7 @@ export function createVariationActions<T extends Decoded>(
   const actions = {
     /** Run: one edit, or the batch count's seeds into the variations grid. */
     async runBatch(): Promise<boolean> {
+      if (ctx.s.jobStatus !== 'idle') return run.enqueue();
       const count = ctx.s.batchCount;
       if (count <= 1) return run.run();
       const made = await run.runSeeds(count);

@@ -56,6 +56,11 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
       s.clearNotices();
       s.closeVariations();
       s.openProject(project);
+      // Jobs queued before a reload are still waiting on the app side.
+      s.setQueue([]);
+      void d.client.request('queue:list', { projectId: project.projectId }).then((answer) => {
+        if (answer.ok && ctx.s.project?.projectId === project.projectId) ctx.s.setQueue(answer.value.jobs);
+      });
       if (headImage) {
         d.images.replaceAll(versionKey(project.projectId, project.head), headImage);
         showImage(project.head, headImage, format, false);

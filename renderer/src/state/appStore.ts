@@ -10,6 +10,7 @@ import { createHistorySlice, type HistorySlice } from './historySlice';
 import { createJobSlice, type JobSlice } from './jobSlice';
 import { createParamsSlice, type ParamsSlice } from './paramsSlice';
 import { createProjectSlice, type ProjectSlice } from './projectSlice';
+import { createQueueSlice, type QueueSlice } from './queueSlice';
 import { createRegionSlice, type RegionSlice } from './regionSlice';
 import { createToolSlice, type ToolSlice } from './toolSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
@@ -25,7 +26,8 @@ export type AppState = DocumentSlice &
   RegionSlice &
   ToolSlice &
   HistorySlice &
-  VariationsSlice;
+  VariationsSlice &
+  QueueSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -41,5 +43,6 @@ export function createAppStore(): AppStore {
     ...createToolSlice(...a),
     ...createHistorySlice(...a),
     ...createVariationsSlice(...a),
+    ...createQueueSlice(...a),
   }));
 }

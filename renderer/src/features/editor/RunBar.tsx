@@ -3,6 +3,7 @@ import { useServices } from '../../actions/services';
 import { formatDuration, progressFigures } from '../../state/jobSlice';
 import { useAppStore } from '../../state/useAppStore';
 import { BATCH_RANGE } from '../../state/variationsSlice';
+import { QueueList } from './QueueList';
 
 export function RunBar() {
   const { editor } = useServices();
@@ -28,6 +29,17 @@ export function RunBar() {
         >
           Run
         </button>
+        {running && (
+          <button
+            type="button"
+            className="button"
+            disabled={readOnly || !hasPrompt}
+            onClick={() => void editor.enqueue()}
+            title="Queue this edit: it runs when the ones before it end (Ctrl+Enter)"
+          >
+            Queue
+          </button>
+        )}
         <button
           type="button"
           className="button"
@@ -52,6 +64,7 @@ export function RunBar() {
           ))}
         </select>
       </div>
+      <QueueList />
       {running && figures && (
         <div className="progress" data-testid="progress">
           <progress
