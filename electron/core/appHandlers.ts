@@ -3,8 +3,9 @@
  * the engine process. Shared by Electron main and the web server so both serve exactly the same contract.
  */
 import type { Handlers } from '../shared/dispatcher';
-import type { ParamsOf, RequestName, ResultOf } from '../shared/contract';
+import type { EventName, ParamsOf, RequestName, ResultOf } from '../shared/contract';
 import { unwrap } from '../shared/result';
+import { JobQueue } from './JobQueue';
 import type { EngineSupervisor } from './supervisor/EngineSupervisor';
 import { inspectImage } from './projects/imageOps';
 import { editHandlers } from './handlers/editHandlers';
@@ -15,12 +16,20 @@ import { projectHandlers } from './handlers/projectHandlers';
 import { versionHandlers } from './handlers/versionHandlers';
 import type { ProjectSessions } from './ProjectSessions';
 
+export type AppHandlerOptions = {
+  /** Pushes an event to the UI (`queue:changed`); the caller routes it as it routes the engine's. */
+  onEvent?: (name: EventName, payload: unknown) => void;
+  /** Where the hub access token is kept (default: nowhere; downloads then use the engine's env or file). */
+  vault?: TokenVault;
+};
+
 export function createAppHandlers(
   supervisor: EngineSupervisor,
   sessions?: ProjectSessions,
-  /** Where the hub access token is kept (default: nowhere; downloads then use the engine's env or file). */
-  vault: TokenVault = { read: async () => undefined, save: async () => undefined },
+  options: AppHandlerOptions = {},
 ): Handlers {
+  const vault: TokenVault = options.vault ?? { read: async () => undefined, save: async () => undefined };
+  const queue = new JobQueue((projectId, jobs) => options.onEvent?.('queue:changed', { projectId, jobs }));
   const forward =
     <N extends RequestName>(method: N) =>
     async (params: ParamsOf<N>): Promise<ResultOf<N>> =>
@@ -36,13 +45,14 @@ export function createAppHandlers(
       supervisor.noteModelStatus(model);
       return model;
     },
-    'job:cancel': async ({ jobId }) => ({ cancelled: supervisor.cancel(jobId) }),
+    'job:cancel': async ({ jobId }) => ({ cancelled: queue.cancelQueued(jobId) || supervisor.cancel(jobId) }),
+    'queue:list': async ({ projectId }) => ({ jobs: queue.list(projectId) }),
     'image:inspect': async ({ name, bytes }) => inspectImage(name, bytes),
     ...modelHandlers(supervisor, vault),
     ...(sessions && {
       ...projectHandlers(sessions),
       ...versionHandlers(sessions),
-      ...editHandlers(sessions, supervisor),
+      ...editHandlers(sessions, supervisor, queue),
       ...textHandlers(sessions, supervisor),
     }),
   };

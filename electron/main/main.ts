@@ -85,16 +85,15 @@ app.whenReady().then(() => {
   registerIpcServer(
     ipcMain,
     createDispatcher(
-      createAppHandlers(
-        supervisor,
-        sessions,
+      createAppHandlers(supervisor, sessions, {
+        onEvent: (name, payload) => window?.webContents.send(IPC_EVENT, name, payload),
         // The hub token is encrypted with the OS keychain where Electron has one.
-        tokenVault(join(userData, 'hf-token'), {
+        vault: tokenVault(join(userData, 'hf-token'), {
           available: () => safeStorage.isEncryptionAvailable(),
           encrypt: (plain) => safeStorage.encryptString(plain),
           decrypt: (encrypted) => safeStorage.decryptString(encrypted),
         }),
-      ),
+      }),
     ),
     (event: Electron.IpcMainInvokeEvent) => isTrustedFrame(window, event.senderFrame),
   );

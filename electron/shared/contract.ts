@@ -189,6 +189,18 @@ export type TextResult = z.infer<typeof textResultSchema>;
 const recentSchema = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
 
 /** Every request: its params and its result. Names are `domain:verb`. */
+/** A job in the edit queue, as the UI lists it. */
+export const queuedJobSchema = z.object({
+  jobId: jobIdSchema,
+  projectId,
+  parentId: versionIdSchema,
+  prompt: z.string(),
+  seed: z.number().int(),
+  state: z.enum(['running', 'queued']),
+});
+export type QueuedJob = z.output<typeof queuedJobSchema>;
+const queueSchema = z.object({ jobs: z.array(queuedJobSchema) });
+
 export const requests = {
   /** Answered by the UI-facing side itself: proves it is responsive whatever the engine is doing. */
   'app:ping': { params: empty, result: z.object({ at: z.number() }) },
@@ -215,11 +227,13 @@ export const requests = {
     params: z.object({ jobId: jobIdSchema }).strict(),
     result: modelStatusSchema,
   },
-  /** Cancels a running job; the engine acts on it between two ONNX runs. */
+  /** Cancels a job: a queued one leaves the queue; a running one stops between two ONNX runs. */
   'job:cancel': {
     params: z.object({ jobId: jobIdSchema }).strict(),
     result: z.object({ cancelled: z.boolean() }),
   },
+  /** A project's part of the edit queue: its running job, then its waiting ones in the order they will run. */
+  'queue:list': { params: z.object({ projectId }).strict(), result: queueSchema },
   /** Checks an image the user opened: decodable, a supported format, not too large. */
   'image:inspect': {
     params: z.object({ name: z.string().max(1024), bytes: bytesSchema() }).strict(),
@@ -387,6 +401,11 @@ export const events = {
   }),
   /** The next piece of a `text:generate` answer, as the model writes it. */
   'text:delta': z.object({ jobId: jobIdSchema, delta: z.string() }),
+  /**
+   * A project's part of the edit queue changed (a job queued, started, ended, moved or cancelled); sent only
+   * to the clients that have the project open, like `project:changed`, since it carries prompts.
+   */
+  'queue:changed': queueSchema.extend({ projectId }),
   /** A project changed (e.g. an edit from another window or a replay added a version). */
   'project:changed': projectTreeSchema,
   /** Download or conversion progress of a model job. */

@@ -78,7 +78,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   );
   sessions.onChanged((tree) => endpoint?.broadcastEvent('project:changed', tree));
   const dispatch = createDispatcher(
-    createAppHandlers(supervisor, sessions, tokenVault(join(options.userDataDir, 'hf-token'))),
+    createAppHandlers(supervisor, sessions, {
+      onEvent: (name, payload) => endpoint?.routeEvent(name, payload),
+      vault: tokenVault(join(options.userDataDir, 'hf-token')),
+    }),
   );
   const serveStatic = createStaticHandler(options.rendererDir, "'self'");
   // The policy needs the bound port (port 0 picks one), so requests before listen() resolves are refused.

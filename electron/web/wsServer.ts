@@ -174,7 +174,7 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
       if (name === 'job:progress') {
         const owner = jobOwnerOf(payload);
         if (owner) send(owner.ws, event);
-      } else if (name === 'project:changed') {
+      } else if (name === 'project:changed' || name === 'queue:changed') {
         const projectId = idOf(payload);
         for (const conn of connections.values())
           if (projectId !== null && conn.projects.has(projectId)) send(conn.ws, event);

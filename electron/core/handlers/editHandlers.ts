@@ -4,7 +4,7 @@
  * be saved on a full disk is kept for `edit:saveAgain`); `version:replay` re-runs a version's recipe and
  * compares.
  */
-import { engineEditResultSchema } from '../../shared/contract';
+import { engineEditResultSchema, type ParamsOf, type ResultOf } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatcher';
 import { CodedError, unwrap } from '../../shared/result';
 import { inspectImage } from '../projects/imageOps';
@@ -12,42 +12,20 @@ import { replayVersion } from '../projects/replay';
 import { projectRecipe, regionMaskPng, settingsFromRecipe } from '../editRecipe';
 import { blobRefOf } from '../projects/blobStore';
 import type { EngineSupervisor } from '../supervisor/EngineSupervisor';
+import type { JobQueue } from '../JobQueue';
 import type { ProjectSessions } from '../ProjectSessions';
 
-export function editHandlers(sessions: ProjectSessions, supervisor: EngineSupervisor): Handlers {
+export function editHandlers(
+  sessions: ProjectSessions,
+  supervisor: EngineSupervisor,
+  queue: JobQueue,
+): Handlers {
   return {
-    'edit:run': async ({ jobId, projectId, parentId, settings }) => {
-      const project = sessions.get(projectId);
-      if (project.readOnly)
-        throw new CodedError(
-          'PROJECT_READ_ONLY',
-          project.readOnlyReason ?? 'This project is open read-only.',
-        );
-      const parent = project.getVersion(parentId);
-      // A mask is an image the app takes in: the same rules as an opened file, before the engine sees it.
-      if (settings.region?.kind === 'mask') await inspectImage('The mask', settings.region.png);
-      const image = new Uint8Array(await project.readImage(parentId));
-      const result = engineEditResultSchema.parse(
-        unwrap(await supervisor.request('engine:edit', { jobId, image, settings })),
-      );
-      const maskPng = settings.region ? await regionMaskPng(settings.region, parent.image) : null;
-      const input = {
-        parentId,
-        png: result.png,
-        recipe: projectRecipe(result, maskPng && blobRefOf(maskPng, 'png'), settings.originalPrompt),
-        ...(maskPng ? { regionMaskPng: maskPng } : {}),
-      };
-      const node = await project.addVersion(input).catch((error: unknown) => {
-        if (!(error instanceof CodedError && error.code === 'DISK_FULL')) throw error;
-        sessions.unsaved.keep(projectId, input);
-        throw new CodedError(
-          'DISK_FULL',
-          'The disk is full: the edit finished but could not be saved. It is kept until the app closes: free some space, then choose Save again.',
-        );
-      });
-      sessions.changed(project);
-      return { project: sessions.tree(project), versionId: node.id };
-    },
+    // Edits wait their turn in the queue: the engine runs one at a time.
+    'edit:run': ({ jobId, projectId, parentId, settings }) =>
+      queue.enqueue({ jobId, projectId, parentId, prompt: settings.prompt, seed: settings.seed }, () =>
+        runEdit(sessions, supervisor, { jobId, projectId, parentId, settings }),
+      ),
     'edit:saveAgain': async ({ projectId }) => {
       const project = sessions.get(projectId);
       const versionIds = await sessions.unsaved.saveAgain(projectId, project);
@@ -73,4 +51,38 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
       return { identical, pixelsIdentical, changedFraction };
     },
   };
+}
+
+async function runEdit(
+  sessions: ProjectSessions,
+  supervisor: EngineSupervisor,
+  { jobId, projectId, parentId, settings }: ParamsOf<'edit:run'>,
+): Promise<ResultOf<'edit:run'>> {
+  const project = sessions.get(projectId);
+  if (project.readOnly)
+    throw new CodedError('PROJECT_READ_ONLY', project.readOnlyReason ?? 'This project is open read-only.');
+  const parent = project.getVersion(parentId);
+  // A mask is an image the app takes in: the same rules as an opened file, before the engine sees it.
+  if (settings.region?.kind === 'mask') await inspectImage('The mask', settings.region.png);
+  const image = new Uint8Array(await project.readImage(parentId));
+  const result = engineEditResultSchema.parse(
+    unwrap(await supervisor.request('engine:edit', { jobId, image, settings })),
+  );
+  const maskPng = settings.region ? await regionMaskPng(settings.region, parent.image) : null;
+  const input = {
+    parentId,
+    png: result.png,
+    recipe: projectRecipe(result, maskPng && blobRefOf(maskPng, 'png'), settings.originalPrompt),
+    ...(maskPng ? { regionMaskPng: maskPng } : {}),
+  };
+  const node = await project.addVersion(input).catch((error: unknown) => {
+    if (!(error instanceof CodedError && error.code === 'DISK_FULL')) throw error;
+    sessions.unsaved.keep(projectId, input);
+    throw new CodedError(
+      'DISK_FULL',
+      'The disk is full: the edit finished but could not be saved. It is kept until the app closes: free some space, then choose Save again.',
+    );
+  });
+  sessions.changed(project);
+  return { project: sessions.tree(project), versionId: node.id };
 }

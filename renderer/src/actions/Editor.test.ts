@@ -99,6 +99,35 @@ describe('Editor', () => {
     expect(sent('version:image')).toHaveLength(2); // decoded once, kept
   });
 
+  it('a newly shown project starts clean: no region, text box, custom size, seed lock, failure or notices', async () => {
+    const { store, editor } = setup();
+    await editor.showProject({ ...branchedTree(), path: '/a' });
+    const s = store.getState();
+    s.setBox({ x: 1, y: 2, width: 3, height: 4 });
+    s.setTextBox({ x: 0, y: 0, width: 5, height: 5 });
+    s.setTextFields({ current: 'old', next: 'new' });
+    s.setSizeMode('custom');
+    s.setCustomSize({ width: 640, height: 320 });
+    s.setSeed(42);
+    s.setSeedLocked(true);
+    s.setPrompt('keep me');
+    s.rememberPrompt('keep me');
+    s.pushNotice({ tone: 'error', title: 'Edit failed', message: 'boom' });
+    await editor.showProject({ ...branchedTree(), projectId: 'p2', path: '/b' });
+    expect(store.getState()).toMatchObject({
+      region: { box: null, strokes: [] },
+      text: { box: null, current: '', next: '', instruction: '' },
+      sizeMode: 'auto',
+      seedLocked: false,
+      lastFailure: null,
+      notices: [],
+      // What belongs to the user rather than to the image stays.
+      prompt: 'keep me',
+      recentPrompts: ['keep me'],
+    });
+    expect(store.getState().past).toEqual([]);
+  });
+
   it('rolls the head back and forth, undoably, through version:checkout', async () => {
     const { store, editor, sent } = setup();
     await editor.showProject({ ...branchedTree(), path: '/p' });

@@ -6,6 +6,7 @@ import { createEditorContext, type Decoded, type EditorDeps } from './editorCont
 import { createEnhanceActions } from './enhanceActions';
 import { createExportActions } from './exportActions';
 import { createRunActions } from './runActions';
+import { createVariationActions } from './variationActions';
 import { createVersionActions } from './versionActions';
 import { createViewActions } from './viewActions';
 
@@ -14,11 +15,16 @@ export function createEditor<T extends Decoded = ImageBitmap>(deps: EditorDeps<T
   deps.client.on('job:progress', (e) => ctx.s.applyProgress(e));
   // Another window (or a replay) changed the open project: show its new tree.
   deps.client.on('project:changed', (tree) => ctx.s.updateTree(tree));
+  deps.client.on('queue:changed', (e) => {
+    if (e.projectId === ctx.s.project?.projectId) ctx.s.setQueue(e.jobs);
+  });
   const view = createViewActions(ctx);
+  const run = createRunActions(ctx, view);
   return {
     ...view,
     ...createVersionActions(ctx, view),
-    ...createRunActions(ctx, view),
+    ...run,
+    ...createVariationActions(ctx, view, run),
     ...createExportActions(ctx, view),
     ...createEnhanceActions(ctx),
   };

@@ -1,5 +1,6 @@
 /** Running an edit of the viewed version, retrying a failed one, cancelling (Esc), and reusing a recipe. */
 import type { EditSettings } from '../../../electron/shared/contract';
+import { MAX_SEED } from '../state/paramsSlice';
 import { findVersion } from '../state/projectSlice';
 import type { RegionState } from '../state/regionSlice';
 import { buildSettings } from './buildSettings';
@@ -64,10 +65,15 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
 
   const actions = {
     /** Runs an edit of the viewed version (editing an older one starts a branch). */
-    async run(override?: { prompt?: string; region?: RegionState }): Promise<boolean> {
+    async run(override?: {
+      prompt?: string;
+      region?: RegionState;
+      parentId?: string;
+      seed?: number;
+    }): Promise<boolean> {
       const s = ctx.s;
       const project = s.project;
-      const parentId = s.viewedId ?? project?.head;
+      const parentId = override?.parentId ?? s.viewedId ?? project?.head;
       if (!project || !parentId || s.jobStatus !== 'idle') return false;
       const prompt = (override?.prompt ?? s.prompt).trim();
       if (!prompt) {
@@ -82,12 +88,67 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
       let settings: EditSettings;
       try {
         settings = await buildSettings(s, source, d.rasterizeMask, { ...override, prompt });
+        if (override?.seed !== undefined) settings = { ...settings, seed: override.seed };
       } catch (error) {
         ctx.s.endJob();
         ctx.fail("Couldn't prepare the edit", { code: 'INTERNAL', message: (error as Error).message });
         return false;
       }
       return runWith(parentId, settings, jobId);
+    },
+
+    /**
+     * Runs `count` seeds in a row from the viewed version (seed, seed+1, …), each a new version under the same
+     * parent; stops at the first that does not finish. Returns the new versions in seed order.
+     */
+    async runSeeds(count: number): Promise<{ parentId: string; ids: string[] } | null> {
+      const s = ctx.s;
+      const parentId = s.viewedId ?? s.project?.head;
+      if (!parentId) return null;
+      const first = s.seed;
+      // The region as drawn on the parent: showing each result may rescale the store's copy to its size.
+      const region = s.region;
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const seed = (first + i) % (MAX_SEED + 1);
+        const ok = await actions.run({ parentId, seed, region });
+        if (!ok || !ctx.s.viewedId) break;
+        ids.push(ctx.s.viewedId);
+      }
+      return { parentId, ids };
+    },
+
+    /**
+     * While an edit runs, Run queues another on the app side (it runs when those before it end); its version
+     * joins the tree when it is done.
+     */
+    async enqueue(): Promise<boolean> {
+      const s = ctx.s;
+      const project = s.project;
+      const parentId = s.viewedId ?? project?.head;
+      const prompt = s.prompt.trim();
+      if (!project || !parentId || !prompt) return false;
+      const parent = findVersion(s, parentId);
+      const source = parent ? { width: parent.image.width, height: parent.image.height } : null;
+      const settings = await buildSettings(s, source, d.rasterizeMask, { prompt });
+      s.rememberPrompt(prompt);
+      if (!s.seedLocked) s.rollSeed();
+      const answer = await d.client.request('edit:run', {
+        jobId: newJobId(),
+        projectId: project.projectId,
+        parentId,
+        settings,
+      });
+      if (answer.ok && ctx.s.project?.projectId === project.projectId) ctx.s.updateTree(answer.value.project);
+      else if (!answer.ok && answer.error.code !== 'CANCELLED')
+        ctx.fail('A queued edit failed', answer.error);
+      return answer.ok;
+    },
+
+    /** Takes a waiting job out of the queue, or stops it if it runs. */
+    async cancelJob(jobId: string): Promise<void> {
+      const answer = await d.client.request('job:cancel', { jobId });
+      if (!answer.ok) ctx.fail("Couldn't cancel", answer.error);
     },
 
     /** Runs the last failed edit again with the same settings. */

@@ -3,6 +3,7 @@
  * zoom keys (0 fit, 1 100 %, +/- zoom).
  */
 import { findVersion, type OpenProject } from '../state/projectSlice';
+import { scaleBox, scaleRegion } from '../state/regionSlice';
 import { versionKey, type Decoded, type EditorContext } from './editorContext';
 import { SHORTCUT } from '../../../electron/shared/shortcuts';
 import type { KeyBinding } from './keyBinding';
@@ -16,6 +17,7 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
     const project = ctx.s.project;
     if (!project) return;
     const node = findVersion(ctx.s, versionId);
+    followRegion(ctx.s.image, image);
     ctx.s.setImage(
       {
         id: versionKey(project.projectId, versionId),
@@ -29,6 +31,16 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
     );
   }
 
+  /** The region (and the text tool's box) belong to the image content: a version of another size rescales them. */
+  function followRegion(shown: { width: number; height: number } | null, next: Decoded): void {
+    if (!shown || (shown.width === next.width && shown.height === next.height)) return;
+    const sx = next.width / shown.width;
+    const sy = next.height / shown.height;
+    const s = ctx.s;
+    if (s.region.box || s.region.strokes.length > 0) s.setRegion(scaleRegion(s.region, sx, sy), false);
+    if (s.text.box) s.setTextBox(scaleBox(s.text.box, sx, sy));
+  }
+
   const actions = {
     /** Shows a freshly created or opened project, with `headImage` as its head's image when the caller has it. */
     async showProject(project: OpenProject, headImage?: T, format: Format = 'png'): Promise<void> {
@@ -36,8 +48,19 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
       void ctx.pendingDeletes.commitAll();
       s.stopCompare();
       s.clearHistory();
+      // Nothing of the previous image carries over: its region, text box, size, seed lock, failure, notices.
       s.setRegion({ box: null, strokes: [] }, false);
+      s.resetTextTool();
+      s.resetImageParams();
+      s.clearFailure();
+      s.clearNotices();
+      s.closeVariations();
       s.openProject(project);
+      // Jobs queued before a reload are still waiting on the app side.
+      s.setQueue([]);
+      void d.client.request('queue:list', { projectId: project.projectId }).then((answer) => {
+        if (answer.ok && ctx.s.project?.projectId === project.projectId) ctx.s.setQueue(answer.value.jobs);
+      });
       if (headImage) {
         d.images.replaceAll(versionKey(project.projectId, project.head), headImage);
         showImage(project.head, headImage, format, false);

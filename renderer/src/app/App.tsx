@@ -2,7 +2,6 @@
 import type Konva from 'konva';
 import { CanvasArea } from './CanvasArea';
 import { DemoBanner } from './DemoBanner';
-import { Notices } from './Notices';
 import { EditPanel } from '../features/editor/EditPanel';
 import { ShortcutsSheet } from '../features/help/ShortcutsSheet';
 import { useEditorShortcuts } from '../features/editor/useEditorShortcuts';
@@ -26,7 +25,6 @@ export function App({ onStage }: { onStage?: (stage: Konva.Stage | null) => void
         <EditPanel />
       </div>
       <StatusBar />
-      <Notices />
       <ShortcutsSheet />
     </div>
   );

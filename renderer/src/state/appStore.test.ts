@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineInfo } from '../../../electron/shared/contract';
 import { createAppStore } from './appStore';
 import { selectZoomPercent, type OpenImage } from './documentSlice';
 import { selectIsDemoModel, selectRuntimeLabel } from './engineSlice';
-import { MAX_NOTICES } from './uiSlice';
+import { MAX_NOTICES, TOAST_MS } from './uiSlice';
 
 const image: OpenImage = {
   id: 'p/v1',
@@ -112,5 +112,27 @@ describe('ui slice', () => {
     expect(store.getState().notices.map((n) => n.title)).toEqual(['t2', 't3', 't4', 't5']);
     store.getState().dismissNotice(ids[3]!);
     expect(store.getState().notices.map((n) => n.title)).toEqual(['t2', 't4', 't5']);
+  });
+
+  describe('toasts', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('dismiss confirmations on their own; errors and notices with a button stay', () => {
+      vi.useFakeTimers();
+      const store = createAppStore();
+      const s = store.getState();
+      s.pushNotice({ tone: 'info', title: 'Copied', message: 'm' });
+      s.pushNotice({ tone: 'error', title: 'Edit failed', message: 'm' });
+      s.pushNotice({
+        tone: 'info',
+        title: 'Deleted',
+        message: 'm',
+        action: { label: 'Undo', run: () => {} },
+      });
+      vi.advanceTimersByTime(TOAST_MS - 1);
+      expect(store.getState().notices.map((n) => n.title)).toEqual(['Copied', 'Edit failed', 'Deleted']);
+      vi.advanceTimersByTime(1);
+      expect(store.getState().notices.map((n) => n.title)).toEqual(['Edit failed', 'Deleted']);
+    });
   });
 });

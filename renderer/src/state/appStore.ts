@@ -10,9 +10,11 @@ import { createHistorySlice, type HistorySlice } from './historySlice';
 import { createJobSlice, type JobSlice } from './jobSlice';
 import { createParamsSlice, type ParamsSlice } from './paramsSlice';
 import { createProjectSlice, type ProjectSlice } from './projectSlice';
+import { createQueueSlice, type QueueSlice } from './queueSlice';
 import { createRegionSlice, type RegionSlice } from './regionSlice';
 import { createToolSlice, type ToolSlice } from './toolSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
+import { createVariationsSlice, type VariationsSlice } from './variationsSlice';
 
 export type AppState = DocumentSlice &
   EngineSlice &
@@ -23,7 +25,9 @@ export type AppState = DocumentSlice &
   CompareSlice &
   RegionSlice &
   ToolSlice &
-  HistorySlice;
+  HistorySlice &
+  VariationsSlice &
+  QueueSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -38,5 +42,7 @@ export function createAppStore(): AppStore {
     ...createRegionSlice(...a),
     ...createToolSlice(...a),
     ...createHistorySlice(...a),
+    ...createVariationsSlice(...a),
+    ...createQueueSlice(...a),
   }));
 }

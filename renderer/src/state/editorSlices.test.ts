@@ -12,8 +12,9 @@ import {
   sizeForArea,
 } from './paramsSlice';
 import { selectLastRunModel, subtreeIds, treeRows } from './projectSlice';
-import { boxFromPoints, EMPTY_REGION, hasRegion } from './regionSlice';
+import { boxFromPoints, EMPTY_REGION, hasRegion, scaleRegion } from './regionSlice';
 import { composeTextInstruction, containsCjk } from './toolSlice';
+import { BATCH_RANGE } from './variationsSlice';
 import { branchedTree, recipe, tree, version } from '../testing/testTree';
 
 describe('params slice', () => {
@@ -209,6 +210,24 @@ describe('compare slice', () => {
 });
 
 describe('region slice and UI history', () => {
+  it('rescales a region to a version of another size, covering the same content in whole pixels', () => {
+    const region = {
+      box: { x: 40, y: 30, width: 101, height: 81 },
+      strokes: [{ mode: 'paint' as const, radius: 8, points: [10, 20, 30, 40] }],
+    };
+    // 256×192 → 128×96: the box's edges at 40..141 × 30..111 land on 20..70.5 × 15..55.5, grown to 71 × 56.
+    expect(scaleRegion(region, 0.5, 0.5)).toEqual({
+      box: { x: 20, y: 15, width: 51, height: 41 },
+      strokes: [{ mode: 'paint', radius: 4, points: [5, 10, 15, 20] }],
+    });
+    // Non-uniform: x by 2, y by 1.5 (points alternate x, y; the radius by the area's scale).
+    expect(scaleRegion(region, 2, 1.5)).toEqual({
+      box: { x: 80, y: 45, width: 202, height: 122 },
+      strokes: [{ mode: 'paint', radius: 8 * Math.sqrt(3), points: [20, 30, 60, 60] }],
+    });
+    expect(scaleRegion(EMPTY_REGION, 2, 2)).toEqual(EMPTY_REGION);
+  });
+
   it('makes boxes from drag corners, clamped to the image', () => {
     expect(boxFromPoints({ x: 50.5, y: 10.5 }, { x: 10.5, y: 40.2 }, { width: 64, height: 48 })).toEqual({
       x: 10,
@@ -281,5 +300,29 @@ describe('region slice and UI history', () => {
     store.getState().setInstruction('Replace the text "OPEN" with "SHUT"');
     store.getState().setTextFields({ next: 'GONE' });
     expect(store.getState().text.instruction).toBe('Replace the text "OPEN" with "GONE"');
+  });
+});
+
+describe('variations slice', () => {
+  it('clamps the batch count, picks in grid order, and keeps the focus on the grid', () => {
+    const store = createAppStore();
+    const s = store.getState();
+    s.setBatchCount(12);
+    expect(store.getState().batchCount).toBe(BATCH_RANGE.max);
+    s.setBatchCount(0);
+    expect(store.getState().batchCount).toBe(BATCH_RANGE.min);
+    s.showVariations('root', ['v1', 'v2', 'v3']);
+    s.togglePick('v3');
+    s.togglePick('v1');
+    s.togglePick('elsewhere');
+    expect(store.getState().variations?.picked).toEqual(['v1', 'v3']);
+    s.togglePick('v3');
+    expect(store.getState().variations?.picked).toEqual(['v1']);
+    s.moveFocus(5);
+    expect(store.getState().variations?.focus).toBe(2);
+    s.moveFocus(-9);
+    expect(store.getState().variations?.focus).toBe(0);
+    s.closeVariations();
+    expect(store.getState().variations).toBeNull();
   });
 });

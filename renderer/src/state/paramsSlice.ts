@@ -60,6 +60,8 @@ export type ParamsSlice = {
   /** Restores a version's recipe into the controls; its seed is locked so the run reproduces. */
   applyRecipe(recipe: Recipe): void;
   rememberPrompt(prompt: string): void;
+  /** A new project starts from the defaults for what belongs to an image (size, seed lock); prompts stay. */
+  resetImageParams(): void;
 };
 
 export function clampInt(value: number, min: number, max: number): number {
@@ -148,6 +150,8 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
       customSize: { width: output.width, height: output.height },
     });
   },
+  resetImageParams: () =>
+    set({ seedLocked: false, sizeMode: 'auto', customSize: { width: 512, height: 512 } }),
   rememberPrompt: (prompt) => {
     const text = prompt.trim();
     if (!text) return;

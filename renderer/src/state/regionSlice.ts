@@ -44,6 +44,34 @@ export function hasRegion(region: RegionState): boolean {
   return region.box !== null || region.strokes.some((s) => s.mode === 'paint');
 }
 
+/**
+ * A box moved to an image of another size: the same image content, grown outwards to whole pixels so nothing
+ * that was inside drops out.
+ */
+export function scaleBox(box: Box, sx: number, sy: number): Box {
+  const x = Math.floor(box.x * sx);
+  const y = Math.floor(box.y * sy);
+  return {
+    x,
+    y,
+    width: Math.max(1, Math.ceil((box.x + box.width) * sx) - x),
+    height: Math.max(1, Math.ceil((box.y + box.height) * sy) - y),
+  };
+}
+
+/** A region drawn on one version, for a version of another size: it covers the same image content. */
+export function scaleRegion(region: RegionState, sx: number, sy: number): RegionState {
+  const radius = Math.sqrt(sx * sy);
+  return {
+    box: region.box && scaleBox(region.box, sx, sy),
+    strokes: region.strokes.map((s) => ({
+      ...s,
+      radius: s.radius * radius,
+      points: s.points.map((v, i) => v * (i % 2 === 0 ? sx : sy)),
+    })),
+  };
+}
+
 export const createRegionSlice: StateCreator<AppState, [], [], RegionSlice> = (set, get) => {
   const change = (region: RegionState, record: boolean) => {
     const before = get().region;

@@ -25,12 +25,22 @@ export type ToolSlice = {
   setTextBox(box: Box | null): void;
   setTextFields(fields: { current?: string; next?: string }): void;
   setInstruction(instruction: string): void;
+  /** A new project starts without the previous one's text box (the tool and brush size stay). */
+  resetTextTool(): void;
+};
+
+const EMPTY_TEXT: TextToolState = {
+  box: null,
+  current: '',
+  next: '',
+  instruction: '',
+  instructionEdited: false,
 };
 
 export const createToolSlice: StateCreator<AppState, [], [], ToolSlice> = (set, get) => ({
   tool: 'navigate',
   brushSize: 24,
-  text: { box: null, current: '', next: '', instruction: '', instructionEdited: false },
+  text: EMPTY_TEXT,
   setTool: (tool) => set({ tool }),
   setBrushSize: (size) => set({ brushSize: Math.min(400, Math.max(1, Math.round(size))) }),
   setTextBox: (box) => set({ text: { ...get().text, box } }),
@@ -42,6 +52,7 @@ export const createToolSlice: StateCreator<AppState, [], [], ToolSlice> = (set, 
         : { ...text, instruction: composeTextInstruction(text.current, text.next) },
     });
   },
+  resetTextTool: () => set({ text: EMPTY_TEXT }),
   setInstruction: (instruction) => {
     const composed = composeTextInstruction(get().text.current, get().text.next);
     set({ text: { ...get().text, instruction, instructionEdited: instruction !== composed } });

@@ -17,6 +17,11 @@ export type Notice = Readonly<{
 
 /** Older notices drop off beyond this many, so a burst of failures cannot fill the screen. */
 export const MAX_NOTICES = 4;
+/**
+ * How long a confirmation (an info notice without a button) stays: long enough to read two lines. Errors and
+ * notices with a button (Undo, Retry) stay until dismissed, so nothing the user must act on slips away.
+ */
+export const TOAST_MS = 5000;
 
 export type UiSlice = {
   notices: readonly Notice[];
@@ -24,6 +29,8 @@ export type UiSlice = {
   activity: string | null;
   pushNotice(notice: Omit<Notice, 'id'>): number;
   dismissNotice(id: number): void;
+  /** A new project starts without the previous one's notices. */
+  clearNotices(): void;
   setActivity(activity: string | null): void;
 };
 
@@ -35,9 +42,13 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
     pushNotice: (notice) => {
       const id = nextId++;
       set({ notices: [...get().notices, { ...notice, id }].slice(-MAX_NOTICES) });
+      if (notice.tone === 'info' && !notice.action) setTimeout(() => get().dismissNotice(id), TOAST_MS);
       return id;
     },
-    dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+    dismissNotice: (id) => {
+      if (get().notices.some((n) => n.id === id)) set({ notices: get().notices.filter((n) => n.id !== id) });
+    },
+    clearNotices: () => set({ notices: [] }),
     setActivity: (activity) => set({ activity }),
   };
 };

@@ -22,7 +22,7 @@ export function PromptBox() {
     if (isComposing(e)) return;
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
-      void editor.run();
+      void editor.runBatch();
     }
   };
   return (

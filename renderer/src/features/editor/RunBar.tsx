@@ -2,6 +2,8 @@
 import { useServices } from '../../actions/services';
 import { formatDuration, progressFigures } from '../../state/jobSlice';
 import { useAppStore } from '../../state/useAppStore';
+import { BATCH_RANGE } from '../../state/variationsSlice';
+import { QueueList } from './QueueList';
 
 export function RunBar() {
   const { editor } = useServices();
@@ -11,6 +13,8 @@ export function RunBar() {
   const hasProject = useAppStore((s) => s.project !== null);
   const readOnly = useAppStore((s) => s.project?.readOnly ?? false);
   const hasPrompt = useAppStore((s) => s.prompt.trim() !== '');
+  const batchCount = useAppStore((s) => s.batchCount);
+  const setBatchCount = useAppStore((s) => s.setBatchCount);
   const figures = progressFigures(progress);
   const running = status !== 'idle';
   return (
@@ -20,11 +24,22 @@ export function RunBar() {
           type="button"
           className="button button-primary run"
           disabled={running || !hasProject || readOnly || !hasPrompt}
-          onClick={() => void editor.run()}
+          onClick={() => void editor.runBatch()}
           title="Run the edit on the version shown (Ctrl+Enter)"
         >
           Run
         </button>
+        {running && (
+          <button
+            type="button"
+            className="button"
+            disabled={readOnly || !hasPrompt}
+            onClick={() => void editor.enqueue()}
+            title="Queue this edit: it runs when the ones before it end (Ctrl+Enter)"
+          >
+            Queue
+          </button>
+        )}
         <button
           type="button"
           className="button"
@@ -34,7 +49,22 @@ export function RunBar() {
         >
           {status === 'cancelling' ? 'Cancelling…' : 'Cancel'}
         </button>
+        <select
+          className="field batch-count"
+          aria-label="Variations"
+          title="How many seeds one Run makes (seed, seed+1, …); several open a grid to keep some of"
+          value={batchCount}
+          disabled={running}
+          onChange={(e) => setBatchCount(Number(e.currentTarget.value))}
+        >
+          {Array.from({ length: BATCH_RANGE.max }, (_, i) => i + 1).map((n) => (
+            <option key={n} value={n}>
+              ×{n}
+            </option>
+          ))}
+        </select>
       </div>
+      <QueueList />
       {running && figures && (
         <div className="progress" data-testid="progress">
           <progress

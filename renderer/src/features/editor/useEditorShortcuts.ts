@@ -8,12 +8,14 @@ import type { KeyBinding } from '../../actions/keyBinding';
 import { RUN_KEYS } from '../../actions/runActions';
 import type { AppServices } from '../../actions/services';
 import { TOOL_KEYS } from '../../actions/tools';
+import { VARIATION_KEYS } from '../../actions/variationActions';
 import { VERSION_KEYS } from '../../actions/versionActions';
 import { VIEW_KEYS } from '../../actions/viewActions';
 import type { AppStore } from '../../state/appStore';
 import { isTypingTarget } from '../../ui/isTypingTarget';
 
 const BINDINGS: KeyBinding<AppServices['editor']>[] = [
+  ...VARIATION_KEYS,
   ...RUN_KEYS,
   ...COMPARE_KEYS,
   ...VERSION_KEYS,
