@@ -51,6 +51,7 @@ describe('a read-only second opener', () => {
 
     const viewer = await sessions.open(dir);
     expect(viewer.readOnly).toBe(true);
+    const handle = sessions.handleOf(viewer);
 
     const labelled = nextChange(sessions, (t) => t.versions[0]?.label === 'from the writer');
     child.stdin!.write(`label ${rootId} from the writer\n`);
@@ -59,12 +60,12 @@ describe('a read-only second opener', () => {
       readOnly: true,
       versions: [{ id: rootId, label: 'from the writer' }],
     });
-    expect(sessions.get(viewer.id).getVersion(rootId).label).toBe('from the writer');
+    expect(sessions.get(handle).getVersion(rootId).label).toBe('from the writer');
 
     const tookOver = nextChange(sessions, (t) => !t.readOnly);
     child.kill('SIGKILL');
     expect(await tookOver).toMatchObject({ readOnly: false, versions: [{ label: 'from the writer' }] });
-    const writer = sessions.get(viewer.id);
+    const writer = sessions.get(handle);
     expect(writer.readOnly).toBe(false);
     await writer.setLabel(rootId, 'mine now');
     expect(writer.getVersion(rootId).label).toBe('mine now');

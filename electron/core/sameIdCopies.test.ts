@@ -22,6 +22,8 @@ let dispatch: ReturnType<typeof createDispatcher>;
 beforeEach(async () => {
   dir = await makeTempDir();
   sessions = new ProjectSessions(new ProjectStore({ appDataDir: dir }), join(dir, 'projects'));
+  // The copies live outside the projects folder, where the user would have picked them in a dialog.
+  sessions.roots.allowPath(dir);
   dispatch = createDispatcher({ ...projectHandlers(sessions), ...versionHandlers(sessions) });
 });
 afterEach(async () => {
