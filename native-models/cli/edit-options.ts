@@ -19,6 +19,8 @@ export const EDIT_OPTIONS = {
   cfg: { type: 'string' },
   steps: { type: 'string' },
   size: { type: 'string' },
+  area: { type: 'string' },
+  'output-mode': { type: 'string' },
   provider: { type: 'string', default: 'auto' },
   threads: { type: 'string' },
   'low-memory': { type: 'boolean', default: false },
@@ -39,10 +41,13 @@ export function numberOption(name: string, text: string | boolean | undefined): 
   return v;
 }
 
-/** The request fields the shared options set (`--size WxH` sets the output and the working area). */
+/**
+ * The request fields the shared options set. `--size WxH` sets the model's output size only: the reference
+ * image keeps upstream's working size (`calculate_dimensions(1024², ratio)`), as diffusers does.
+ */
 export function requestFields(values: EditValues): Partial<EditRequest> {
   const fields: Record<string, unknown> = {};
-  for (const name of ['seed', 'cfg', 'steps'] as const) {
+  for (const name of ['seed', 'cfg', 'steps', 'area'] as const) {
     const v = numberOption(name, values[name]);
     if (v !== undefined) fields[name] = v;
   }
@@ -53,7 +58,12 @@ export function requestFields(values: EditValues): Partial<EditRequest> {
     if (!m) throw new Error(`--size must look like 512x512, got '${values.size}'`);
     fields.width = Number(m[1]);
     fields.height = Number(m[2]);
-    fields.area = Number(m[1]) * Number(m[2]);
+  }
+  const mode = values['output-mode'];
+  if (typeof mode === 'string') {
+    if (mode !== 'source' && mode !== 'whole')
+      throw new Error(`--output-mode must be source or whole, got '${mode}'`);
+    fields.outputMode = mode;
   }
   return fields as Partial<EditRequest>;
 }

@@ -4,7 +4,7 @@ import { numberOption, parseEditArgs, requestFields, withPipeline } from '../edi
 import { progressBar, writeAtomic } from '../output';
 
 export const summary =
-  'edit an image by instruction: --image in.png --prompt "…" [--model <dir>] [--negative " "] [--seed N] [--cfg 4] [--steps 50] [--size WxH] [--mask m.png | --box x,y,w,h] [--feather 8] [--out out.png] [--recipe out.json] [--provider auto|cuda|cpu] [--low-memory] [--no-negative]';
+  'edit an image by instruction: --image in.png --prompt "…" [--model <dir>] [--negative " "] [--seed N] [--cfg 4] [--steps 50] [--size WxH] [--area 1048576] [--output-mode source|whole] [--mask m.png | --box x,y,w,h] [--feather 8] [--out out.png] [--recipe out.json] [--provider auto|cuda|cpu] [--low-memory] [--no-negative]';
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseEditArgs(argv, {

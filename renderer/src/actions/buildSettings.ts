@@ -3,7 +3,7 @@ import type { EditRegion, EditSettings } from '../../../electron/shared/contract
 import { DEFAULT_NEGATIVE_PROMPT } from '../../../electron/shared/editVocabulary';
 import type { AppState } from '../state/appStore';
 import { selectIsDemoModel } from '../state/engineSlice';
-import { resolveOutputSize, type PixelSize } from '../state/paramsSlice';
+import { DEMO_AREA, resolveOutputSize, type PixelSize } from '../state/paramsSlice';
 import { hasRegion, type RegionState } from '../state/regionSlice';
 
 /** Draws a region as a mask PNG (white = editable) at the image's size; the page does it on a canvas. */
@@ -23,6 +23,8 @@ export async function buildSettings(
       ? { kind: 'box', ...onlyBox }
       : { kind: 'mask', png: await rasterize(region, source) };
   }
+  // Upstream's 1 MP reference costs seconds per step with the demo model on CPU; its edits are noise anyway.
+  const area = s.workingArea ?? (selectIsDemoModel(s) ? DEMO_AREA : null);
   return {
     prompt: override?.prompt ?? s.prompt,
     negativePrompt: s.negativePrompt.trim() ? s.negativePrompt : DEFAULT_NEGATIVE_PROMPT,
@@ -32,5 +34,7 @@ export async function buildSettings(
     size: resolveOutputSize(s.sizeMode, s.customSize, source, selectIsDemoModel(s)),
     region: editRegion,
     feather: editRegion ? s.feather : 0,
+    outputMode: s.sizeMode === 'source' ? 'source' : 'whole',
+    ...(area !== null ? { area } : {}),
   };
 }

@@ -110,7 +110,7 @@ export function Controls() {
       <div className="control-row">
         <label
           htmlFor="size-mode"
-          title="The model works best at about 1 megapixel; larger is slower, smaller loses detail. Same as source keeps pixels aligned with the input."
+          title="The model works best at about 1 megapixel; larger is slower, smaller loses detail. Same as source keeps the input's size and pastes back only what changed, so untouched pixels keep their exact bytes."
         >
           Size
         </label>
@@ -121,7 +121,7 @@ export function Controls() {
           onChange={(e) => s.setSizeMode(e.currentTarget.value as SizeMode)}
         >
           <option value="auto">{demo ? 'Auto (small: demo model)' : 'Auto (≈1 MP)'}</option>
-          <option value="source">Same as source</option>
+          <option value="source">Same as source (paste back)</option>
           <option value="custom">Custom</option>
         </select>
       </div>
