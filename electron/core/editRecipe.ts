@@ -26,7 +26,8 @@ export function projectRecipe(
     seed: recipe.seed,
     cfg: recipe.cfg,
     steps: recipe.steps,
-    sizes: { input: recipe.inputSize, output: recipe.outputSize },
+    // The image the version holds: the source's size when pasted back, else the model's output.
+    sizes: { input: recipe.inputSize, output: paste ? paste.map.source : recipe.outputSize },
     region: mask ? { mask, feather: recipe.feather } : null,
     options: {
       precision: recipe.model.precision,
