@@ -224,7 +224,19 @@ export const requests = {
   },
   'version:export': {
     params: z
-      .object({ projectId, versionId: versionIdSchema, format: z.enum(['png', 'jpeg', 'webp']) })
+      .object({
+        projectId,
+        versionId: versionIdSchema,
+        format: z.enum(['png', 'jpeg', 'webp']),
+        /** JPEG/WebP quality (default 92). */
+        quality: z.number().int().min(1).max(100).optional(),
+        /** Print options: a resize factor (Lanczos), the DPI written in the file, an sRGB ICC profile. */
+        scale: z.number().min(0.05).max(8).optional(),
+        dpi: z.number().min(1).max(4800).optional(),
+        srgbProfile: z.boolean().optional(),
+        /** The file name after the project and the version's label (default) or its prompt. */
+        nameFrom: z.enum(['label', 'prompt']).optional(),
+      })
       .strict(),
     result: z.object({ bytes: bytesSchema(), fileName: z.string(), mime: z.string() }),
   },
