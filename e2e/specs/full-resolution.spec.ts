@@ -138,3 +138,36 @@ test('a poster edited with no region: 2480×3508 out, the source bytes outside t
   expect(result.outside).toBe(0);
   expect(result.changed).toBeGreaterThan(0);
 });
+
+test('designer sizes and print export: an aspect preset warns, and the export has the scale, DPI and profile', async ({
+  studio,
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await studio.openByFileInput(await quadrantsPng(256, 192, 'flyer.png'));
+  await studio.expectImageShown('flyer.png', 256, 192);
+  await page.locator('#size-mode').selectOption('custom');
+  await page.locator('#aspect-preset').selectOption('1:1');
+  await expect(page.getByTestId('aspect-warning')).toContainText('differs from the source');
+  await page.locator('#aspect-preset').selectOption('A-portrait');
+  await expect(page.getByTestId('output-size')).toHaveText(/Output: \d+×\d+/);
+  // Back to the default: the source's size, pasted back; no warning.
+  await page.locator('#size-mode').selectOption('source');
+  await expect(page.getByTestId('aspect-warning')).toHaveCount(0);
+
+  await studio.instruction.fill('turn the sky orange');
+  await studio.setRunSettings({ steps: 1 });
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await studio.waitForRunEnd();
+  const exportGroup = page.getByRole('group', { name: 'Export' });
+  await exportGroup.getByText('Options').click();
+  await exportGroup.getByLabel('Scale').fill('0.5');
+  await exportGroup.getByLabel('DPI').fill('300');
+  await exportGroup.getByLabel('sRGB profile').check();
+  await exportGroup.getByLabel('File name from').selectOption('prompt');
+  const { bytes, name } = await studio.exportViewed('JPEG');
+  const meta = await sharp(bytes).metadata();
+  expect([meta.format, meta.width, meta.height, meta.density]).toEqual(['jpeg', 128, 96, 300]);
+  expect(meta.icc?.subarray(36, 40).toString('latin1')).toBe('acsp');
+  expect(name).toMatch(/turn-the-sky-orange\.jpg$/);
+});
