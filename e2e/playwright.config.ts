@@ -4,6 +4,7 @@
  * `npm run test:e2e` builds the renderer first.
  */
 import { defineConfig } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.QWEN_EDIT_PORT || 5399);
 /** A throwaway data folder: the suite never touches the user's own settings or models. */
 const userData = join(tmpdir(), `qwen-edit-e2e-${port}`);
+/**
+ * Web mode's access token for this run. Set in the environment, not just a constant, because Playwright
+ * loads this file again in each worker: the workers inherit the runner's environment, so the pages they
+ * open (StudioPage.open) present the token the server was started with.
+ */
+process.env.QWEN_EDIT_TOKEN ||= randomBytes(16).toString('hex');
+const token = process.env.QWEN_EDIT_TOKEN;
 const chromiumPath = process.env.QWEN_EDIT_CHROMIUM ?? '/usr/bin/chromium';
 
 if (!existsSync(join(root, 'renderer/dist/index.html'))) {
@@ -64,7 +72,7 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx electron/web/server.entry.ts',
     cwd: root,
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',
@@ -74,6 +82,7 @@ export default defineConfig({
       QWEN_EDIT_PORT: String(port),
       QWEN_EDIT_HOST: '127.0.0.1',
       QWEN_EDIT_USER_DATA: userData,
+      QWEN_EDIT_TOKEN: token,
     },
   },
 });

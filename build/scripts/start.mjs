@@ -1,9 +1,18 @@
 // `npm start`: builds, then opens the Electron app. Electron's binary is fetched on first use (the electron
 // package has no install step); where it cannot be fetched (offline, or ELECTRON_SKIP_BINARY_DOWNLOAD=1),
-// this says so in one line and points to `npm run web` — exit 1, no stack trace.
+// this says so — the exact commands that get it, and that `npm run web` runs the same app — exit 1, no stack trace.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './electronBinary.mjs';
+import { missingBinaryMessage, nodeVersionProblem } from './startMessage.mjs';
+
+const readJson = (relative) => JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8'));
+const tooOld = nodeVersionProblem(process.versions.node, readJson('../../package.json').engines.node);
+if (tooOld) {
+  console.error(tooOld);
+  process.exit(1);
+}
 
 function fetchElectron() {
   if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return false;
@@ -15,8 +24,11 @@ function fetchElectron() {
 const electronPath = findElectronBinary() ?? (fetchElectron() ? findElectronBinary() : null);
 if (!electronPath) {
   console.error(
-    'The Electron binary is not installed and could not be downloaded here: run `node node_modules/electron/install.js` ' +
-      'on a connected machine, or use `npm run web` to open the app in your browser instead.',
+    missingBinaryMessage({
+      electronVersion: readJson('../../node_modules/electron/package.json').version,
+      platform: process.platform,
+      skipDownload: Boolean(process.env.ELECTRON_SKIP_BINARY_DOWNLOAD),
+    }),
   );
   process.exit(1);
 }

@@ -26,10 +26,31 @@ export class StudioPage {
     this.alerts = page.getByRole('alert');
   }
 
-  /** Loads the app with the test hook on and waits until the engine has introduced itself. */
+  /**
+   * Loads the app with the test hook on and waits until the engine has introduced itself. The token is the
+   * one the config started web mode with; the page keeps it as a cookie and drops it from the URL.
+   */
   async open(): Promise<void> {
-    await this.page.goto('/?e2e=1');
+    await this.page.goto(`/?e2e=1&token=${process.env.QWEN_EDIT_TOKEN ?? ''}`);
     await this.waitUntilReady();
+  }
+
+  /** Loads the app served at `url` (a server the spec started itself, with its printed URL) with the test hook on. */
+  async openAt(url: string): Promise<void> {
+    const target = new URL(url);
+    target.searchParams.set('e2e', '1');
+    await this.page.goto(target.toString());
+    await this.waitUntilReady();
+  }
+
+  /** Opens a project from the Recent menu by its name. */
+  async openRecent(name: string | RegExp): Promise<void> {
+    await this.page.getByText('Recent', { exact: true }).click();
+    await this.page
+      .getByRole('list', { name: 'Recent projects' })
+      .getByRole('button', { name })
+      .first()
+      .click();
   }
 
   async waitUntilReady(): Promise<void> {

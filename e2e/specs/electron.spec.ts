@@ -5,7 +5,7 @@
  */
 import { _electron as electron, type ElectronApplication } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,5 +98,56 @@ test.describe('Electron shell', () => {
       const after = await page.evaluate(() => window.__qeTest!.previewVersion());
       expect(after - before, round).toBeGreaterThan(2);
     }
+  });
+
+  test('the native menus follow the app state, with accelerators from the shared shortcut table', async () => {
+    const items = () =>
+      app.evaluate(({ Menu }) => {
+        const found: Record<string, { enabled: boolean; accelerator: string | null }> = {};
+        const walk = (menu: Electron.Menu) =>
+          menu.items.forEach((item) => {
+            if (item.id) found[item.id] = { enabled: item.enabled, accelerator: item.accelerator ?? null };
+            if (item.submenu) walk(item.submenu);
+          });
+        walk(Menu.getApplicationMenu()!);
+        return found;
+      });
+    const menu = await items();
+    expect(menu.undo).toEqual({ enabled: false, accelerator: 'CmdOrCtrl+Z' });
+    expect(menu.newFromImage?.enabled).toBe(true);
+    expect(menu.run?.enabled).toBe(false);
+  });
+
+  // The page's end is not wired yet: main sends `shell:open` / `shell:command` and the page's menu state,
+  // but the contract does not list them, so the page drops them (issue 17, left for the contract owner).
+  test.fixme('File ▸ New from image (dialog stubbed) → Run ▸ Run → File ▸ Export ▸ PNG writes the file', async () => {
+    const page = await app.firstWindow();
+    const studio = new StudioPage(page);
+    await studio.waitUntilReady();
+    const dir = mkdtempSync(join(tmpdir(), 'qwen-edit-electron-menu-'));
+    const image = join(dir, 'quadrants.png');
+    writeFileSync(image, (await quadrantsPng(64, 48)).buffer);
+    const exported = join(dir, 'out.png');
+    await app.evaluate(
+      ({ dialog }, paths) => {
+        dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [paths.image] })) as never;
+        dialog.showSaveDialog = (async () => ({ canceled: false, filePath: paths.exported })) as never;
+      },
+      { image, exported },
+    );
+    const click = (id: string) =>
+      app.evaluate(({ Menu, BrowserWindow }, id) => {
+        Menu.getApplicationMenu()!.getMenuItemById(id)!.click(undefined, BrowserWindow.getAllWindows()[0]);
+      }, id);
+    await click('newFromImage');
+    await studio.expectImageShown('quadrants.png', 64, 48);
+    await studio.instruction.fill('make it purple');
+    await studio.setRunSettings({ steps: 4 });
+    await click('run');
+    await studio.waitForRunEnd();
+    await click('exportPng');
+    await expect.poll(() => existsSync(exported)).toBe(true);
+    expect(readFileSync(exported).subarray(1, 4).toString()).toBe('PNG');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

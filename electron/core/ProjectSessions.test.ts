@@ -15,6 +15,7 @@ import { EngineSupervisor } from './supervisor/EngineSupervisor';
 import { forkEngine } from './supervisor/forkEngine';
 import { ProjectSessions } from './ProjectSessions';
 import { ProjectStore } from './projects/ProjectStore';
+import { fullDiskFs } from './projects/testing/fullDiskFs';
 
 describe('projects and edits through the contract', () => {
   const events: Array<{ name: string; payload: unknown }> = [];
@@ -205,6 +206,54 @@ describe('projects and edits through the contract', () => {
     expect(
       await dispatch('edit:run', { jobId: 'nope', projectId: 'missing', parentId: project.head, settings }),
     ).toMatchObject({ ok: false, error: { code: 'PROJECT_NOT_FOUND' } });
+  });
+
+  it('an edit that finishes on a full disk is kept, and saved when asked again after space returns', async () => {
+    const fs = fullDiskFs(Infinity);
+    const base = await mkdtemp(join(tmpdir(), 'qe-full-'));
+    const full = new ProjectSessions(new ProjectStore({ appDataDir: base, fs }), join(base, 'projects'));
+    const fullDispatch = createDispatcher(createAppHandlers(supervisor, full));
+    try {
+      const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#c03060' } })
+        .png()
+        .toBuffer();
+      const made = await fullDispatch('project:create', { name: 'full.png', bytes: new Uint8Array(png) });
+      if (!made.ok) throw new Error(made.error.message);
+      const tree = made.value as ProjectTree;
+      const edit = (jobId: string) =>
+        fullDispatch('edit:run', { jobId, projectId: tree.projectId, parentId: tree.head, settings });
+      fs.budget = 0;
+      const failed = await edit('full-1');
+      expect(failed).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } });
+      expect(!failed.ok && failed.error.message).toMatch(/finished but could not be saved. It is kept/);
+      // Still full: asking again fails the same way and keeps it.
+      const still = await fullDispatch('edit:saveAgain', { projectId: tree.projectId });
+      expect(still).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } });
+      const reopened = await fullDispatch('project:open', { path: (made.value as { path: string }).path });
+      expect(reopened).toMatchObject({ ok: true, value: { report: { unsavedEdits: 1 } } });
+      fs.budget = Infinity;
+      const saved = await fullDispatch('edit:saveAgain', { projectId: tree.projectId });
+      if (!saved.ok) throw new Error(saved.error.message);
+      const { project: after, versionIds } = saved.value as { project: ProjectTree; versionIds: string[] };
+      expect(versionIds).toHaveLength(1);
+      expect(after.head).toBe(versionIds[0]);
+      const node = after.versions.find((v) => v.id === versionIds[0])!;
+      expect(node).toMatchObject({
+        parentId: tree.head,
+        recipe: { prompt: 'make the sky purple', seed: 42 },
+      });
+      // The same pixels a fresh run makes: the kept result is the edit's, not a placeholder.
+      const again = await edit('full-2');
+      if (!again.ok) throw new Error(again.error.message);
+      const second = (again.value as { project: ProjectTree; versionId: string }).project.versions.at(-1)!;
+      expect(second.image.blob).toBe(node.image.blob);
+      expect(await fullDispatch('edit:saveAgain', { projectId: tree.projectId })).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT' },
+      });
+    } finally {
+      await full.closeAll();
+    }
   });
 
   it('labels, makes thumbnails, diffs, exports, lists recent projects and deletes a branch', async () => {

@@ -21,6 +21,13 @@ export function createAppHandlers(supervisor: EngineSupervisor, sessions?: Proje
     'app:ping': async () => ({ at: Date.now() }),
     'engine:info': async () => supervisor.info(),
     'engine:selftest': forward('engine:selftest'),
+    'model:verify': async (params) => {
+      const model = unwrap(
+        await supervisor.request('engine:verifyModel', params),
+      ) as ResultOf<'model:verify'>;
+      supervisor.noteModelStatus(model);
+      return model;
+    },
     'job:cancel': async ({ jobId }) => ({ cancelled: supervisor.cancel(jobId) }),
     'image:inspect': async ({ name, bytes }) => inspectImage(name, bytes),
     ...(sessions && {

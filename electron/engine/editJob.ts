@@ -5,9 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EditError, EditPipeline, ensureDemoModel, openEditModel } from '../../native-models/src';
+import {
+  EditError,
+  EditPipeline,
+  ensureDemoModel,
+  ModelFolderError,
+  openEditModel,
+} from '../../native-models/src';
 import type { EditErrorCode, StepEvent } from '../../native-models/src';
 import { editRequest } from '../core/editRecipe';
+import type { EditSettings } from '../shared/contract';
 import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import { encodePreviewFrame } from '../shared/previewFrame';
 import { CodedError } from '../shared/result';
@@ -15,6 +22,8 @@ import type { ErrorCode } from '../shared/result';
 import type { JobContext } from './EngineHost';
 
 let pipeline: Promise<EditPipeline> | null = null;
+/** One edit at a time: the pipeline and its caches serve one run, and a second caller is told to wait. */
+let editing = false;
 
 /** The model folder with a converted model, or the demo model. */
 async function openPipeline(modelFolder: string, log: (line: string) => void): Promise<EditPipeline> {
@@ -33,6 +42,7 @@ const CONTRACT_CODES: Record<EditErrorCode, ErrorCode> = {
 
 /** The pipeline's errors as the contract's; anything else is an internal error and goes on as it is. */
 function rethrowCoded(error: unknown): never {
+  if (error instanceof ModelFolderError) throw new CodedError('MODEL_INVALID', error.message);
   throw error instanceof EditError ? new CodedError(CONTRACT_CODES[error.code], error.message) : error;
 }
 
@@ -41,6 +51,22 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     { jobId, image, settings }: EngineParamsOf<'engine:edit'>,
     ctx: JobContext,
   ): Promise<EngineResultOf<'engine:edit'>> => {
+    if (editing)
+      throw new CodedError('ENGINE_BUSY', 'The engine is running another edit; wait for it or cancel it.');
+    editing = true;
+    try {
+      return await runEdit(jobId, image, settings, ctx);
+    } finally {
+      editing = false;
+    }
+  };
+
+  async function runEdit(
+    jobId: string,
+    image: Uint8Array,
+    settings: EditSettings,
+    ctx: JobContext,
+  ): Promise<EngineResultOf<'engine:edit'>> {
     pipeline ??= openPipeline(modelFolder, log).catch((error: unknown) => {
       pipeline = null; // let the next request try again (e.g. after the user fixes the model folder)
       throw error;
@@ -78,5 +104,5 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
       throw new CodedError('CANCELLED', `cancelled at step ${result.atStep}`);
     const { png, recipe, timings, cache } = result;
     return { png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), recipe, timings, cache };
-  };
+  }
 }

@@ -16,16 +16,20 @@ const channel = connectToParent();
 const host = new EngineHost(channel, {
   'engine:selftest': runSelfTest,
   'engine:edit': createEditJob(modelFolder, (line) => console.log(`[engine] ${line}`)),
+  'engine:verifyModel': () => describeModelFolder(modelFolder, 'sha256'),
 });
 
 const require = createRequire(import.meta.url);
 const ortVersion = (require('onnxruntime-node/package.json') as { version: string }).version;
-host.hello({
-  ortVersion,
-  providers: ort.listSupportedBackends().map((b) => ({
-    name: b.name,
-    bundled: b.bundled,
-    available: b.name === 'cuda' ? cudaProviderInstalled() : b.bundled,
-  })),
-  model: describeModelFolder(modelFolder),
-});
+// The folder's layout and sizes are checked before hello, so the status bar says "invalid" before any edit.
+void describeModelFolder(modelFolder).then((model) =>
+  host.hello({
+    ortVersion,
+    providers: ort.listSupportedBackends().map((b) => ({
+      name: b.name,
+      bundled: b.bundled,
+      available: b.name === 'cuda' ? cudaProviderInstalled() : b.bundled,
+    })),
+    model,
+  }),
+);

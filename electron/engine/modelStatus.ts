@@ -1,8 +1,9 @@
 /**
  * What the engine can say about the model folder at start-up without loading weights: a converted model is
  * there (its manifest is one the pipeline opens: this pipeline, every component, this format version, every
- * field well-formed), one is there but unusable (the reason), or none is and the tiny demo model will be
- * used. File hashes are checked when the model is opened.
+ * field well-formed, every file it loads hashed, inside the folder and of the recorded size), one is there but
+ * unusable (the reason), or none is and the tiny demo model will be used. File contents are hashed when the
+ * model is opened (only files changed since their last hash) and by `verifyModel`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,10 +13,16 @@ import {
   manifestProblem,
   MODEL_FORMAT_VERSION,
   MODEL_MANIFEST,
+  ModelFolderError,
+  verifyModelFolder,
+  type VerifyMode,
 } from '../../native-models/src';
 import type { EngineHello } from '../shared/engineProtocol';
 
-export function describeModelFolder(folder: string): EngineHello['model'] {
+export async function describeModelFolder(
+  folder: string,
+  verify: VerifyMode = 'size',
+): Promise<EngineHello['model']> {
   const manifestPath = join(folder, MODEL_MANIFEST);
   if (!folder || !existsSync(manifestPath)) {
     return {
@@ -48,5 +55,11 @@ export function describeModelFolder(folder: string): EngineHello['model'] {
   }
   const problem = manifestProblem(manifest);
   if (problem) return invalid(`model.json is malformed at ${problem}`);
+  try {
+    await verifyModelFolder(folder, verify);
+  } catch (error) {
+    // A folder that cannot even be read (permissions, a dangling link) is as unusable as a corrupt one.
+    return invalid(error instanceof ModelFolderError ? error.message : `cannot check it: ${String(error)}`);
+  }
   return { folder, status: 'ready', detail: `converted model (${String(manifest.precision)})` };
 }

@@ -6,9 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { contentTypeOf, resolveRendererFile } from '../core/rendererFiles';
 import { contentSecurityPolicy } from '../shared/csp';
+import { APP_ORIGIN } from './navigationPolicy';
 
 export const APP_SCHEME = 'app';
-export const RENDERER_ORIGIN = 'app://renderer';
+export const RENDERER_ORIGIN = APP_ORIGIN;
 
 /** Must run before `app.ready`: the scheme is standard (relative URLs work) and secure (like https). */
 export function registerAppScheme(): void {

@@ -16,6 +16,7 @@ import { IPC_EVENT, registerIpcServer } from '../shared/transport/ipcTransport';
 import { registerAppScheme, serveRenderer } from './appProtocol';
 import { createMainWindow, isTrustedFrame } from './mainWindow';
 import { createPreviewBroker } from './previewBroker';
+import { createDesktopShell } from './shell/desktopShell';
 import { utilityEngine } from './utilityEngine';
 
 /** Bundled layout: out/main/main.cjs, out/preload/preload.cjs, out/engine/engine.cjs, renderer/dist/. */
@@ -23,14 +24,25 @@ const appRoot = join(__dirname, '..', '..');
 const { version } = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string };
 
 registerAppScheme();
+// A second launch hands its arguments to this instance (the shell's `second-instance`) and exits.
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let window: BrowserWindow | null = null;
-
-app.on('second-instance', () => {
-  if (window?.isMinimized()) window.restore();
-  window?.focus();
+/** Set once ready; About reads the engine's last known versions from it. */
+let engine: EngineSupervisor | null = null;
+const shell = createDesktopShell({
+  userData: app.getPath('userData'),
+  appVersion: version,
+  engineVersions: async () => {
+    const info = engine?.info();
+    return {
+      ort: info?.ortVersion ?? null,
+      model: info ? `${info.model.status} — ${info.model.folder || info.model.detail}` : null,
+    };
+  },
 });
+shell.listen();
+shell.openFromArgv(process.argv, process.cwd());
 
 app.whenReady().then(() => {
   serveRenderer(join(appRoot, 'renderer', 'dist'));
@@ -48,8 +60,15 @@ app.whenReady().then(() => {
     ),
     {
       appVersion: version,
-      log: (line) => console.log(`[engine] ${line}`),
-      onEvent: (name, payload) => window?.webContents.send(IPC_EVENT, name, payload),
+      log: (line) => {
+        console.log(`[engine] ${line}`);
+        shell.logs.engine.write('info', line);
+      },
+      onEvent: (name, payload) => {
+        const state = payload as { state?: string; detail?: string };
+        if (name === 'engine:state' && state.state === 'crashed') shell.engineCrashed(state.detail ?? '');
+        window?.webContents.send(IPC_EVENT, name, payload);
+      },
     },
   );
   const userData = app.getPath('userData');
@@ -57,13 +76,17 @@ app.whenReady().then(() => {
     new ProjectStore({ appDataDir: userData }),
     join(userData, 'projects'),
   );
+  // A second instance's saves reach a read-only window too (the sessions follow the writer on disk).
+  sessions.onChanged((tree) => window?.webContents.send(IPC_EVENT, 'project:changed', tree));
   registerIpcServer(
     ipcMain,
     createDispatcher(createAppHandlers(supervisor, sessions)),
     (event: Electron.IpcMainInvokeEvent) => isTrustedFrame(window, event.senderFrame),
   );
   supervisor.start();
-  window = createMainWindow(join(appRoot, 'out', 'preload', 'preload.cjs'));
+  engine = supervisor;
+  window = createMainWindow(join(appRoot, 'out', 'preload', 'preload.cjs'), shell.placement());
+  shell.attach(window);
   const page = window.webContents;
   page.on('did-start-loading', () => previews.setPage(null));
   page.on('did-finish-load', () => previews.setPage(page));

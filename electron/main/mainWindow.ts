@@ -4,14 +4,22 @@
  */
 import { BrowserWindow, session } from 'electron';
 import { RENDERER_ORIGIN } from './appProtocol';
+import { mayNavigate, mayUsePermission } from './navigationPolicy';
+import type { SavedWindow } from './shell/windowState';
 
-export function createMainWindow(preloadPath: string): BrowserWindow {
+export function createMainWindow(preloadPath: string, placement?: SavedWindow): BrowserWindow {
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) =>
     callback(false),
   );
+  // Checks (navigator.permissions, clipboard, devices) are asked separately from requests: deny them too.
+  session.defaultSession.setPermissionCheckHandler((_webContents, permission, requestingOrigin) =>
+    mayUsePermission(permission, requestingOrigin),
+  );
+  session.defaultSession.setDevicePermissionHandler(() => false);
   const window = new BrowserWindow({
     width: 1440,
     height: 900,
+    ...placement?.bounds,
     minWidth: 900,
     minHeight: 600,
     backgroundColor: '#1e1f22',
@@ -27,10 +35,20 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       enableWebSQL: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (placement?.maximized) window.maximize();
+    window.show();
+  });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${RENDERER_ORIGIN}/`)) event.preventDefault();
+    if (!mayNavigate(url)) event.preventDefault();
+  });
+  // A server redirect and a subframe's navigation do not pass through will-navigate.
+  window.webContents.on('will-redirect', (event) => {
+    if (!mayNavigate(event.url)) event.preventDefault();
+  });
+  window.webContents.on('will-frame-navigate', (event) => {
+    if (!mayNavigate(event.url)) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   // The e2e suite drives the page through its test hook, which the page installs only when asked to.

@@ -50,17 +50,38 @@ export const MAX_IMAGE_PIXELS = 64_000_000;
 /** Files larger than this are refused before decoding. */
 export const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
 
+/** The longer side may be at most this many times the shorter: the edit model's vision input refuses more. */
+export const MAX_IMAGE_ASPECT = 200;
+
 export const imageInfoSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   format: z.enum(['png', 'jpeg', 'webp']),
   bytes: z.number().int().nonnegative(),
+  /** Only for an animated PNG or WebP: how many frames it has. The first frame is the one used. */
+  animatedFrames: z.number().int().min(2).optional(),
 });
 export type ImageInfo = z.infer<typeof imageInfoSchema>;
 
 const empty = z.object({}).strict();
 
-/** An open project is named by its id; the UI-facing side keeps the open Project objects. */
+/**
+ * What opening a project found, for the UI to show when `issues` is not empty: each repair made and each
+ * thing that could not be recovered (a save, a version, an image), by name. `unsavedEdits`: edits of this
+ * project kept after a full disk, waiting for `edit:saveAgain`.
+ */
+export const openReportSchema = z.object({
+  source: z.enum(['primary', 'backup', 'temp', 'journal', 'salvaged']),
+  migratedFrom: z.number().int().nullable(),
+  issues: z.array(z.string()),
+  unsavedEdits: z.number().int().nonnegative(),
+});
+export type OpenReport = z.infer<typeof openReportSchema>;
+
+/**
+ * An open project is named by a handle the UI-facing side gives it (the tree's `projectId`), derived from
+ * its folder's real path: two folders with the same id in their project.json are two projects.
+ */
 const projectId = z.string().min(1).max(128);
 const pngBytes = () => bytesSchema();
 
@@ -171,6 +192,14 @@ export const requests = {
       provider: z.string(),
     }),
   },
+  /**
+   * Re-hashes every file of the installed model folder against its model.json (the status bar's "Verify");
+   * the answer becomes the model status `engine:info` reports.
+   */
+  'model:verify': {
+    params: z.object({ jobId: jobIdSchema }).strict(),
+    result: modelStatusSchema,
+  },
   /** Cancels a running job; the engine acts on it between two ONNX runs. */
   'job:cancel': {
     params: z.object({ jobId: jobIdSchema }).strict(),
@@ -185,11 +214,11 @@ export const requests = {
   /** Creates a project (in the app's projects folder) whose root version is the imported image. */
   'project:create': {
     params: z.object({ name: z.string().min(1).max(200), bytes: bytesSchema() }).strict(),
-    result: projectTreeSchema.extend({ path: z.string() }),
+    result: projectTreeSchema.extend({ path: z.string(), report: openReportSchema }),
   },
   'project:open': {
     params: z.object({ path: z.string().min(1) }).strict(),
-    result: projectTreeSchema.extend({ path: z.string() }),
+    result: projectTreeSchema.extend({ path: z.string(), report: openReportSchema }),
   },
   'project:recent': { params: empty, result: z.object({ items: z.array(recentSchema) }) },
   /** A version's image (PNG/original bytes) or its thumbnail. */
@@ -262,6 +291,14 @@ export const requests = {
       .object({ jobId: jobIdSchema, projectId, parentId: versionIdSchema, settings: editSettingsSchema })
       .strict(),
     result: z.object({ project: projectTreeSchema, versionId: versionIdSchema }),
+  },
+  /**
+   * Saves again the edits that finished but could not be saved (DISK_FULL from `edit:run`: they are kept in
+   * memory until the app closes). DISK_FULL again while there is still no room; the edits stay kept.
+   */
+  'edit:saveAgain': {
+    params: z.object({ projectId }).strict(),
+    result: z.object({ project: projectTreeSchema, versionIds: z.array(versionIdSchema) }),
   },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 

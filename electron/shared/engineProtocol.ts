@@ -21,6 +21,8 @@ export const engineRequests = {
     params: z.object({ jobId: jobIdSchema, image: bytesSchema(), settings: editSettingsSchema }).strict(),
     result: engineEditResultSchema,
   },
+  /** Re-hashes the model folder's files (see `model:verify`). */
+  'engine:verifyModel': requests['model:verify'],
 } as const;
 
 export type EngineRequestName = keyof typeof engineRequests;

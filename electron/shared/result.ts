@@ -16,6 +16,10 @@ export const errorCodes = [
   'CANCELLED',
   'INVALID_IMAGE',
   'IMAGE_TOO_LARGE',
+  /** A request beyond what this machine may attempt (an edit size its memory cannot hold). */
+  'TOO_LARGE',
+  /** Too many requests from one connection, at once or per second. */
+  'RATE_LIMITED',
   'MODEL_MISSING',
   'MODEL_INVALID',
   'NOT_FOUND',

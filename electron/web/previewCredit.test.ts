@@ -46,10 +46,7 @@ describe('preview frames to a slow consumer in web mode', () => {
       },
     });
     await server.supervisor.whenReady();
-    transport = createWsTransport(
-      server.url.replace(/^http/, 'ws').replace(/\/$/, '/ws'),
-      (u) => new WebSocket(u) as never,
-    );
+    transport = createWsTransport(server.wsUrl, (u) => new WebSocket(u) as never);
     await transport.ready;
     client = createContractClient(transport);
   }, 300_000);

@@ -1,6 +1,7 @@
 /**
- * `npm run web`: starts web mode and prints the URL. Options via environment: QWEN_EDIT_HOST (127.0.0.1),
- * QWEN_EDIT_PORT (5317; 0 picks a free one), QWEN_EDIT_TOKEN (required for non-loopback hosts).
+ * `npm run web`: starts web mode and prints the URL, with its access token (the only place the token is
+ * ever shown). Options via environment: QWEN_EDIT_HOST (127.0.0.1), QWEN_EDIT_PORT (5317; 0 picks a free
+ * one), QWEN_EDIT_TOKEN (a chosen token of ≥128 bits; by default a random one per launch).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ try {
     log: (line) => console.log(`[engine] ${line}`),
   });
   console.log(`Qwen Edit Studio (web mode) is running at ${server.url}`);
+  console.log('Open that URL (it carries the access token for this launch); other addresses are refused.');
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,7 +1,9 @@
 /** What `edit` and `batch` write: a progress bar on stderr, and files that are whole or absent. */
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { StepEvent } from '../src/pipeline/edit-request';
+import { FileError } from './file-error';
+import type { ImageFormat } from './output-target';
 
 /** A one-line progress bar on stderr: step, seconds per step, ETA. */
 export function progressBar(label = ''): (e: StepEvent) => void {
@@ -22,9 +24,28 @@ export function progressBar(label = ''): (e: StepEvent) => void {
   };
 }
 
-/** Writes a file atomically (temp + rename), so an interrupted run never leaves a half-written image. */
+/**
+ * Writes a file atomically (temp + rename), so an interrupted run never leaves a half-written image. A
+ * failure names `path`, never the temporary file, and removes what was written.
+ */
 export async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw new FileError('write', path, error);
+  }
+}
+
+/** The result's pixels in `format` (PNG as the pipeline encoded it; JPEG and WebP at quality 95). */
+export async function encodeImage(
+  result: Readonly<{ png: Buffer; rgb: Uint8Array; width: number; height: number }>,
+  format: ImageFormat,
+): Promise<Buffer> {
+  if (format === 'png') return result.png;
+  const { default: sharp } = await import('sharp');
+  const image = sharp(result.rgb, { raw: { width: result.width, height: result.height, channels: 3 } });
+  return (format === 'jpeg' ? image.jpeg({ quality: 95 }) : image.webp({ quality: 95 })).toBuffer();
 }

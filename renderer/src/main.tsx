@@ -10,6 +10,7 @@ import { preventFileNavigation } from './app/preventFileNavigation';
 import { installTestHook, isTestMode } from './app/testHook';
 import { connectToApp } from './bridge/appClient';
 import { startEngineSync } from './bridge/engineSync';
+import { resumeAfterReconnect } from './bridge/resumeAfterReconnect';
 import { PreviewSink } from './ui/previewSink';
 import { createEditor } from './actions/Editor';
 import { copyPngToClipboard, downloadBytes, rasterizeMask } from './features/editor/pageIO';
@@ -20,7 +21,10 @@ import { AppStoreContext } from './state/useAppStore';
 import './styles/app.css';
 
 const store = createAppStore();
-const { client } = connectToApp((detail) => store.getState().setConnection('closed', detail));
+const { client } = connectToApp({
+  lost: (detail) => store.getState().setConnection('closed', `${detail}; reconnecting…`),
+  restored: () => void resumeAfterReconnect(client, store),
+});
 startEngineSync(client, store);
 
 const images = new ImageRegistry();

@@ -1,11 +1,13 @@
 /**
  * Contract handlers that run the engine on a project: `edit:run` sends the parent's image to the engine and
- * records the result as a new child version (a cancelled or failed edit changes nothing); `version:replay`
- * re-runs a version's recipe and compares.
+ * records the result as a new child version (a cancelled or failed edit changes nothing; one that could not
+ * be saved on a full disk is kept for `edit:saveAgain`); `version:replay` re-runs a version's recipe and
+ * compares.
  */
 import { engineEditResultSchema } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatcher';
 import { CodedError, unwrap } from '../../shared/result';
+import { inspectImage } from '../projects/imageOps';
 import { replayVersion } from '../projects/replay';
 import { projectRecipe, regionMaskPng, settingsFromRecipe } from '../editRecipe';
 import { blobRefOf } from '../projects/blobStore';
@@ -22,18 +24,35 @@ export function editHandlers(sessions: ProjectSessions, supervisor: EngineSuperv
           project.readOnlyReason ?? 'This project is open read-only.',
         );
       const parent = project.getVersion(parentId);
+      // A mask is an image the app takes in: the same rules as an opened file, before the engine sees it.
+      if (settings.region?.kind === 'mask') await inspectImage('The mask', settings.region.png);
       const image = new Uint8Array(await project.readImage(parentId));
       const result = engineEditResultSchema.parse(
         unwrap(await supervisor.request('engine:edit', { jobId, image, settings })),
       );
       const maskPng = settings.region ? await regionMaskPng(settings.region, parent.image) : null;
-      const node = await project.addVersion({
+      const input = {
         parentId,
         png: result.png,
         recipe: projectRecipe(result, maskPng && blobRefOf(maskPng, 'png')),
         ...(maskPng ? { regionMaskPng: maskPng } : {}),
+      };
+      const node = await project.addVersion(input).catch((error: unknown) => {
+        if (!(error instanceof CodedError && error.code === 'DISK_FULL')) throw error;
+        sessions.unsaved.keep(projectId, input);
+        throw new CodedError(
+          'DISK_FULL',
+          'The disk is full: the edit finished but could not be saved. It is kept until the app closes: free some space, then choose Save again.',
+        );
       });
-      return { project: project.tree(), versionId: node.id };
+      sessions.changed(project);
+      return { project: sessions.tree(project), versionId: node.id };
+    },
+    'edit:saveAgain': async ({ projectId }) => {
+      const project = sessions.get(projectId);
+      const versionIds = await sessions.unsaved.saveAgain(projectId, project);
+      sessions.changed(project);
+      return { project: sessions.tree(project), versionIds };
     },
     'version:replay': async ({ jobId, projectId, versionId }) => {
       const { identical, pixelsIdentical, changedFraction } = await replayVersion(

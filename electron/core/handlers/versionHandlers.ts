@@ -1,6 +1,7 @@
 /** Contract handlers on one open project's versions: images, rollback, labels, branches, diff, export. */
 import type { Handlers } from '../../shared/dispatcher';
 import { exportVersion } from '../projects/exportVersion';
+import { inspectImage } from '../projects/imageOps';
 import type { Project } from '../projects/Project';
 import { readEmbeddedRecipe } from '../projects/recipeEmbed';
 import type { ProjectSessions } from '../ProjectSessions';
@@ -14,7 +15,8 @@ export function versionHandlers(sessions: ProjectSessions): Handlers {
   const changeTree = async (projectId: string, change: (project: Project) => Promise<unknown>) => {
     const project = sessions.get(projectId);
     await change(project);
-    return project.tree();
+    sessions.changed(project);
+    return sessions.tree(project);
   };
   return {
     'version:image': async ({ projectId, versionId, thumbnail }) => {
@@ -59,6 +61,9 @@ export function versionHandlers(sessions: ProjectSessions): Handlers {
         mime: mimeOf(ext),
       };
     },
-    'recipe:read': async ({ bytes }) => ({ recipe: readEmbeddedRecipe(bytes) }),
+    'recipe:read': async ({ bytes }) => {
+      await inspectImage('The image', bytes);
+      return { recipe: readEmbeddedRecipe(bytes) };
+    },
   };
 }

@@ -18,6 +18,7 @@ import { checkBlobs, createProjectFolder, openProjectFolder } from './opening';
 import type { CreateOptions, OpenedProject, OpenOptions, OpenReport } from './opening';
 import { pngSize } from './pngChunks';
 import { loadProjectFile, saveProjectFile } from './projectFile';
+import type { JournalWriter } from './journal';
 import type { ProjectFs } from './projectFs';
 import type { ProjectLock } from './projectLock';
 import { recipeSchema } from './schemas';
@@ -54,6 +55,7 @@ export class Project {
   readonly report: OpenReport;
   private readonly blobs: BlobStore;
   private readonly lock: ProjectLock | null;
+  private readonly journal: JournalWriter | null;
   private file: ProjectFile;
   private byId = new Map<string, VersionNode>();
   private unavailableIds: Set<string>;
@@ -62,6 +64,7 @@ export class Project {
 
   private constructor(opened: OpenedProject) {
     ({ dir: this.dir, fs: this.fs, blobs: this.blobs, lock: this.lock, file: this.file } = opened);
+    this.journal = opened.journal;
     ({ readOnlyReason: this.readOnlyReason, report: this.report, unavailable: this.unavailableIds } = opened);
     this.index();
   }
@@ -330,7 +333,9 @@ export class Project {
       throw new ProjectError('PROJECT_READ_ONLY', this.readOnlyReason ?? 'The project is read-only.');
     const file = { ...next, generation: this.file.generation + 1, updatedAt: new Date().toISOString() };
     await saveProjectFile(this.fs, this.dir, file);
+    const prev = this.file;
     this.file = file;
     this.index();
+    await this.journal?.record(prev, file);
   }
 }

@@ -74,6 +74,11 @@ export class BlobStore {
     } catch (error) {
       if (hasErrno(error, 'ENOENT'))
         throw new ProjectError('BLOB_MISSING', `The image file ${ref} is missing from the project.`);
+      if (hasErrno(error, 'EISDIR'))
+        throw new ProjectError(
+          'BLOB_CORRUPT',
+          `The image file ${ref} is damaged (a folder is in its place).`,
+        );
       throw new ProjectError('IO_ERROR', `Could not read image file ${ref}: ${(error as Error).message}`, {
         cause: error,
       });

@@ -1,11 +1,12 @@
 /** A full disk at every point of a save: a clear DISK_FULL error and the previous state intact. */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { makeThumbnail } from './imageOps';
 import { Project } from './Project';
-import { PROJECT_FILE } from './projectFile';
+import { JOURNAL_FILE, readJournal } from './journal';
+import { BACKUP_FILE, PROJECT_FILE } from './projectFile';
 import { fullDiskFs } from './testing/fullDiskFs';
 import { makeTempDir, sampleRecipe, seededPng } from './testing/images';
 
@@ -99,6 +100,54 @@ describe('full disk', () => {
     await p.deleteBranch(v.id);
     expect(await p.listTrash()).toHaveLength(1);
     await p.close();
+  });
+
+  it('a journal line that does not fit: the save stands, no torn line is left, the next save restarts it', async () => {
+    const fs = fullDiskFs(Infinity);
+    const projectDir = join(dir, 'j');
+    const p = await Project.create(projectDir, await seededPng(0), { fs });
+    const v = await p.addVersion({ parentId: p.head, png: await seededPng(1), recipe: sampleRecipe(1) });
+    const journalBefore = await readFile(join(projectDir, JOURNAL_FILE), 'utf8');
+    // Room for the new project.json but not for its journal line.
+    fs.budget = (await readFile(join(projectDir, PROJECT_FILE))).length + 40;
+    await p.setLabel(v.id, 'kept');
+    expect(fs.failures.map((f) => f.split('/').pop())).toEqual([JOURNAL_FILE]);
+    expect(await readFile(join(projectDir, JOURNAL_FILE), 'utf8')).toBe(journalBefore);
+    fs.budget = Infinity;
+    await p.setLabel(v.id, 'kept again');
+    const journal = await readJournal(fs, projectDir);
+    expect([journal.base?.generation, journal.changes.size, journal.damagedLines]).toEqual([3, 0, 0]);
+    await p.close();
+    // The restarted journal alone brings back the last save.
+    await writeFile(join(projectDir, PROJECT_FILE), '');
+    await unlink(join(projectDir, BACKUP_FILE));
+    const reopened = await Project.open(projectDir, { readOnly: true });
+    expect(reopened.getVersion(v.id).label).toBe('kept again');
+  });
+
+  it('opening an intact project on a full disk: read-only, nothing written, nothing left behind', async () => {
+    const projectDir = join(dir, 'o');
+    const p = await Project.create(projectDir, await seededPng(0));
+    const v = await p.addVersion({ parentId: p.head, png: await seededPng(1), recipe: sampleRecipe(1) });
+    await p.setLabel(v.id, 'last');
+    await p.close();
+    const before = (await readdir(projectDir)).sort();
+    const full = await Project.open(projectDir, { fs: fullDiskFs(0) });
+    expect(full.readOnly).toBe(true);
+    expect(full.readOnlyReason).toMatch(/The disk is full, so this project is opened read-only/);
+    expect(full.report.issues).toEqual([]);
+    expect(full.getVersion(v.id).label).toBe('last');
+    expect((await full.readImage(v.id)).length).toBeGreaterThan(0);
+    expect((await readdir(projectDir)).sort()).toEqual(before);
+    await full.close();
+    // A damaged project on a full disk: what was recovered is shown read-only, the damage left as it was.
+    await writeFile(join(projectDir, PROJECT_FILE), '{"trunc');
+    const damaged = await Project.open(projectDir, { fs: fullDiskFs(0) });
+    expect(damaged.readOnly).toBe(true);
+    expect(damaged.getVersion(v.id).label).toBe('last');
+    expect((await readdir(projectDir)).sort()).toEqual(before);
+    expect(await readFile(join(projectDir, PROJECT_FILE), 'utf8')).toBe('{"trunc');
+    await damaged.close();
   });
 
   it('creating a project on a full disk is DISK_FULL', async () => {

@@ -5,8 +5,9 @@
 import type sharpDefault from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 
-import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, type ImageInfo } from '../../shared/contract';
+import { MAX_IMAGE_ASPECT, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, type ImageInfo } from '../../shared/contract';
 import { CodedError } from '../../shared/result';
+import { animatedFrames } from './animatedFrames';
 import { ProjectError } from './errors';
 
 export const THUMBNAIL_SIZE = 256;
@@ -35,9 +36,11 @@ export function sniffFormat(bytes: Uint8Array): ImageInfo['format'] | null {
 }
 
 /**
- * Checks an image the user opened before anything else touches it: a supported format by its bytes (not its
- * name), dimensions read from the header and refused when huge (so a 30000×30000 header never allocates),
- * then one full decode so a truncated file is caught here rather than mid-edit. `name` starts the messages.
+ * Checks an image before anything else touches it — the one set of rules for every image the app takes in
+ * (an opened file, a mask, a PNG read for its recipe): a supported format by its bytes (not its name),
+ * dimensions read from the header and refused when huge (so a 30000×30000 header never allocates) or too
+ * narrow for the edit model, then one full decode so a truncated file is caught here rather than mid-edit.
+ * `name` starts the messages.
  */
 export async function inspectImage(name: string, bytes: Uint8Array): Promise<ImageInfo> {
   if (bytes.length === 0) throw new CodedError('INVALID_IMAGE', `${name} is empty`);
@@ -68,13 +71,21 @@ export async function inspectImage(name: string, bytes: Uint8Array): Promise<Ima
       `${name} is ${width}×${height} (${((width * height) / 1e6).toFixed(0)} MP); the limit is ${MAX_IMAGE_PIXELS / 1e6} MP`,
     );
   }
+  const aspect = Math.max(width, height) / Math.min(width, height);
+  if (aspect > MAX_IMAGE_ASPECT) {
+    throw new CodedError(
+      'INVALID_IMAGE',
+      `${name} is ${width}×${height}, an aspect ratio of ${Math.round(aspect)}:1; the edit model works on images up to ${MAX_IMAGE_ASPECT}:1`,
+    );
+  }
   try {
     // failOn 'warning' makes a truncated PNG or JPEG an error instead of a half-grey image.
     await (await open(bytes)).raw().toBuffer();
   } catch (error) {
     throw new CodedError('INVALID_IMAGE', `${name} is damaged or truncated: ${firstLine(error)}`);
   }
-  return { width, height, format, bytes: bytes.length };
+  const frames = animatedFrames(format, bytes, meta);
+  return { width, height, format, bytes: bytes.length, ...(frames > 1 ? { animatedFrames: frames } : {}) };
 }
 
 /** A WebP preview no larger than THUMBNAIL_SIZE on either side. */

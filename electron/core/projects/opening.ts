@@ -10,6 +10,7 @@ import { isTempName } from './atomicWrite';
 import { BLOBS_DIR, BlobStore } from './blobStore';
 import { hasErrno, ProjectError, toWriteError } from './errors';
 import { inspectImage, makeThumbnail } from './imageOps';
+import { journalInStep, JournalWriter } from './journal';
 import {
   BACKUP_FILE,
   createProjectFile,
@@ -30,7 +31,10 @@ export type OpenOptions = {
   fs?: ProjectFs;
   /** Open without taking the writer lock. */
   readOnly?: boolean;
-  /** 'exists' (default): a version is available when its blob file exists. 'hash': also verify every blob's hash. */
+  /**
+   * 'hash' (default): a version is available when its image's content matches its hash, so a damaged image
+   * is reported on open rather than on first use. 'exists': only that the file is there (faster).
+   */
   verifyBlobs?: 'exists' | 'hash';
 };
 
@@ -54,7 +58,12 @@ export type OpenedProject = {
   readOnlyReason: string | null;
   report: OpenReport;
   unavailable: Set<string>;
+  /** The writer's journal (journal.ts); null when read-only. */
+  journal: JournalWriter | null;
 };
+
+const DISK_FULL_READ_ONLY =
+  'The disk is full, so this project is opened read-only (nothing on disk was changed). Free some space and open it again to edit.';
 
 /** See Project.create. */
 export async function createProjectFolder(
@@ -104,8 +113,10 @@ export async function createProjectFolder(
     await createProjectFile(fs, dir, file);
     // The new folder's own entry in its parent must be durable too, or a power cut could lose the project.
     await fs.fsyncDir(dirname(dir)).catch(() => undefined);
+    const journal = new JournalWriter(fs, dir, null);
+    await journal.start(file);
     const report: OpenReport = { source: 'primary', migratedFrom: null, issues: [] };
-    return { dir, fs, blobs, file, lock, readOnlyReason: null, report, unavailable: new Set() };
+    return { dir, fs, blobs, file, lock, readOnlyReason: null, report, unavailable: new Set(), journal };
   } catch (error) {
     await lock.release();
     throw error;
@@ -124,8 +135,10 @@ export async function openProjectFolder(dir: string, options: OpenOptions): Prom
       if (result.acquired) lock = result.lock;
       else readOnlyReason = result.reason;
     } catch (error) {
-      if (!hasErrno(error, 'EACCES', 'EPERM', 'EROFS')) throw toWriteError(error, 'the project lock');
-      readOnlyReason = 'The project folder is not writable; it is opened read-only.';
+      if (hasErrno(error, 'ENOSPC', 'EDQUOT')) readOnlyReason = DISK_FULL_READ_ONLY;
+      else if (hasErrno(error, 'EACCES', 'EPERM', 'EROFS'))
+        readOnlyReason = 'The project folder is not writable; it is opened read-only.';
+      else throw toWriteError(error, 'the project lock');
     }
   }
   try {
@@ -134,7 +147,7 @@ export async function openProjectFolder(dir: string, options: OpenOptions): Prom
     const migratedFrom = loaded.migratedFrom === CURRENT_SCHEMA_VERSION ? null : loaded.migratedFrom;
     const report: OpenReport = { source: loaded.source, migratedFrom, issues: [...loaded.issues] };
     let file = loaded.file;
-    const checked = await checkBlobs(blobs, file.versions, options.verifyBlobs ?? 'exists');
+    const checked = await checkBlobs(blobs, file.versions, options.verifyBlobs ?? 'hash');
     report.issues.push(...checked.issues);
     if (loaded.source !== 'primary') {
       // After a recovery, images whose records were lost are still on disk: say so (they are kept).
@@ -142,21 +155,37 @@ export async function openProjectFolder(dir: string, options: OpenOptions): Prom
       const orphans = [...(await blobs.list())].filter((b) => !used.has(b) && !b.endsWith('.webp'));
       if (orphans.length > 0) {
         report.issues.push(
-          `${orphans.length} image file(s) in blobs/ belong to versions that could not be recovered; they are kept.`,
+          `${orphans.length} image file(s) in blobs/ belong to versions that could not be recovered; they are kept: ${orphans.join(', ')}.`,
         );
       }
     }
     if (lock && (loaded.source !== 'primary' || migratedFrom !== null)) {
-      await keepOriginal(fs, dir, loaded.source, migratedFrom);
-      file = {
+      const saved = {
         ...file,
         generation: Math.max(loaded.maxGeneration, file.generation) + 1,
         updatedAt: new Date().toISOString(),
       };
-      await saveProjectFile(fs, dir, file);
+      try {
+        await keepOriginal(fs, dir, loaded.source, migratedFrom);
+        await saveProjectFile(fs, dir, saved);
+        file = saved;
+      } catch (error) {
+        if (!(error instanceof ProjectError && error.code === 'DISK_FULL')) throw error;
+        // What was recovered is shown but not written over the damaged files until there is room.
+        await lock.release();
+        lock = null;
+        readOnlyReason = DISK_FULL_READ_ONLY;
+      }
     }
-    if (lock) await removeLeftoverTemps(fs, dir, blobs.dir);
-    return { dir, fs, blobs, file, lock, readOnlyReason, report, unavailable: checked.unavailable };
+    let journal: JournalWriter | null = null;
+    if (lock) {
+      const inStep =
+        file === loaded.file && loaded.source === 'primary' && journalInStep(loaded.journal, file);
+      journal = new JournalWriter(fs, dir, inStep ? loaded.journal.size : null);
+      if (!inStep) await journal.start(file);
+      await removeLeftoverTemps(fs, dir, blobs.dir);
+    }
+    return { dir, fs, blobs, file, lock, readOnlyReason, report, unavailable: checked.unavailable, journal };
   } catch (error) {
     await lock?.release();
     throw error;
@@ -196,8 +225,12 @@ async function keepOriginal(
     source === 'primary'
       ? `project.v${migratedFrom}.json`
       : `project.json.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  await fs.copyFileExclusive(join(dir, PROJECT_FILE), join(dir, keepAs)).catch((error: unknown) => {
-    if (!hasErrno(error, 'ENOENT', 'EEXIST')) throw toWriteError(error, 'a copy of the damaged project file');
+  await fs.copyFileExclusive(join(dir, PROJECT_FILE), join(dir, keepAs)).catch(async (error: unknown) => {
+    if (hasErrno(error, 'ENOENT', 'EEXIST')) return;
+    // Not a file (a folder in its place): it cannot be copied, and must move for the save to take its name.
+    if (hasErrno(error, 'EISDIR', 'ENOTSUP', 'EINVAL'))
+      return fs.rename(join(dir, PROJECT_FILE), join(dir, keepAs));
+    throw toWriteError(error, 'a copy of the damaged project file');
   });
 }
 

@@ -9,11 +9,16 @@
  * `project.json` therefore always exists and is always a complete document (rename is atomic); `.bak` holds
  * the generation before it. Blobs are written before step 1, so a saved document never names a missing blob.
  *
- * Load: `project.json` is used when it parses, validates and forms a sound tree. Otherwise (hand edits,
- * a torn write on a file system that reorders data after a power cut) the newest intact candidate among
- * `.bak` and leftover temp files is used, merged with whatever versions can still be read individually
- * from the damaged file; when no candidate is intact, versions are salvaged one by one from all of them.
- * Every repair is reported as an issue; nothing read from disk is dropped silently.
+ * The document carries a checksum (sealedJson.ts), so a changed byte that still parses is damage too.
+ * After each save the change is also appended to `project.json.journal` (journal.ts), which therefore holds
+ * the latest state even when `project.json` is damaged and `.bak` is one save behind.
+ *
+ * Load: `project.json` is used when it parses, matches its checksum, validates and forms a sound tree, carried
+ * forward by any newer journal lines (it was rolled back). Otherwise the newest state reachable from an intact
+ * candidate (`.bak`, leftover temp files, the journal's base) plus the journal is used, merged with whatever
+ * versions can still be read individually from the damaged file; when no candidate is intact, versions are
+ * salvaged one by one. Every repair is reported as an issue, and so is every save that could not be
+ * recovered; nothing read from disk is dropped silently.
  */
 import { join } from 'node:path';
 
@@ -21,14 +26,17 @@ import { listTempFiles, tempPathFor, writeFileAtomic } from './atomicWrite';
 import { hasErrno, ProjectError, toWriteError } from './errors';
 import { declaredSchemaVersion, migrateToCurrent } from './migrations';
 import type { ProjectFs } from './projectFs';
+import { JOURNAL_FILE, readJournal, replayJournal } from './journal';
+import type { Journal } from './journal';
 import { repairTree } from './repairTree';
 import { CURRENT_SCHEMA_VERSION, projectFileSchema, versionNodeSchema } from './schemas';
 import type { ProjectFile, VersionNode } from './schemas';
+import { sealDocument, unsealDocument } from './sealedJson';
 
 export const PROJECT_FILE = 'project.json';
 export const BACKUP_FILE = 'project.json.bak';
 
-export type LoadSource = 'primary' | 'backup' | 'temp' | 'salvaged';
+export type LoadSource = 'primary' | 'backup' | 'temp' | 'journal' | 'salvaged';
 
 export type LoadedProjectFile = {
   file: ProjectFile;
@@ -39,6 +47,8 @@ export type LoadedProjectFile = {
   issues: string[];
   /** Highest generation seen in any candidate; the next save must go above it. */
   maxGeneration: number;
+  /** The journal as read, for the writer to judge whether to start it afresh (journal.ts). */
+  journal: Journal;
 };
 
 type Candidate = {
@@ -58,40 +68,66 @@ type Candidate = {
 
 export async function loadProjectFile(fs: ProjectFs, dir: string): Promise<LoadedProjectFile> {
   const primary = await readCandidate(fs, dir, PROJECT_FILE);
+  const journal = await readJournal(fs, dir);
   if (primary.valid) {
-    return {
-      file: primary.valid,
-      source: 'primary',
-      migratedFrom: primary.fromVersion,
-      issues: [],
-      maxGeneration: primary.generation,
-    };
+    const latest = replayJournal(journal, primary.valid);
+    const maxGeneration = Math.max(primary.generation, journal.maxGeneration);
+    const loaded = { migratedFrom: primary.fromVersion, maxGeneration, journal };
+    if (latest === primary.valid) return { ...loaded, file: latest, source: 'primary', issues: [] };
+    const issues = [
+      `project.json was behind its journal (it held save #${primary.generation}); recovered save #${latest.generation} from ${JOURNAL_FILE}.`,
+    ];
+    return { ...loaded, file: latest, source: 'journal', issues };
   }
-  if (primary.problem === 'missing' && !(await fs.exists(join(dir, BACKUP_FILE)))) {
+  if (primary.problem === 'missing' && !(await fs.exists(join(dir, BACKUP_FILE))) && !journal.base) {
     throw new ProjectError('PROJECT_NOT_FOUND', `No project at ${dir} (project.json is missing).`);
   }
   const others = [await readCandidate(fs, dir, BACKUP_FILE)];
   for (const name of await listTempFiles(fs, dir, PROJECT_FILE))
     others.push(await readCandidate(fs, dir, name));
   const all = [primary, ...others];
-  const maxGeneration = Math.max(...all.map((c) => c.generation));
+  const maxGeneration = Math.max(journal.maxGeneration, ...all.map((c) => c.generation));
   const issues = [`project.json is damaged (${primary.problem}).`];
 
-  const best = others.filter((c) => c.valid).sort((a, b) => b.generation - a.generation)[0];
+  // Every intact starting point (a snapshot, the journal's base), carried forward by the journal.
+  const starts: Candidate[] = others
+    .filter((c) => c.valid)
+    .map((c) => ({ ...c, valid: replayJournal(journal, c.valid!) }));
+  if (journal.base) {
+    const { id, name, createdAt, updatedAt } = journal.base;
+    const base: Candidate = {
+      name: JOURNAL_FILE,
+      nodes: [],
+      generation: -1,
+      fromVersion: null,
+      unreadable: 0,
+    };
+    starts.push({
+      ...base,
+      meta: { id, name, createdAt, updatedAt },
+      valid: replayJournal(journal, journal.base),
+    });
+  }
+  const best = starts.sort((a, b) => b.valid!.generation - a.valid!.generation)[0];
   if (best?.valid) {
-    issues.push(`Recovered the last good save (${best.name}, save #${best.generation}).`);
-    const extra = primary.nodes.filter((n) => !best.valid!.versions.some((v) => v.id === n.id));
-    if (extra.length === 0) {
-      return {
-        file: best.valid,
-        source: best.name === BACKUP_FILE ? 'backup' : 'temp',
-        migratedFrom: best.fromVersion,
-        issues,
-        maxGeneration,
-      };
-    }
-    issues.push(`Also recovered ${extra.length} newer version(s) readable in the damaged file.`);
-    return salvage([best, { ...primary, nodes: extra }], best, issues, maxGeneration);
+    const file = best.valid;
+    const fromJournal = best.name === JOURNAL_FILE || file.generation > best.generation;
+    const source: LoadSource = fromJournal ? 'journal' : best.name === BACKUP_FILE ? 'backup' : 'temp';
+    const from = fromJournal && best.name !== JOURNAL_FILE ? `${best.name} and ${JOURNAL_FILE}` : best.name;
+    issues.push(`Recovered save #${file.generation} from ${from}.`);
+    const loaded = { migratedFrom: best.fromVersion, maxGeneration, journal };
+    if (maxGeneration <= file.generation) return { ...loaded, file, source, issues };
+    issues.push(lostSaves(file.generation, maxGeneration));
+    // Versions readable one by one in the damaged file or in journal lines past the gap are still kept.
+    const known = new Set(file.versions.map((v) => v.id));
+    const later = [...journal.changes.values()].filter((c) => c.g > file.generation).flatMap((c) => c.put);
+    const extra = [...primary.nodes, ...later].filter((n) => !known.has(n.id));
+    if (extra.length === 0) return { ...loaded, file, source, issues };
+    issues.push(`Also recovered ${extra.length} newer version record(s) readable on their own.`);
+    const meta = { id: file.id, name: file.name, createdAt: file.createdAt, updatedAt: file.updatedAt };
+    const recovered: Candidate = { ...best, nodes: file.versions, head: file.head, meta };
+    const salvaged = salvage([recovered, { ...primary, nodes: extra }], recovered, issues, maxGeneration);
+    return { ...salvaged, journal };
   }
   const readable = all.filter((c) => c.nodes.length > 0);
   if (readable.length === 0) {
@@ -101,7 +137,16 @@ export async function loadProjectFile(fs: ProjectFs, dir: string): Promise<Loade
     );
   }
   issues.push('No intact copy was found; versions were recovered one by one.');
-  return salvage(readable, readable[0]!, issues, maxGeneration);
+  if (maxGeneration >= 0) issues.push(lostSaves(-1, maxGeneration));
+  return { ...salvage(readable, readable[0]!, issues, maxGeneration), journal };
+}
+
+/** Names the saves whose changes (a label, a rollback, a deletion) could not be recovered. */
+function lostSaves(recovered: number, newest: number): string {
+  const range = newest === recovered + 1 ? `save #${newest}` : `saves #${recovered + 1}–#${newest}`;
+  const what =
+    recovered < 0 ? 'Which save each version came from is unknown' : `The project is at save #${recovered}`;
+  return `${what}; ${range} could not be recovered: changes made in ${newest === recovered + 1 ? 'it' : 'them'} (new versions, labels, the current version, deletions) are lost unless listed here.`;
 }
 
 /** Builds a project from individually readable versions; earlier candidates win for duplicate ids. */
@@ -110,7 +155,7 @@ function salvage(
   metaFrom: Candidate,
   issues: string[],
   maxGeneration: number,
-): LoadedProjectFile {
+): Omit<LoadedProjectFile, 'journal'> {
   const nodes: VersionNode[] = [];
   const seen = new Set<string>();
   const dropped = candidates.find((c) => !c.valid)?.unreadable ?? 0;
@@ -151,12 +196,16 @@ async function readCandidate(fs: ProjectFs, dir: string, name: string): Promise<
     if (hasErrno(error, 'ENOENT')) return { ...empty, problem: 'missing' };
     return { ...empty, problem: `unreadable: ${(error as Error).message}` };
   }
-  let raw: unknown;
+  let json: unknown;
   try {
-    raw = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
     const problem = text.length === 0 ? 'empty file' : 'not valid JSON, probably cut short';
     return { ...salvageFields(scanTruncated(text), name), problem };
+  }
+  const { doc: raw, seal } = unsealDocument(json);
+  if (seal === 'bad') {
+    return { ...salvageFields(raw, name), problem: 'its checksum does not match: some bytes were changed' };
   }
   let doc: unknown;
   let fromVersion: number;
@@ -219,7 +268,7 @@ function salvageFields(doc: unknown, name: string): Candidate {
 
 /** Saves `file` as the new `project.json`, keeping the previous one as `project.json.bak` (see top). */
 export async function saveProjectFile(fs: ProjectFs, dir: string, file: ProjectFile): Promise<void> {
-  const data = Buffer.from(JSON.stringify(file) + '\n', 'utf8');
+  const data = Buffer.from(sealDocument(file) + '\n', 'utf8');
   const path = join(dir, PROJECT_FILE);
   const temp = tempPathFor(path);
   try {
@@ -236,7 +285,7 @@ export async function saveProjectFile(fs: ProjectFs, dir: string, file: ProjectF
 /** Writes the very first `project.json` of a new project. */
 export async function createProjectFile(fs: ProjectFs, dir: string, file: ProjectFile): Promise<void> {
   try {
-    await writeFileAtomic(fs, join(dir, PROJECT_FILE), Buffer.from(JSON.stringify(file) + '\n', 'utf8'));
+    await writeFileAtomic(fs, join(dir, PROJECT_FILE), Buffer.from(sealDocument(file) + '\n', 'utf8'));
   } catch (error) {
     throw toWriteError(error, 'the project');
   }

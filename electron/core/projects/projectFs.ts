@@ -9,6 +9,9 @@ export interface ProjectFs {
   readFile(path: string): Promise<Buffer>;
   /** Creates `path` (it must not exist), writes all of `data`, fsyncs the file and closes it. */
   writeNewFileSynced(path: string, data: Uint8Array): Promise<void>;
+  /** Appends all of `data` (creating the file if needed) and fsyncs it. */
+  appendFileSynced(path: string, data: Uint8Array): Promise<void>;
+  truncate(path: string, size: number): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   /** A hard link; may fail with EPERM/ENOTSUP on file systems without links (FAT, some network shares). */
   link(existing: string, newPath: string): Promise<void>;
@@ -25,15 +28,9 @@ export interface ProjectFs {
 
 export const nodeProjectFs: ProjectFs = {
   readFile: (path) => fsp.readFile(path),
-  async writeNewFileSynced(path, data) {
-    const handle = await fsp.open(path, 'wx');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  },
+  writeNewFileSynced: (path, data) => writeSynced(path, data, 'wx'),
+  appendFileSynced: (path, data) => writeSynced(path, data, 'a'),
+  truncate: (path, size) => fsp.truncate(path, size),
   rename: (from, to) => fsp.rename(from, to),
   link: (existing, newPath) => fsp.link(existing, newPath),
   copyFileExclusive: (from, to) => fsp.copyFile(from, to, constants.COPYFILE_EXCL),
@@ -76,3 +73,13 @@ export const nodeProjectFs: ProjectFs = {
   },
   removeTree: (path) => fsp.rm(path, { recursive: true, force: true }),
 };
+
+async function writeSynced(path: string, data: Uint8Array, flag: 'wx' | 'a'): Promise<void> {
+  const handle = await fsp.open(path, flag);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -89,7 +89,13 @@ export class ProjectLock {
  */
 async function createComplete(fs: ProjectFs, path: string, data: Uint8Array): Promise<boolean> {
   const temp = `${path}.new-${randomBytes(6).toString('hex')}`;
-  await fs.writeNewFileSynced(temp, data);
+  try {
+    await fs.writeNewFileSynced(temp, data);
+  } catch (error) {
+    // A full disk leaves a partial file: never leave it behind.
+    await fs.unlink(temp).catch(() => undefined);
+    throw error;
+  }
   try {
     await fs.link(temp, path);
     return true;

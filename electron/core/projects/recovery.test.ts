@@ -10,8 +10,10 @@ import { sha256Hex } from './blobStore';
 import { ProjectError } from './errors';
 import { exportVersion } from './exportVersion';
 import { Project } from './Project';
+import { JOURNAL_FILE } from './journal';
 import { BACKUP_FILE, PROJECT_FILE } from './projectFile';
 import type { ProjectFile } from './schemas';
+import { sealDocument } from './sealedJson';
 import { makeTempDir, sampleRecipe, seededPng } from './testing/images';
 
 let dir: string;
@@ -46,20 +48,34 @@ async function chain(): Promise<string[]> {
   return ids;
 }
 
-const readJson = async (name = PROJECT_FILE) =>
-  JSON.parse(await readFile(join(projectDir, name), 'utf8')) as ProjectFile;
+/** The document without its checksum, as a hand edit would start from. */
+const readJson = async (name = PROJECT_FILE) => {
+  const { checksum: _, ...doc } = JSON.parse(
+    await readFile(join(projectDir, name), 'utf8'),
+  ) as ProjectFile & {
+    checksum: string;
+  };
+  return doc as ProjectFile;
+};
 const writeJson = (doc: unknown, name = PROJECT_FILE) =>
   writeFile(join(projectDir, name), JSON.stringify(doc));
+/** Leaves project.json as the only record of the project (no backup, no journal): salvage must cope. */
+const removeCopies = async () => {
+  await unlink(join(projectDir, BACKUP_FILE));
+  await unlink(join(projectDir, JOURNAL_FILE));
+};
 
 describe('damaged project.json', () => {
-  it('truncated, with a backup: recovers the last good save, saves it back and keeps the damaged file', async () => {
+  it('truncated, with a backup but no journal (an older app): recovers the save before, and names the lost one', async () => {
     const ids = await chain();
+    await unlink(join(projectDir, JOURNAL_FILE));
     const text = await readFile(join(projectDir, PROJECT_FILE), 'utf8');
     await writeFile(join(projectDir, PROJECT_FILE), text.slice(0, Math.floor(text.length * 0.9)));
     const p = await open();
     expect(p.report.source).toBe('backup');
     expect(p.report.issues[0]).toMatch(/project\.json is damaged \(not valid JSON, probably cut short\)/);
-    expect(p.report.issues.join(' ')).toMatch(/Recovered the last good save/);
+    expect(p.report.issues.join(' ')).toMatch(/Recovered save #2 from project\.json\.bak/);
+    expect(p.report.issues.join(' ')).toMatch(/save #3 could not be recovered/);
     // The backup is the save before the last: everything but v3, whose image is still on disk.
     expect(p.versions.map((v) => v.id)).toEqual(ids.slice(0, 3));
     expect(p.report.issues.join(' ')).toMatch(
@@ -76,7 +92,7 @@ describe('damaged project.json', () => {
 
   it('truncated, without a backup: salvages the complete version records before the cut', async () => {
     const ids = await chain();
-    await unlink(join(projectDir, BACKUP_FILE));
+    await removeCopies();
     const text = await readFile(join(projectDir, PROJECT_FILE), 'utf8');
     // Cut in the middle of the last version record.
     const lastRecord = text.lastIndexOf(`{"id":"${ids[3]}"`);
@@ -90,7 +106,7 @@ describe('damaged project.json', () => {
 
   it('a hand-edited, pretty-printed file cut short: salvages its complete records too', async () => {
     const ids = await chain();
-    await unlink(join(projectDir, BACKUP_FILE));
+    await removeCopies();
     const pretty = JSON.stringify(await readJson(), null, 2);
     await writeFile(
       join(projectDir, PROJECT_FILE),
@@ -104,7 +120,7 @@ describe('damaged project.json', () => {
 
   it('wrong types: drops only the unreadable record, re-roots its child, and says so', async () => {
     const ids = await chain();
-    await unlink(join(projectDir, BACKUP_FILE));
+    await removeCopies();
     const doc = await readJson();
     (doc.versions[1]!.recipe as unknown as Record<string, unknown>).seed = 'forty-two';
     (doc as unknown as Record<string, unknown>).generation = 'x';
@@ -124,19 +140,21 @@ describe('damaged project.json', () => {
     expect((await open()).report.issues).toEqual([]);
   });
 
-  it('wrong types with a backup: uses the backup generation', async () => {
+  it('wrong types with a backup and the journal: recovers the last save from both', async () => {
     const ids = await chain();
     const doc = await readJson();
     (doc as unknown as Record<string, unknown>).versions = 'oops';
     await writeJson(doc);
     const p = await open({ readOnly: true });
-    expect(p.report.source).toBe('backup');
-    expect(p.versions.map((v) => v.id)).toEqual(ids.slice(0, 3));
+    expect(p.report.source).toBe('journal');
+    expect(p.report.issues[1]).toBe('Recovered save #3 from project.json.bak and project.json.journal.');
+    expect(p.versions.map((v) => v.id)).toEqual(ids);
+    expect(p.head).toBe(ids[3]);
   });
 
   it('a cycle in parents: breaks it at its oldest member and keeps every version', async () => {
     const ids = await chain();
-    await unlink(join(projectDir, BACKUP_FILE));
+    await removeCopies();
     const doc = await readJson();
     // v1's parent becomes v3: v1 → v3 → v2 → v1 is a loop cut off from the root.
     doc.versions[1]!.parentId = ids[3]!;
@@ -164,13 +182,13 @@ describe('damaged project.json', () => {
     await p.addVersion({ parentId: ids[3]!, png: await seededPng(9), recipe: sampleRecipe(9) });
   });
 
-  it('a damaged blob: found by hash verification', async () => {
+  it('a damaged blob: found on open by hash verification', async () => {
     const ids = await chain();
     const p0 = await open({ readOnly: true });
     const blob = p0.getVersion(ids[1]!).image.blob;
     await writeFile(join(projectDir, 'blobs', blob), 'tampered');
-    expect((await open({ readOnly: true })).unavailable).toEqual([]); // existence check only
-    const p = await open({ readOnly: true, verifyBlobs: 'hash' });
+    expect((await open({ readOnly: true, verifyBlobs: 'exists' })).unavailable).toEqual([]);
+    const p = await open({ readOnly: true });
     expect(p.unavailable).toEqual([ids[1]]);
     expect(p.report.issues[0]).toMatch(/is damaged/);
     await expect(p.readImage(ids[1]!)).rejects.toMatchObject({ code: 'BLOB_CORRUPT' });
@@ -178,7 +196,7 @@ describe('damaged project.json', () => {
 
   it('a path in a blob name is rejected: that record is dropped, no file outside the project is read', async () => {
     const ids = await chain();
-    await unlink(join(projectDir, BACKUP_FILE));
+    await removeCopies();
     const doc = await readJson();
     doc.versions[3]!.image.blob = '../../../../etc/passwd';
     await writeJson(doc);
@@ -189,7 +207,7 @@ describe('damaged project.json', () => {
 
   it('nothing readable and no backup: PROJECT_CORRUPT with a clear message', async () => {
     await chain();
-    await unlink(join(projectDir, BACKUP_FILE));
+    await removeCopies();
     await writeFile(join(projectDir, PROJECT_FILE), '\u0000\u0000garbage');
     const error = await Project.open(projectDir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProjectError);
@@ -199,12 +217,12 @@ describe('damaged project.json', () => {
     await expect(readFile(join(projectDir, 'project.lock'))).rejects.toThrow();
   });
 
-  it('an empty project.json (zero bytes) with a backup opens from the backup', async () => {
+  it('an empty project.json (zero bytes) with a backup and the journal opens at its last save', async () => {
     const ids = await chain();
     await writeFile(join(projectDir, PROJECT_FILE), '');
     const p = await open({ readOnly: true });
     expect(p.report.issues[0]).toMatch(/empty file/);
-    expect(p.versions.map((v) => v.id)).toEqual(ids.slice(0, 3));
+    expect(p.versions.map((v) => v.id)).toEqual(ids);
   });
 
   it('a folder without project.json is PROJECT_NOT_FOUND', async () => {
@@ -218,7 +236,7 @@ describe('damaged project.json', () => {
   it('a project from a newer app is PROJECT_TOO_NEW', async () => {
     await chain();
     const doc = await readJson();
-    await writeJson({ ...doc, schemaVersion: 99 });
+    await writeFile(join(projectDir, PROJECT_FILE), sealDocument({ ...doc, schemaVersion: 99 }));
     await expect(Project.open(projectDir, { readOnly: true })).rejects.toMatchObject({
       code: 'PROJECT_TOO_NEW',
     });

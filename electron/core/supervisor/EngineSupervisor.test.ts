@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../shared/dispatcher';
 import { createAppHandlers } from '../appHandlers';
+import { tinyPng } from '../projects/testing/tinyPng';
 import { EngineSupervisor } from './EngineSupervisor';
 import { forkEngine } from './forkEngine';
 
@@ -66,6 +67,36 @@ describe('EngineSupervisor with a real engine process', () => {
     if (!result.ok) expect(result.error.code).toBe('CANCELLED');
     const again = await dispatch('engine:selftest', { jobId: 'after-cancel', seconds: 0 });
     expect(again.ok).toBe(true);
+  });
+
+  it('answers a second edit while one runs with ENGINE_BUSY, then runs edits again once it is done', async () => {
+    const settings = {
+      prompt: 'make it red',
+      negativePrompt: '',
+      seed: 1,
+      cfg: 1,
+      steps: 150,
+      size: { width: 64, height: 64 },
+      region: null,
+      feather: 0,
+    };
+    const image = tinyPng(1);
+    const first = supervisor.request('engine:edit', { jobId: 'edit-first', image, settings });
+    await waitFor(() =>
+      events.some(
+        (e) => e.name === 'job:progress' && (e.payload as { jobId: string }).jobId === 'edit-first',
+      ),
+    );
+    const second = await supervisor.request('engine:edit', { jobId: 'edit-second', image, settings });
+    expect(second).toMatchObject({ ok: false, error: { code: 'ENGINE_BUSY' } });
+    expect(supervisor.cancel('edit-first')).toBe(true);
+    expect(await first).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    const after = await supervisor.request('engine:edit', {
+      jobId: 'edit-after',
+      image,
+      settings: { ...settings, steps: 1 },
+    });
+    expect(after.ok).toBe(true);
   });
 
   it('turns an engine crash mid-job into ENGINE_CRASHED and restarts the engine', async () => {

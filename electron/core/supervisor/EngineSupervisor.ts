@@ -60,6 +60,11 @@ export class EngineSupervisor {
     this.#launch();
   }
 
+  /** A newer word on the model folder than the engine's hello (a full re-hash). */
+  noteModelStatus(model: EngineHello['model']): void {
+    if (this.#hello) this.#hello = { ...this.#hello, model };
+  }
+
   /** Answers from the last known state; never waits on the engine. */
   info(): EngineInfo {
     return {

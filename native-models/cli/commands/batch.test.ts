@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoModel } from '../../src/tiny/demo-model';
 import { main } from '../main';
+import { runCli } from '../testing/run-cli';
 import { parseCsv } from './batch';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-batch-'));
@@ -57,8 +59,17 @@ describe('qwen-edit batch', () => {
       '1',
     ];
     expect(await main(args)).toBe(1);
-    const summary = JSON.parse(readFileSync(join(out, 'batch-summary.json'), 'utf8')) as { status: string }[];
-    expect(summary.map((r) => r.status)).toEqual(['done', 'failed', 'done']);
+    const summary = JSON.parse(readFileSync(join(out, 'batch-summary.json'), 'utf8')) as {
+      status: string;
+      seed: number;
+      error?: string;
+    }[];
+    expect(summary.map((r) => [r.status, r.seed])).toEqual([
+      ['done', 1],
+      ['failed', 2],
+      ['done', 3],
+    ]);
+    expect(summary[1]!.error).toBe(`cannot read ${join(dir, 'missing.png')}: no such file or folder`);
     expect(readdirSync(out).filter((f) => f.endsWith('.png'))).toHaveLength(2);
     // Second run: the two finished rows are skipped, the failing one is retried (and fails again).
     expect(await main(args)).toBe(1);
@@ -66,27 +77,76 @@ describe('qwen-edit batch', () => {
     expect(again.map((r) => r.status).sort()).toEqual(['failed', 'skipped', 'skipped']);
   });
 
-  it('edits every image of a folder with one prompt', async () => {
+  it('edits every image of a folder with one prompt; without --seed, resumable with derived, recorded seeds', async () => {
     const out = join(dir, 'folder-out');
-    expect(
-      await main([
-        'batch',
-        '--dir',
-        dir,
-        '--prompt',
-        'invert',
-        '--seed',
-        '4',
-        '--out',
-        out,
-        '--steps',
-        '1',
-        '--size',
-        '64x64',
-        '--area',
-        '16384',
-      ]),
-    ).toBe(0);
-    expect(readdirSync(out).filter((f) => f.endsWith('.png'))).toHaveLength(2);
+    const args = [
+      'batch',
+      '--dir',
+      dir,
+      '--prompt',
+      'invert',
+      '--out',
+      out,
+      '--steps',
+      '1',
+      '--size',
+      '64x64',
+      '--area',
+      '16384',
+    ];
+    expect(await main(args)).toBe(0);
+    type Summary = { image: string; seed: number; status: string; output: string }[];
+    const first = JSON.parse(readFileSync(join(out, 'batch-summary.json'), 'utf8')) as Summary;
+    // Each row's seed is the first 32 bits of sha256(file name, NUL, prompt), and names its output.
+    const expected = ['one.png', 'two.png'].map((f) =>
+      createHash('sha256').update(`${f}\0invert`).digest().readUInt32BE(0),
+    );
+    expect(first.map((r) => [basename(r.image), r.seed, r.status])).toEqual([
+      ['one.png', expected[0], 'done'],
+      ['two.png', expected[1], 'done'],
+    ]);
+    expect(first.map((r) => basename(r.output).split('-')[1])).toEqual(expected.map(String));
+    const pngs = readdirSync(out).filter((f) => f.endsWith('.png'));
+    expect(pngs).toHaveLength(2);
+    const bytes = pngs.map((f) => readFileSync(join(out, f)));
+    // Run again: the same seeds are derived, so every row is found done and nothing runs.
+    const again = await runCli(...args);
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stdout).toMatch(/^batch: 0 done, 2 skipped \(already done\), 0 failed;/);
+    expect(again.output).not.toMatch(/demo model/);
+    const second = JSON.parse(readFileSync(join(out, 'batch-summary.json'), 'utf8')) as Summary;
+    expect(second.map((r) => [r.seed, r.status])).toEqual(expected.map((seed) => [seed, 'skipped']));
+    expect(pngs.map((f) => readFileSync(join(out, f)).equals(bytes[pngs.indexOf(f)]!))).toEqual([true, true]);
+  });
+
+  it('writes the --format asked for', async () => {
+    const out = join(dir, 'webp-out');
+    const args = [
+      'batch',
+      '--dir',
+      dir,
+      '--prompt',
+      'x',
+      '--seed',
+      '2',
+      '--out',
+      out,
+      '--steps',
+      '1',
+      '--size',
+      '64x64',
+      '--area',
+      '16384',
+      '--format',
+      'webp',
+    ];
+    expect(await main(args)).toBe(0);
+    const files = readdirSync(out).filter((f) => f !== 'batch-summary.json');
+    expect(files).toHaveLength(2);
+    for (const f of files)
+      expect([f, (await sharp(join(out, f)).metadata()).format]).toEqual([
+        expect.stringMatching(/-2-[0-9a-f]{8}\.webp$/),
+        'webp',
+      ]);
   });
 });

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoModel } from '../../src/tiny/demo-model';
 import { main } from '../main';
+import { runCli } from '../testing/run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-edit-'));
 const input = join(dir, 'in.png');
@@ -114,8 +115,10 @@ describe('qwen-edit edit', () => {
     const original = await sharp(input).raw().toBuffer();
     const edited = await sharp(out).raw().toBuffer();
     expect(edited.subarray(0, 96 * 3 * 9).equals(original.subarray(0, 96 * 3 * 9))).toBe(true);
-    expect(await main(['edit', '--image', input, '--prompt', 'x', '--steps', '0'])).toBe(1);
-    expect(await main(['edit', '--image', input, '--prompt', 'x', '--cfg', '-1'])).toBe(1);
+    // Refusals (exact messages in ../refusals.test.ts): a range error is a usage error (2), a missing
+    // input a runtime failure (1).
+    expect(await main(['edit', '--image', input, '--prompt', 'x', '--steps', '0'])).toBe(2);
+    expect(await main(['edit', '--image', input, '--prompt', 'x', '--cfg', '-1'])).toBe(2);
     expect(
       await main([
         'edit',
@@ -125,11 +128,62 @@ describe('qwen-edit edit', () => {
         'x',
         '--steps',
         '1',
-        '--size',
-        '64x64',
+        '--seed',
+        '1',
       ]),
     ).toBe(1);
     expect(await main(['edit', '--prompt', 'x'])).toBe(2);
     expect(existsSync(join(dir, 'in-edit-1.png'))).toBe(false);
+  });
+
+  it('writes the format --out names, and replaces an existing file only with --overwrite', async () => {
+    const args = [
+      'edit',
+      '--image',
+      input,
+      '--prompt',
+      'x',
+      '--steps',
+      '1',
+      '--size',
+      '64x64',
+      '--area',
+      '16384',
+      '--seed',
+      '3',
+    ];
+    for (const [name, format] of [
+      ['a.jpg', 'jpeg'],
+      ['a.JPEG', 'jpeg'],
+      ['a.webp', 'webp'],
+      ['a.png', 'png'],
+    ] as const) {
+      const out = join(dir, 'formats', name);
+      mkdirSync(dirname(out), { recursive: true });
+      expect(await main([...args, '--out', out])).toBe(0);
+      const meta = await sharp(out).metadata();
+      expect([name, meta.format, meta.width, meta.height]).toEqual([name, format, 64, 64]);
+    }
+    const out = join(dir, 'formats', 'a.png');
+    const first = readFileSync(out);
+    const refused = await runCli(...args, '--seed', '4', '--out', out);
+    expect(refused).toMatchObject({
+      code: 1,
+      stderr: `qwen-edit edit: ${out} exists (pass --overwrite to replace it)`,
+    });
+    expect(readFileSync(out).equals(first)).toBe(true);
+    const replaced = await runCli(...args, '--seed', '4', '--out', out, '--overwrite');
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toMatch(new RegExp(`^${out}: 64x64, seed 4, 1 steps`));
+    expect(readFileSync(out).equals(first)).toBe(false);
+  });
+
+  it('without --out, names the output after the seed it reports, beside the input', async () => {
+    const small = ['--size', '64x64', '--area', '16384'];
+    const result = await runCli('edit', '--image', input, '--prompt', 'x', '--steps', '1', ...small);
+    expect(result.code).toBe(0);
+    const seed = /seed (\d+),/.exec(result.stdout)?.[1];
+    expect(result.stdout.startsWith(`${join(dir, `in-edit-${seed}.png`)}: `)).toBe(true);
+    expect(existsSync(join(dir, `in-edit-${seed}.png`))).toBe(true);
   });
 });

@@ -1,13 +1,55 @@
+import { randomInt } from 'node:crypto';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { Region } from '../../src/pipeline/region-mask';
-import { numberOption, parseEditArgs, requestFields, withPipeline } from '../edit-options';
-import { progressBar, writeAtomic } from '../output';
+import { EDIT_LIMITS } from '../../src/pipeline/edit-vocabulary';
+import type { Region } from '../../src/pipeline/edit-vocabulary';
+import { exclusive, parseOptions, rangeOption, requireOptions } from '../arguments';
+import {
+  checkPrompt,
+  EDIT_OPTIONS,
+  editOptionsHelp,
+  pipelineSettings,
+  requestFields,
+  withPipeline,
+} from '../edit-options';
+import { checkInputFile } from '../input-file';
+import { encodeImage, progressBar, writeAtomic } from '../output';
+import { checkOutputFile, imageFormatOf } from '../output-target';
+import { UsageError } from '../usage-error';
 
-export const summary =
-  'edit an image by instruction: --image in.png --prompt "…" [--model <dir>] [--negative " "] [--seed N] [--cfg 4] [--steps 50] [--size WxH] [--area 1048576] [--output-mode source|whole] [--mask m.png | --box x,y,w,h] [--feather 8] [--out out.png] [--recipe out.json] [--provider auto|cuda|cpu] [--low-memory] [--no-negative]';
+export const summary = 'edit an image by instruction: --image in.png --prompt "…" [--out out.png] [options]';
+
+export const usage = `edit --image <file> --prompt "…" [options]
+
+Edits one image by instruction, with a progress bar on stderr; prints the output's path, size, seed and
+speed on stdout.
+
+options:
+  --image <file>       the input image (PNG, JPEG, WebP, …)
+  --prompt "…"         the instruction (not empty)
+  --out <file>         .png, .jpg, .jpeg or .webp (default: <image>-edit-<seed>.png beside the input)
+  --overwrite          replace --out or --recipe if it exists (default: refuse)
+  --recipe <file>      also write the recipe (everything needed to reproduce it) as JSON
+  --box x,y,w,h        edit only this box (input pixels); outside it the input's pixels stay exactly
+  --mask <file>        edit only where the mask is white
+  --feather N          feather width inside the region, ${EDIT_LIMITS.feather.min} to ${EDIT_LIMITS.feather.max} (default ${EDIT_LIMITS.feather.default})
+${editOptionsHelp('random, reported')}`;
+
+function boxOption(text: string): Region {
+  const parts = text.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
+  if (
+    parts.length !== 4 ||
+    parts.some((p) => !Number.isInteger(p) || p < 0) ||
+    parts[2] === 0 ||
+    parts[3] === 0
+  )
+    throw new UsageError(`--box must be x,y,w,h in whole pixels (w and h at least 1), got '${text}'`);
+  const [x, y, width, height] = parts as [number, number, number, number];
+  return { kind: 'box', x, y, width, height };
+}
 
 export async function run(argv: string[]): Promise<number> {
-  const values = parseEditArgs(argv, {
+  const values = parseOptions(argv, {
+    ...EDIT_OPTIONS,
     image: { type: 'string' },
     prompt: { type: 'string' },
     mask: { type: 'string' },
@@ -15,45 +57,54 @@ export async function run(argv: string[]): Promise<number> {
     feather: { type: 'string' },
     out: { type: 'string' },
     recipe: { type: 'string' },
+    overwrite: { type: 'boolean' },
   });
-  const { image, prompt } = values;
-  if (!image || prompt === undefined) {
-    console.error(`usage: qwen-edit edit ${summary.slice(summary.indexOf('--image'))}`);
-    return 2;
-  }
-  let region: Region | undefined;
-  if (values.mask && values.box) throw new Error('give --mask or --box, not both');
-  if (values.mask) region = { kind: 'mask', image: resolve(values.mask) };
-  if (values.box) {
-    const parts = values.box.split(',').map(Number);
-    if (parts.length !== 4 || parts.some((p) => !Number.isFinite(p)))
-      throw new Error(`--box must be x,y,w,h, got '${values.box}'`);
-    const [x, y, width, height] = parts as [number, number, number, number];
-    region = { kind: 'box', x, y, width, height };
-  }
-  const feather = numberOption('feather', values.feather);
+  // Every argument is checked before anything is read, written or loaded.
+  requireOptions(values, 'image', 'prompt');
+  const prompt = checkPrompt(values.prompt!);
   const fields = requestFields(values);
-  return withPipeline(values, async (pipeline) => {
+  const settings = pipelineSettings(values);
+  exclusive(values, 'mask', 'box');
+  const region: Region | undefined = values.mask
+    ? { kind: 'mask', image: resolve(values.mask) }
+    : values.box !== undefined
+      ? boxOption(values.box)
+      : undefined;
+  const feather = rangeOption('feather', values.feather, EDIT_LIMITS.feather);
+  const format = values.out !== undefined ? imageFormatOf(values.out) : 'png';
+  // A seed drawn here rather than in the pipeline names the default output before the run.
+  const seed = fields.seed ?? randomInt(EDIT_LIMITS.seed.max + 1);
+  const image = resolve(values.image!);
+  const out = resolve(
+    values.out ?? join(dirname(image), `${basename(image, extname(image))}-edit-${seed}.png`),
+  );
+  const recipePath = values.recipe !== undefined ? resolve(values.recipe) : undefined;
+  const overwrite = values.overwrite === true;
+
+  // Then the files: inputs readable, outputs creatable.
+  await checkInputFile(image);
+  if (region?.kind === 'mask') await checkInputFile(region.image as string);
+  await checkOutputFile(out, overwrite);
+  if (recipePath) await checkOutputFile(recipePath, overwrite);
+
+  return withPipeline(settings, async (pipeline) => {
     const result = await pipeline.edit(
       {
-        image: resolve(image),
-        prompt,
         ...fields,
+        image,
+        prompt,
+        seed,
         ...(region ? { region } : {}),
         ...(feather !== undefined ? { feather } : {}),
       },
       { onStep: progressBar() },
     );
     if (result.status !== 'done') return 1;
-    const seed = result.recipe.seed;
-    const out = resolve(
-      values.out ?? join(dirname(image), `${basename(image, extname(image))}-edit-${seed}.png`),
-    );
-    await writeAtomic(out, result.png);
-    if (values.recipe) {
+    await writeAtomic(out, await encodeImage(result, format));
+    if (recipePath) {
       const { recipe, timings } = result;
       await writeAtomic(
-        resolve(values.recipe),
+        recipePath,
         Buffer.from(`${JSON.stringify({ output: out, recipe, timings }, null, 2)}\n`),
       );
     }

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
+import { parseOptions } from '../arguments';
 
 export const summary = 'print the onnxruntime-node version and the execution providers it offers';
 
-export async function run(): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
+  parseOptions(argv, {});
   const ort = await import('onnxruntime-node');
   const require = createRequire(import.meta.url);
   const { version } = require('onnxruntime-node/package.json') as { version: string };

@@ -5,6 +5,7 @@
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { buildTextGraph } from '../graphs/text/graph';
 import { buildTransformerGraph } from '../graphs/transformer/graph';
+import { buildModulationGraph } from '../graphs/transformer/modulation';
 import { readVaeConfig } from '../config/vae';
 import { buildVaeDecoderGraph, buildVaeEncoderGraph } from '../graphs/vae/graph';
 
@@ -23,13 +24,35 @@ const quantOptions = (s: ConvertSettings) => ({
   ...(s.compute ? { compute: s.compute } : {}),
 });
 
+/**
+ * The pipeline runs each CFG branch as its own batch-1 forward with unpadded text, so the transformer takes no
+ * mask (ORT may then pick its mask-free attention kernels), and its AdaLN parameters come from `modulation`.
+ */
 const transformer = component({
   name: 'transformer',
   source: 'transformer',
   prefixes: [''],
   parseConfig: (json, file) => readTransformerConfig(json, file),
   build: async (shape, weights, settings, outDir) =>
-    (await buildTransformerGraph(shape, weights, quantOptions(settings), outDir)).saved,
+    (
+      await buildTransformerGraph(
+        shape,
+        weights,
+        { ...quantOptions(settings), modulation: 'inputs', textMask: false },
+        outDir,
+      )
+    ).saved,
+  effectivePrecision: (p) => p,
+});
+
+/** Every block's modulation vectors for all timesteps of an edit at once (graphs/transformer/modulation.ts). */
+const modulation = component({
+  name: 'modulation',
+  source: 'transformer',
+  prefixes: ['time_text_embed.', 'norm_out.linear.'],
+  parseConfig: (json, file) => readTransformerConfig(json, file),
+  build: async (shape, weights, settings, outDir) =>
+    (await buildModulationGraph(shape, weights, quantOptions(settings), outDir)).saved,
   effectivePrecision: (p) => p,
 });
 
@@ -75,4 +98,11 @@ const vaeDecoder = component({
 });
 
 /** Every component the converter builds. */
-export const COMPONENTS: readonly ComponentPlugin[] = [text, vision, transformer, vaeEncoder, vaeDecoder];
+export const COMPONENTS: readonly ComponentPlugin[] = [
+  text,
+  vision,
+  transformer,
+  modulation,
+  vaeEncoder,
+  vaeDecoder,
+];

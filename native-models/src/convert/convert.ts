@@ -21,9 +21,15 @@ import type { CheckedCheckpoint } from './validate';
 
 export type ConvertOptions = Readonly<{
   precision: Precision;
-  /** MatMulNBits block size for int8/int4 (default 32). */
+  /**
+   * The provider the folder is built for (default: 'cuda' for bf16, 'cpu' otherwise). It sets the defaults
+   * below: CPU int builds compute in float32 with MatMulNBits accuracy_level 4; CUDA int builds compute in
+   * bfloat16 (half the activation memory of float32) with block size 64 (int8) or 128 (int4).
+   */
+  target?: 'cpu' | 'cuda';
+  /** MatMulNBits block size for int8/int4 (default 32 on CPU; see `target`). */
   blockSize?: QuantBlockSize;
-  /** Compute type of int8/int4 graphs (default float32, which CPU can run; bfloat16 for CUDA). */
+  /** Compute type of int8/int4 graphs (default from `target`). */
   compute?: ComputeType;
   /** Replace an existing model folder at the destination (default: refuse). */
   overwrite?: boolean;
@@ -53,6 +59,29 @@ function estimateBytes(
       elements += weights.info(name).shape.reduce((a, b) => a * b, 1);
   }
   return elements * OUTPUT_BYTES_PER_ELEMENT[plugin.effectivePrecision(settings.precision)];
+}
+
+const SOURCE_BYTES_PER_ELEMENT = { F32: 4, F16: 2, BF16: 2 } as const;
+
+/**
+ * The checkpoint bytes a component converts: the progress bar's unit, because unlike the output's size
+ * it is known exactly before anything is written, so the bar's total never moves.
+ */
+function sourceBytes(checked: CheckedCheckpoint, plugin: ComponentPlugin): number {
+  const weights = checked.weights[plugin.source];
+  let bytes = 0;
+  for (const name of weights.names()) {
+    if (plugin.prefixes.some((p) => name.startsWith(p))) {
+      const info = weights.info(name);
+      bytes += info.shape.reduce((a, b) => a * b, 1) * SOURCE_BYTES_PER_ELEMENT[info.dtype];
+    }
+  }
+  return bytes;
+}
+
+/** The progress bar's total: the checkpoint bytes every component converts. */
+export function progressTotal(checked: CheckedCheckpoint, plugins: readonly ComponentPlugin[]): number {
+  return plugins.reduce((sum, p) => sum + sourceBytes(checked, p), 0);
 }
 
 async function folderBytes(dir: string): Promise<number> {
@@ -102,13 +131,20 @@ export async function writeModelFolder(
   const components: Record<string, ComponentEntry> = {};
   // The builders hash their files while writing them; only the copied files are read back to hash.
   const knownSha256 = new Map<string, string>();
+  // Progress counts checkpoint bytes: a component's share is credited in full when it is built.
   let finishedBytes = 0;
   for (const plugin of plugins) {
     progress.stage(plugin.name);
     const dir = join(outDir, plugin.name);
-    // Builders stream weights into their data file; polling its size gives live progress for any builder.
+    const share = sourceBytes(checked, plugin);
+    const expected = estimateBytes(checked, plugin, settings);
+    // Builders stream weights into their data file; polling its size against the expected output size
+    // gives live progress within the share for any builder (capped, as the estimate is approximate).
     const poll = setInterval(
-      () => void folderBytes(dir).then((n) => progress.update(finishedBytes + n)),
+      () =>
+        void folderBytes(dir).then((n) =>
+          progress.update(finishedBytes + share * Math.min(0.99, expected > 0 ? n / expected : 0)),
+        ),
       200,
     );
     try {
@@ -131,7 +167,7 @@ export async function writeModelFolder(
     } finally {
       clearInterval(poll);
     }
-    finishedBytes += await folderBytes(dir);
+    finishedBytes += share;
     progress.update(finishedBytes);
   }
   progress.stage('tokenizer');
@@ -181,6 +217,26 @@ export async function writeModelFolder(
   return manifest;
 }
 
+/** The build settings `options` ask for, with the target's defaults filled in. */
+export function convertSettings(options: ConvertOptions): ConvertSettings {
+  const { precision } = options;
+  const target = options.target ?? (precision === 'bf16' ? 'cuda' : 'cpu');
+  const quantized = precision === 'int8' || precision === 'int4';
+  if (target === 'cpu' || !quantized) {
+    return {
+      precision,
+      blockSize: options.blockSize ?? 32,
+      ...(options.compute ? { compute: options.compute } : {}),
+    };
+  }
+  // ORT's CUDA fpA-intB GEMM (Ada/Hopper) takes block 64, or 128 for int4; other sizes fall back to
+  // dequantising the whole weight on every call.
+  const blockSize = options.blockSize ?? (precision === 'int4' ? 128 : 64);
+  if (blockSize !== 64 && blockSize !== 128)
+    throw new Error(`--block-size ${blockSize}: CUDA ${precision} builds take 64 or 128`);
+  return { precision, blockSize, compute: options.compute ?? 'bfloat16' };
+}
+
 /** Converts the Hugging Face checkpoint at `from` into a model folder at `to`. */
 export async function convertCheckpoint(
   from: string,
@@ -188,11 +244,7 @@ export async function convertCheckpoint(
   options: ConvertOptions,
 ): Promise<ModelManifest> {
   const plugins = options.components ?? COMPONENTS;
-  const settings: ConvertSettings = {
-    precision: options.precision,
-    blockSize: options.blockSize ?? 32,
-    ...(options.compute ? { compute: options.compute } : {}),
-  };
+  const settings = convertSettings(options);
   const checked = await validateCheckpoint(resolve(from), plugins);
   const target = resolve(to);
   const existing = await readdir(target).catch(() => undefined);
@@ -202,7 +254,7 @@ export async function convertCheckpoint(
   const expected = plugins.reduce((sum, p) => sum + estimateBytes(checked, p, settings), 0);
   const progress =
     options.progress === true
-      ? stderrProgress(expected)
+      ? stderrProgress(progressTotal(checked, plugins))
       : options.progress === false || !options.progress
         ? silentProgress
         : options.progress;

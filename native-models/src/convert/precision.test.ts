@@ -12,13 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { textGraphFeeds } from '../graphs/text/feeds';
 import { qwenImageRopeTables } from '../graphs/transformer/rope';
+import { modulationFeeds, modulationTable } from '../graphs/transformer/modulation-feeds';
 import { openModel } from '../model-store/open-model';
 import type { LoadedModel } from '../model-store/open-model';
 import { ensureTinyModel } from '../tiny/tiny-model';
 import { ensureTinyCheckpoint } from '../tiny/ensure';
 import { TensorRandom } from '../tiny/prng';
+import { relativeL2 } from '../testing/compare';
 import { COMPONENTS } from './components';
-import { convertCheckpoint } from './convert';
+import { convertCheckpoint, convertSettings } from './convert';
 
 let out: string;
 let fp32: LoadedModel;
@@ -30,16 +32,6 @@ afterAll(async () => {
   await fp32.release();
   await rm(out, { recursive: true, force: true });
 });
-
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < expected.length; i++) {
-    num += (actual[i]! - expected[i]!) ** 2;
-    den += expected[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 function transformerFeeds(): Record<string, ort.Tensor> {
   const r = new TensorRandom(5, 'precision');
@@ -55,8 +47,6 @@ function transformerFeeds(): Record<string, ort.Tensor> {
   return {
     hidden_states: new ort.Tensor('float32', r.normals(8 * 64, 1), [1, 8, 64]),
     encoder_hidden_states: new ort.Tensor('float32', r.normals(txt * 64, 1), [1, txt, 64]),
-    encoder_hidden_states_mask: new ort.Tensor('float32', new Float32Array(txt).fill(1), [1, txt]),
-    timestep: new ort.Tensor('float32', Float32Array.of(0.7), [1]),
     img_rope_cos: new ort.Tensor('float32', rope.imageCos, [8, rope.pairs]),
     img_rope_sin: new ort.Tensor('float32', rope.imageSin, [8, rope.pairs]),
     txt_rope_cos: new ort.Tensor('float32', rope.textCos, [txt, rope.pairs]),
@@ -73,13 +63,29 @@ function textFeeds(): Record<string, ort.Tensor> {
   );
 }
 
+/** The transformer's modulation inputs at σ = 0.7, from the model's own modulation graph. */
+async function withModulation(model: LoadedModel, feeds: Record<string, ort.Tensor>) {
+  const sigma = Math.fround(0.7);
+  const session = await model.session('modulation');
+  const table = modulationTable(
+    [sigma],
+    await session.run({ timestep: new ort.Tensor('float32', Float32Array.of(sigma), [1]) }),
+  );
+  const mod = Object.entries(modulationFeeds(table, [sigma])).map(([k, f]) => [
+    k,
+    new ort.Tensor('float32', f.data as Float32Array, [...f.dims]),
+  ]);
+  return { ...feeds, ...Object.fromEntries(mod) } as Record<string, ort.Tensor>;
+}
+
 async function output(
   model: LoadedModel,
   component: 'transformer' | 'text',
   feeds: Record<string, ort.Tensor>,
 ) {
   const session = await model.session(component);
-  return (await session.run(feeds))[session.outputNames[0]!]!.data as Float32Array;
+  const all = component === 'transformer' ? await withModulation(model, feeds) : feeds;
+  return (await session.run(all))[session.outputNames[0]!]!.data as Float32Array;
 }
 
 describe.each([
@@ -88,7 +94,7 @@ describe.each([
 ] as const)('%s weight-only conversion', (precision, transformerBound, textBound) => {
   it(`stays close to fp32 on CPU (transformer < ${transformerBound}, language model < ${textBound})`, async () => {
     const to = join(out, precision);
-    const components = COMPONENTS.filter((c) => c.name === 'transformer' || c.name === 'text');
+    const components = COMPONENTS.filter((c) => ['transformer', 'modulation', 'text'].includes(c.name));
     const manifest = await convertCheckpoint(await ensureTinyCheckpoint(0), to, {
       precision,
       blockSize: 32,
@@ -98,12 +104,12 @@ describe.each([
     const model = await openModel(to, { providers: ['cpu'] });
     try {
       const tf = transformerFeeds();
-      const tfError = relativeError(
+      const tfError = relativeL2(
         await output(model, 'transformer', tf),
         await output(fp32, 'transformer', tf),
       );
       const tx = textFeeds();
-      const txError = relativeError(await output(model, 'text', tx), await output(fp32, 'text', tx));
+      const txError = relativeL2(await output(model, 'text', tx), await output(fp32, 'text', tx));
       expect(tfError).toBeGreaterThan(0);
       if (process.env.QWEN_EDIT_PRINT_ERRORS) console.log(precision, { transformer: tfError, text: txError });
       expect(tfError).toBeLessThan(transformerBound);
@@ -112,5 +118,24 @@ describe.each([
     } finally {
       await model.release();
     }
+  });
+});
+
+describe('build settings per target', () => {
+  it('CPU int builds compute in float32 (accuracy_level 4 in the graph); CUDA int builds in bfloat16 at block 64/128', () => {
+    expect(convertSettings({ precision: 'int8' })).toEqual({ precision: 'int8', blockSize: 32 });
+    expect(convertSettings({ precision: 'int4', target: 'cuda' })).toEqual({
+      precision: 'int4',
+      blockSize: 128,
+      compute: 'bfloat16',
+    });
+    expect(convertSettings({ precision: 'int8', target: 'cuda' })).toMatchObject({
+      blockSize: 64,
+      compute: 'bfloat16',
+    });
+    expect(convertSettings({ precision: 'bf16' })).toEqual({ precision: 'bf16', blockSize: 32 });
+    expect(() => convertSettings({ precision: 'int4', target: 'cuda', blockSize: 32 })).toThrow(
+      /CUDA int4 builds take 64 or 128/,
+    );
   });
 });

@@ -1,12 +1,12 @@
 /**
- * A conversion progress bar on stderr: bytes written of the expected total, rate and ETA. On a TTY it
- * redraws one line in place (at most 10 times a second); otherwise it prints a plain line per stage so
- * logs stay readable.
+ * A conversion progress bar on stderr: checkpoint bytes converted of a total known before the first
+ * byte is written, rate and ETA. On a TTY it redraws one line in place (at most 10 times a second);
+ * otherwise it prints a plain line per stage so logs stay readable.
  */
 export type ProgressSink = {
   /** A new stage (component) starts. */
   stage(label: string): void;
-  /** Bytes written so far in total. */
+  /** Checkpoint bytes converted so far in total. */
   update(bytesDone: number): void;
   finish(): void;
 };
@@ -54,9 +54,8 @@ export function stderrProgress(
       else stream.write(`${progressLine(label, done, totalBytes, elapsed())}\n`);
     },
     update(bytes) {
-      done = bytes;
-      // The estimate leaves out alignment padding and graph files: never show more than 100%.
-      totalBytes = Math.max(totalBytes, done);
+      // A late poll of a component's folder can report less than the share credited since.
+      done = Math.max(done, bytes);
       if (tty && performance.now() - lastDraw > 100) {
         lastDraw = performance.now();
         draw();
@@ -64,7 +63,6 @@ export function stderrProgress(
     },
     finish() {
       label = 'done';
-      totalBytes = done = Math.max(done, totalBytes);
       if (tty) {
         draw();
         stream.write('\n');

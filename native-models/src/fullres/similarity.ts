@@ -27,17 +27,7 @@ export function applySimilarity(
 
 /** The largest displacement `|T(p) − p|` over the image (reached at a corner): the drift in pixels. */
 export function maxDisplacement(t: Similarity, width: number, height: number): number {
-  let worst = 0;
-  for (const [x, y] of [
-    [0, 0],
-    [width - 1, 0],
-    [0, height - 1],
-    [width - 1, height - 1],
-  ] as const) {
-    const q = applySimilarity(t, width, height, x, y);
-    worst = Math.max(worst, Math.hypot(q.x - x, q.y - y));
-  }
-  return worst;
+  return transformDistance(t, IDENTITY, width, height);
 }
 
 /** The largest `|A(p) − B(p)|` over the image: how far apart two transforms put any pixel. */

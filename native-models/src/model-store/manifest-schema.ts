@@ -34,7 +34,7 @@ export const modelManifestSchema = z.object({
   compute: z.enum(['float32', 'bfloat16']),
   blockSize: z.union([z.number().int(), z.null()]),
   components: z.partialRecord(
-    z.enum(['transformer', 'vae_encoder', 'vae_decoder', 'vision', 'text']),
+    z.enum(['transformer', 'modulation', 'vae_encoder', 'vae_decoder', 'vision', 'text']),
     component,
   ),
   tokenizer: z.object({ dir: z.string(), files: z.array(z.string()) }),

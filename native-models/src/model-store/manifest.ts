@@ -10,7 +10,11 @@ import { MODEL_FORMAT_VERSION } from '../version';
 export const MODEL_MANIFEST = 'model.json';
 export const MODEL_FORMAT = 'qwen-edit-model';
 
-export type ComponentName = 'transformer' | 'vae_encoder' | 'vae_decoder' | 'vision' | 'text';
+/**
+ * `modulation` (the transformer's AdaLN parameters per timestep) is absent from folders converted before it
+ * existed; their transformer computes them itself.
+ */
+export type ComponentName = 'transformer' | 'modulation' | 'vae_encoder' | 'vae_decoder' | 'vision' | 'text';
 
 export type ComponentEntry = Readonly<{
   /** The .onnx file, relative to the model folder. */

@@ -1,4 +1,15 @@
-import { cp, mkdtemp, open, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  mkdtemp,
+  open,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -40,6 +51,7 @@ describe('openModel', () => {
   it('loads every component of the tiny model on CPU with the I/O names model.json records', async () => {
     const model = await openModel(tiny, { providers: ['cpu'], verify: 'size' });
     expect([...model.components].sort()).toEqual([
+      'modulation',
       'text',
       'transformer',
       'vae_decoder',
@@ -134,15 +146,51 @@ describe('openModel', () => {
     byte[0] = byte[0]! ^ 0x55;
     await fh.write(byte, 0, 1, 100);
     await fh.close();
-    // Same size and (restored) modification time: 'auto' trusts the stamp, a full check does not.
+    // Same size and the modification time set back: the change time still moved, so 'auto' hashes it again.
     await utimes(data, mtimeMs / 1000, mtimeMs / 1000);
-    await expect(verifyModelFolder(dir, 'auto')).resolves.toBeDefined();
+    expect(Math.round((await stat(data)).mtimeMs)).toBe(Math.round(mtimeMs));
+    await expect(verifyModelFolder(dir, 'auto')).rejects.toThrow(/text\/model\.onnx\.data: sha256 mismatch/);
     await expect(verifyModelFolder(dir, 'sha256')).rejects.toThrow(
       /text\/model\.onnx\.data: sha256 mismatch/,
     );
-    // A rewrite that moves the modification time is hashed again and refused.
-    await utimes(data, new Date(), new Date(Date.now() + 5000));
-    await expect(verifyModelFolder(dir, 'auto')).rejects.toThrow(/text\/model\.onnx\.data: sha256 mismatch/);
+  });
+
+  it('refuse manifests and folders that reach bytes the hash check does not cover', async () => {
+    type Editable = { tokenizer: { dir: string }; components: Record<string, { model: string }> };
+    const edit = async (name: string, change: (m: Editable) => void) => {
+      const dir = await copyOfTiny(name);
+      const manifest = (await manifestOf(dir)) as unknown as Editable;
+      change(manifest);
+      await writeFile(join(dir, 'model.json'), JSON.stringify(manifest));
+      return dir;
+    };
+    const outside = join(scratch, 'outside.json');
+    await writeFile(outside, '{}');
+    const climbing = await edit('climb', (m) => {
+      m.tokenizer.dir = '../climb-target';
+    });
+    await expect(verifyModelFolder(climbing, 'size')).rejects.toThrow(
+      /tokenizer\.files names \.\.\/climb-target\/\S+, which model\.json does not hash/,
+    );
+    const unhashedGraph = await edit('unhashed-graph', (m) => {
+      m.components.vision!.model = 'vision/other.onnx';
+    });
+    await expect(verifyModelFolder(unhashedGraph, 'size')).rejects.toThrow(
+      /components\.vision\.model names vision\/other\.onnx, which model\.json does not hash/,
+    );
+    const unlisted = await copyOfTiny('unlisted-tokenizer-file');
+    await writeFile(join(unlisted, 'tokenizer', 'unlisted.json'), '{}');
+    await expect(verifyModelFolder(unlisted, 'size')).rejects.toThrow(
+      /tokenizer\/unlisted\.json is not hashed in model\.json/,
+    );
+    const linked = await copyOfTiny('symlink-out');
+    const config = join(linked, 'tokenizer', 'tokenizer_config.json');
+    await cp(config, outside);
+    await rm(config);
+    await symlink(outside, config);
+    await expect(verifyModelFolder(linked, 'sha256')).rejects.toThrow(
+      /tokenizer\/tokenizer_config\.json is a symlink that leads out of the model folder/,
+    );
   });
 
   it('refuse a truncated data file even in fast (size-only) mode', async () => {

@@ -4,24 +4,42 @@
  * sha256. A folder that fails is refused whole; nothing in it is used.
  */
 import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { folderLayoutProblem } from './folder-layout';
 import { sha256File } from './hash';
 import { manifestProblem } from './manifest-schema';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from './manifest';
 import type { ModelManifest } from './manifest';
 
 /**
- * 'sha256' hashes every file; 'size' checks presence and sizes only; 'auto' hashes only files whose size or
- * modification time differ from the last full verification (recorded in `.verified.json`), so a 40 GB
- * model is hashed once, not at every start, while any rewritten file is still caught.
+ * 'sha256' hashes every file; 'size' checks presence and sizes only; 'auto' hashes only files whose inode,
+ * size, modification or change time differ from the last full verification (recorded in `.verified.json`),
+ * so a 40 GB model is hashed once, not at every start, while any rewritten file is still caught — the change
+ * time too, which a write moves and `touch -d` cannot set back.
  */
 export type VerifyMode = 'sha256' | 'size' | 'auto';
 
 /** Written after a successful hash of every file: what each file looked like then. */
 export const VERIFIED_STAMP = '.verified.json';
 
-type Stamp = { manifestSha256: string; files: Record<string, { bytes: number; mtimeMs: number }> };
+type FileStamp = { ino: number; bytes: number; mtimeMs: number; ctimeMs: number };
+type Stamp = { manifestSha256: string; files: Record<string, FileStamp> };
+
+/** Times to the millisecond: finer digits do not survive every file system or a JSON round trip. */
+const stampOf = (info: Stats): FileStamp => ({
+  ino: info.ino,
+  bytes: info.size,
+  mtimeMs: Math.round(info.mtimeMs),
+  ctimeMs: Math.round(info.ctimeMs),
+});
+const sameStamp = (a: FileStamp | undefined, b: FileStamp) =>
+  a !== undefined &&
+  a.ino === b.ino &&
+  a.bytes === b.bytes &&
+  a.mtimeMs === b.mtimeMs &&
+  a.ctimeMs === b.ctimeMs;
 
 async function readStamp(dir: string): Promise<Stamp | undefined> {
   try {
@@ -50,7 +68,7 @@ export async function recordVerified(dir: string, manifestText: string): Promise
     const info = await stat(join(dir, file));
     if (info.size !== expected.bytes)
       throw new ModelFolderError(`${join(dir, file)}: size changed while stamping`);
-    files[file] = { bytes: info.size, mtimeMs: Math.round(info.mtimeMs) };
+    files[file] = stampOf(info);
   }
   const manifestSha256 = createHash('sha256').update(manifestText).digest('hex');
   await writeFile(join(dir, VERIFIED_STAMP), JSON.stringify({ manifestSha256, files } satisfies Stamp));
@@ -82,12 +100,8 @@ export async function verifyModelFolder(dir: string, mode: VerifyMode = 'sha256'
   }
   const problem = manifestProblem(manifest);
   if (problem) throw new ModelFolderError(`${manifestPath}: malformed manifest at ${problem}`);
-  for (const [name, component] of Object.entries(manifest.components)) {
-    for (const file of component?.files ?? []) {
-      if (!(file in manifest.files))
-        throw new ModelFolderError(`${manifestPath}: component '${name}' uses ${file}, which has no hash`);
-    }
-  }
+  const escape = await folderLayoutProblem(dir, manifest);
+  if (escape) throw new ModelFolderError(`${manifestPath}: ${escape}`);
   const manifestSha256 = createHash('sha256').update(text).digest('hex');
   const stamp = mode === 'auto' ? await readStamp(dir) : undefined;
   const trusted = stamp?.manifestSha256 === manifestSha256 ? stamp.files : {};
@@ -97,13 +111,13 @@ export async function verifyModelFolder(dir: string, mode: VerifyMode = 'sha256'
     const info = await stat(path).catch(() => undefined);
     if (info === undefined) throw new ModelFolderError(`${path}: missing (listed in ${MODEL_MANIFEST})`);
     const size = info.size;
-    seen[file] = { bytes: size, mtimeMs: Math.round(info.mtimeMs) };
+    seen[file] = stampOf(info);
     if (size !== expected.bytes) {
       throw new ModelFolderError(
         `${path}: ${size} bytes, ${MODEL_MANIFEST} records ${expected.bytes} (truncated or modified)`,
       );
     }
-    const unchanged = trusted[file]?.bytes === size && trusted[file]?.mtimeMs === Math.round(info.mtimeMs);
+    const unchanged = sameStamp(trusted[file], seen[file]);
     if (mode === 'sha256' || (mode === 'auto' && !unchanged)) {
       const actual = await sha256File(path);
       if (actual !== expected.sha256) {

@@ -20,7 +20,7 @@ import type { Precision, QuantBlockSize } from './index';
 import { memoryWeightSource } from '../weights';
 import type { WeightSource } from '../weights';
 import { runOnce } from './testing/runOnce';
-import { maxAbsDiff } from '../testing/compare';
+import { maxAbsDiff, relativeL2 } from '../testing/compare';
 import { seededRandom, uniformArray } from '../testing/seeded';
 
 let dir: string;
@@ -259,8 +259,8 @@ describe('precisions', () => {
     const x = values(rows * K, 4);
     const w = values(N * K, 1);
     const bias = values(N, 2);
-    const linearOnly = (precision: Precision, blockSize: QuantBlockSize) => {
-      const b = new GraphBuilder({ name: 'linear', precision, blockSize });
+    const linearOnly = (precision: Precision, blockSize: QuantBlockSize, accuracyLevel: 0 | 4 = 0) => {
+      const b = new GraphBuilder({ name: 'linear', precision, blockSize, accuracyLevel });
       b.output(
         linear(b, src, b.input('x', 'float32', [rows, K]), 'proj', { quantize: true }),
         'y',
@@ -288,20 +288,24 @@ describe('precisions', () => {
           .data as Float32Array;
         const bits = precision === 'int8' ? 8 : 4;
         const dequantized = dequantizeBlockwise(quantizeBlockwise(w, N, K, bits, blockSize), bits, blockSize);
-        expect(maxAbsDiff(y, matmul(dequantized))).toBeLessThan(1e-5);
-        let num = 0;
-        let den = 0;
-        for (let i = 0; i < y.length; i++) {
-          num += (y[i]! - exact[i]!) ** 2;
-          den += exact[i]! ** 2;
-        }
-        errors[`${precision}/${blockSize}`] = Math.sqrt(num / den);
+        const reference = matmul(dequantized);
+        expect(maxAbsDiff(y, reference)).toBeLessThan(1e-5);
+        // accuracy_level 4 (the CPU builds' default) quantises the activations to int8 per block too.
+        const level4 = await linearOnly(precision, blockSize, 4).save(
+          join(dir, `q4-${precision}-${blockSize}`),
+        );
+        const y4 = (await runOnce(level4.modelPath, { x: new ort.Tensor('float32', x, [rows, K]) })).y!
+          .data as Float32Array;
+        errors[`${precision}/${blockSize}/level4-vs-dequantized`] = relativeL2(y4, reference);
+        errors[`${precision}/${blockSize}`] = relativeL2(y, exact);
       }
     }
     console.log('linear relative L2 error vs fp32:', errors);
     for (const [k, e] of Object.entries(errors)) {
       expect(e, k).toBeGreaterThan(0);
-      expect(e, k).toBeLessThan(k.startsWith('int8') ? 0.005 : 0.08);
+      expect(e, k).toBeLessThan(
+        k.endsWith('level4-vs-dequantized') ? 0.01 : k.startsWith('int8') ? 0.005 : 0.08,
+      );
     }
     // The whole chain (linear → RMSNorm → LayerNorm → GELU → SiLU) also runs with quantised weights.
     const chain = await buildChain('int4').save(join(dir, 'q-chain'));

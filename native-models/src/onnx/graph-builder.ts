@@ -84,6 +84,12 @@ export type SavedModel = Readonly<{
   outputs: readonly IoSpec[];
 }>;
 
+export type GraphView = Readonly<{
+  nodes: readonly NodeProtoData[];
+  inputs: readonly IoSpec[];
+  initializers: readonly Readonly<{ name: string; dtype: TensorDType; dims: readonly number[] }>[];
+}>;
+
 export type ExternalPlacement = Readonly<{ name: string; location: string; offset: number; length: number }>;
 
 type Initializer = { name: string; spec: InitializerSpec };
@@ -255,6 +261,15 @@ export class GraphBuilder {
 
   get nodeCount(): number {
     return this.nodes.length;
+  }
+
+  /** The graph as built so far, for checks that walk it (kernel coverage); no weight bytes are read. */
+  view(): GraphView {
+    return {
+      nodes: [...this.nodes],
+      inputs: [...this.inputs],
+      initializers: this.inits.map((i) => ({ name: i.name, dtype: i.spec.dtype, dims: i.spec.dims })),
+    };
   }
 
   private claimValue(name: string): void {

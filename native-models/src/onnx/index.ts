@@ -49,7 +49,10 @@ export type {
   SaveOptions,
   SavedModel,
   ExternalPlacement,
+  GraphView,
 } from './graph-builder';
+export { uncoveredNodes, valueTypes } from './kernel-coverage';
+export type { KernelEntry, KernelTable } from './kernel-coverage';
 export { precisionPlan } from './precision';
 export type { Precision, PrecisionOptions, PrecisionPlan, ComputeType, QuantBlockSize } from './precision';
 export { linear, rmsNorm, layerNormNoAffine, silu, geluTanh, castIfNeeded, modulePath } from './layers';

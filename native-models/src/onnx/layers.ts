@@ -29,7 +29,7 @@ export type LinearOptions = Readonly<{
 
 /**
  * `y = x·Wᵀ + b` for the PyTorch Linear at `prefix` (`<prefix>.weight` [N, K], optional `<prefix>.bias` [N]).
- * Node names: `/<module path>/MatMul` (or `/MatMulNBits`) and `/<module path>/Add`.
+ * Node names: `/<module path>/MatMul` and `/<module path>/Add`, or one `/<module path>/MatMulNBits` holding the bias.
  */
 export function linear(
   b: GraphBuilder,
@@ -44,7 +44,7 @@ export function linear(
     throw new Error(`weight '${weightName}' has shape [${shape.join(', ')}]; a Linear needs 2-D`);
   const [n, k] = [shape[0]!, shape[1]!];
   const path = `/${modulePath(prefix)}`;
-  let y: string;
+  const biasName = `${prefix}.bias`;
   const bits = b.plan.bits;
   if (options.quantize && bits !== 0) {
     const blockSize = b.plan.blockSize;
@@ -68,17 +68,19 @@ export function linear(
         return encodeFloats(q.scales, b.plan.dense);
       },
     });
-    y = b.op(
+    // The bias rides in MatMulNBits' optional input 5 (no separate Add pass over the output).
+    const bias = src.has(biasName) ? ['', '', weightInitializer(b, src, biasName)] : [];
+    const accuracy: Record<string, number> =
+      b.plan.accuracyLevel === 0 ? {} : { accuracy_level: b.plan.accuracyLevel };
+    return b.op(
       'MatMulNBits',
-      [x, packed, scales],
-      { K: k, N: n, bits, block_size: blockSize },
+      [x, packed, scales, ...bias],
+      { K: k, N: n, bits, block_size: blockSize, ...accuracy },
       { domain: MS_DOMAIN, name: `${path}/MatMulNBits` },
     );
-  } else {
-    const w = weightInitializer(b, src, weightName, { transpose: true });
-    y = b.op('MatMul', [x, w], {}, { name: `${path}/MatMul` });
   }
-  const biasName = `${prefix}.bias`;
+  const w = weightInitializer(b, src, weightName, { transpose: true });
+  let y = b.op('MatMul', [x, w], {}, { name: `${path}/MatMul` });
   if (src.has(biasName))
     y = b.op('Add', [y, weightInitializer(b, src, biasName)], {}, { name: `${path}/Add` });
   return y;

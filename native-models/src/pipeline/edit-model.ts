@@ -68,6 +68,12 @@ export interface EditModel {
     timestep: number,
     grids: readonly TokenGrid[],
   ): Promise<Float32Array>;
+  /**
+   * Called once before the denoising loop with every σ it will pass to `transformer`, so work that depends on
+   * the timestep alone (the AdaLN modulation) runs once for the whole schedule. Optional: without it, each
+   * forward computes what it needs.
+   */
+  prepareTimesteps?(timesteps: ArrayLike<number>): Promise<void>;
   /** VAE decoder: `[16, h, w]` → `[3, 8h, 8w]` in [−1, 1]. */
   vaeDecode(latents: Float32Array, latentWidth: number, latentHeight: number): Promise<Float32Array>;
   /** Components whose sessions are open now. */

@@ -237,6 +237,8 @@ export class EditPipeline {
     joint.set(reference.tokens, x.length);
     const combined = new Float32Array(x.length);
     const previewBuffer = new Uint8ClampedArray(grid.height * grid.width * 4);
+    // A split-modulation model computes every step's modulation rows in one run here.
+    await this.model.prepareTimesteps?.(schedule.modelTimesteps);
     for (run.step = 0; run.step < req.steps; run.step++) {
       const step = run.step;
       const sinceStepStart = stopwatch();

@@ -16,11 +16,11 @@ export class ImageInputError extends EditError {
 }
 
 export type LoadImageOptions = Readonly<{
-  /** Largest accepted input in pixels (after orientation). Default 100 MP. */
+  /** Largest accepted input in pixels (after orientation). Default 64 MP, the app's cap for any image. */
   maxInputPixels?: number;
 }>;
 
-export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
+export const DEFAULT_MAX_INPUT_PIXELS = 64_000_000;
 
 /**
  * Decodes `input` (a path or the file's bytes) to sRGB8: EXIF orientation applied, 16-bit reduced to 8,

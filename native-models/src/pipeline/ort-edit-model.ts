@@ -15,6 +15,9 @@ import { textGraphFeeds } from '../graphs/text/feeds';
 import { TEXT_IO } from '../graphs/text/graph';
 import { qwenImageRopeTables } from '../graphs/transformer/rope';
 import { TRANSFORMER_INPUTS, TRANSFORMER_OUTPUT } from '../graphs/transformer/graph';
+import { MODULATION_IO } from '../graphs/transformer/modulation';
+import { modulationFeeds, modulationTable } from '../graphs/transformer/modulation-feeds';
+import type { ModulationTable } from '../graphs/transformer/modulation-feeds';
 
 import type { FeedSpec } from '../graphs/vision/feeds';
 import { visionGraphFeeds } from '../graphs/vision/feeds';
@@ -133,11 +136,7 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
       : new ort.Tensor('float32', spec.data, spec.dims);
   const f32 = (data: Float32Array, dims: readonly number[]): FeedSpec => ({ dtype: 'float32', data, dims });
 
-  async function run(
-    name: ComponentName,
-    feeds: Record<string, FeedSpec>,
-    output: string,
-  ): Promise<Float32Array> {
+  async function runSession(name: ComponentName | 'modulation', feeds: Record<string, FeedSpec>) {
     const session = await loaded.session(name);
     lastProvider = loaded.providerOf(name) ?? lastProvider;
     const inputs: Record<string, ort.Tensor> = {};
@@ -146,11 +145,28 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
       if (!spec) throw new Error(`${name}: the pipeline has no value for graph input '${n}'`);
       inputs[n] = tensor(spec);
     }
-    runs[name]++;
-    const out = await session.run(inputs);
-    const value = out[output];
+    if (name !== 'modulation') runs[name]++;
+    return session.run(inputs);
+  }
+
+  async function run(
+    name: ComponentName,
+    feeds: Record<string, FeedSpec>,
+    output: string,
+  ): Promise<Float32Array> {
+    const value = (await runSession(name, feeds))[output];
     if (!value) throw new Error(`${name}: the graph has no output '${output}'`);
     return value.data as Float32Array;
+  }
+
+  // Folders converted before the modulation graph existed have a transformer that computes it itself.
+  const splitModulation = manifest.components.modulation !== undefined;
+  let modulation: ModulationTable | undefined;
+  /** One modulation run for all of `sigmas` (its weights are read once per edit, not once per step). */
+  async function prepareModulation(sigmas: readonly number[]): Promise<void> {
+    const unique = [...new Set(sigmas)];
+    const feeds = { [MODULATION_IO.timestep]: f32(Float32Array.from(unique), [unique.length]) };
+    modulation = modulationTable(unique, await runSession('modulation', feeds));
   }
 
   let ropeMemo: { key: string; feeds: Record<string, FeedSpec> } | undefined;
@@ -190,6 +206,9 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
           },
         };
       }
+      // σ as the graph sees it (float32), so it matches the modulation table's rows.
+      const sigma = Math.fround(timestep);
+      if (splitModulation && !modulation?.sigmas.includes(sigma)) await prepareModulation([sigma]);
       const imageTokens = grids.reduce((a, [f, h, w]) => a + f * h * w, 0);
       return run(
         'transformer',
@@ -197,10 +216,15 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
           ...ropeMemo.feeds,
           [TRANSFORMER_INPUTS.hiddenStates]: f32(tokens, [1, imageTokens, tokens.length / imageTokens]),
           [TRANSFORMER_INPUTS.encoderHiddenStates]: f32(text, [1, textTokens, text.length / textTokens]),
-          [TRANSFORMER_INPUTS.timestep]: f32(new Float32Array([timestep]), [1]),
+          ...(splitModulation
+            ? modulationFeeds(modulation!, [sigma])
+            : { [TRANSFORMER_INPUTS.timestep]: f32(new Float32Array([timestep]), [1]) }),
         },
         TRANSFORMER_OUTPUT,
       );
+    },
+    async prepareTimesteps(timesteps) {
+      if (splitModulation) await prepareModulation(Array.from(timesteps, (t) => Math.fround(t)));
     },
     vaeDecode: (latents, latentWidth, latentHeight) =>
       run(
@@ -218,6 +242,7 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
     openComponents: () => COMPONENT_NAMES.filter((c) => loaded.providerOf(c) !== undefined),
     async release(components) {
       for (const c of components) await loaded.release(c);
+      if (splitModulation && components.includes('transformer')) await loaded.release('modulation');
     },
     async close() {
       await loaded.release();

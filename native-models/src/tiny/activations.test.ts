@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { textGraphFeeds } from '../graphs/text/feeds';
 import { qwenImageRopeTables } from '../graphs/transformer/rope';
+import { modulationFeeds, modulationTable } from '../graphs/transformer/modulation-feeds';
 
 import type { FeedSpec } from '../graphs/vision/feeds';
 import { visionGraphFeeds } from '../graphs/vision/feeds';
@@ -80,11 +81,14 @@ describe('tiny model activations', () => {
     });
     const pairs = rope.pairs;
     const latents = random.normals(8 * 64, 1);
+    const sigma = Math.fround(0.7);
+    const modulation = await (
+      await model.session('modulation')
+    ).run({ timestep: new ort.Tensor('float32', Float32Array.of(sigma), [1]) });
     const sample = await run('transformer', {
       hidden_states: new ort.Tensor('float32', latents, [1, 8, 64]),
       encoder_hidden_states: hidden,
-      encoder_hidden_states_mask: new ort.Tensor('float32', new Float32Array(txt).fill(1), [1, txt]),
-      timestep: new ort.Tensor('float32', Float32Array.of(0.7), [1]),
+      ...tensors(modulationFeeds(modulationTable([sigma], modulation), [sigma])),
       img_rope_cos: new ort.Tensor('float32', rope.imageCos, [8, pairs]),
       img_rope_sin: new ort.Tensor('float32', rope.imageSin, [8, pairs]),
       txt_rope_cos: new ort.Tensor('float32', rope.textCos, [txt, pairs]),

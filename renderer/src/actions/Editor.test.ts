@@ -43,6 +43,21 @@ function setup(initial: ProjectTree = branchedTree()) {
       return { project: current, versionId: current.head };
     },
     'job:cancel': async () => ({ cancelled: true }),
+    // A kept edit (after DISK_FULL) becomes version "k" under the head.
+    'edit:saveAgain': async () => {
+      current = { ...current, head: 'k', versions: [...current.versions, version('k', current.head, 9)] };
+      return { project: current, versionIds: ['k'] };
+    },
+    'project:open': async ({ path }) => ({
+      ...current,
+      path,
+      report: {
+        source: 'journal' as const,
+        migratedFrom: null,
+        issues: ['project.json is damaged (empty file).', 'Recovered save #7 from project.json.journal.'],
+        unsavedEdits: 0,
+      },
+    }),
   });
   const transport: RawTransport = {
     send: (method, params) => {
@@ -233,6 +248,34 @@ describe('Editor', () => {
     const [failed, retried] = h.sent('edit:run').slice(-2);
     expect(retried!.params.settings).toEqual(failed!.params.settings);
     expect(h.store.getState().project?.head).toBe('d');
+  });
+
+  it('an edit the disk had no room for is offered to be saved again, not run again', async () => {
+    const h = setup();
+    await h.editor.showProject({ ...branchedTree(), path: '/p' });
+    h.store.getState().setPrompt('full disk');
+    h.edit.answer = async () => {
+      throw new CodedError('DISK_FULL', 'The disk is full: the edit finished but could not be saved.');
+    };
+    expect(await h.editor.run()).toBe(false);
+    expect(h.store.getState()).toMatchObject({ jobStatus: 'idle', lastFailure: null });
+    const notice = h.store.getState().notices.at(-1)!;
+    expect([notice.title, notice.action?.label]).toEqual(["The edit wasn't saved", 'Save again']);
+    notice.action!.run();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.sent('edit:saveAgain').map((c) => c.params)).toEqual([{ projectId: 'p1' }]);
+    expect(h.sent('edit:run')).toHaveLength(1);
+    expect(h.store.getState().project?.head).toBe('k');
+  });
+
+  it('opening a recent project that needed repair says what was found', async () => {
+    const h = setup();
+    await h.editor.openRecent('/p');
+    const notice = h.store.getState().notices.at(-1)!;
+    expect(notice).toMatchObject({ tone: 'error', title: 'This project was damaged' });
+    expect(notice.message).toBe(
+      'project.json is damaged (empty file). Recovered save #7 from project.json.journal.',
+    );
   });
 
   it('refuses to run without an instruction', async () => {

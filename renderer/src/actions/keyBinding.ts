@@ -11,4 +11,4 @@ export type KeyBinding<A> = {
 };
 
 /** Ctrl, or Cmd on macOS. */
-export const isMod = (e: KeyboardEvent) => e.ctrlKey || e.metaKey;
+export { isMod } from '../../../electron/shared/shortcuts';

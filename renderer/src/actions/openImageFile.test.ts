@@ -30,6 +30,7 @@ function setup(answers: Record<string, ImageInfo | CodedError>, gate?: Promise<v
     'project:create': async ({ name, bytes }) => ({
       ...tree(name, bytes[0]!, bytes[1]!),
       path: `/p/${name}`,
+      report: { source: 'primary' as const, migratedFrom: null, issues: [], unsavedEdits: 0 },
     }),
     'recipe:read': async () => ({ recipe: null }),
   });
@@ -99,6 +100,18 @@ describe('createImageOpener', () => {
     expect(s.notices).toEqual([]);
     expect(s.activity).toBeNull();
     expect(images.get(s.image!.id)?.width).toBe(64);
+  });
+
+  it('says that an animated image opens at its first frame', async () => {
+    const { store, open } = setup({ 'anim.webp': { ...png(64, 48), format: 'webp', animatedFrames: 12 } });
+    expect(await open(file('anim.webp'))).toBe(true);
+    expect(store.getState().notices).toMatchObject([
+      {
+        tone: 'info',
+        title: 'Animated image',
+        message: 'anim.webp has 12 frames; the first frame is the one opened and edited.',
+      },
+    ]);
   });
 
   it('turns a refusal into an error notice and keeps the image already open', async () => {

@@ -75,6 +75,13 @@ export function createImageOpener<T extends Decoded>(deps: OpenImageDeps<T>): Im
         return false;
       }
       await deps.editor.showProject(created.value, decoded, info.format);
+      if (info.animatedFrames) {
+        store.getState().pushNotice({
+          tone: 'info',
+          title: 'Animated image',
+          message: `${file.name} has ${info.animatedFrames} frames; the first frame is the one opened and edited.`,
+        });
+      }
       if (info.format === 'png') await restoreRecipe(deps, bytes);
       return true;
     } finally {

@@ -4,6 +4,7 @@ import { findVersion } from '../state/projectSlice';
 import type { RegionState } from '../state/regionSlice';
 import { buildSettings } from './buildSettings';
 import type { Decoded, EditorContext } from './editorContext';
+import { SHORTCUT } from '../../../electron/shared/shortcuts';
 import type { KeyBinding } from './keyBinding';
 import type { ViewActions } from './viewActions';
 
@@ -33,6 +34,17 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
         if (answer.error.code === 'CANCELLED') {
           ctx.s.endJob();
           ctx.s.pushNotice({ tone: 'info', title: 'Edit cancelled', message: 'Nothing was added.' });
+        } else if (answer.error.code === 'DISK_FULL') {
+          // The result is kept on the app side: offer to save it, not to run the edit again.
+          ctx.s.endJob();
+          const projectId = project.projectId;
+          const action = { label: 'Save again', run: () => void actions.saveAgain(projectId) };
+          ctx.s.pushNotice({
+            tone: 'error',
+            title: "The edit wasn't saved",
+            message: answer.error.message,
+            action,
+          });
         } else {
           ctx.s.endJob({ error: answer.error, parentId, settings });
           ctx.fail('The edit failed', answer.error, () => void actions.retry());
@@ -86,6 +98,19 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
       return runWith(failure.parentId, failure.settings);
     },
 
+    /** Saves the edits of a project that finished on a full disk (kept by the app until then). */
+    async saveAgain(projectId: string): Promise<boolean> {
+      const answer = await d.client.request('edit:saveAgain', { projectId });
+      if (!answer.ok) {
+        ctx.fail("The edit still wasn't saved", answer.error, () => void actions.saveAgain(projectId));
+        return false;
+      }
+      if (ctx.s.project?.projectId !== projectId) return true;
+      ctx.s.updateTree(answer.value.project, answer.value.versionIds.at(-1));
+      ctx.s.pushNotice({ tone: 'info', title: 'Saved', message: 'The kept edit is now a version.' });
+      return true;
+    },
+
     async cancel(): Promise<void> {
       const s = ctx.s;
       if (s.jobStatus !== 'running' || !s.jobId) return;
@@ -106,7 +131,7 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
 
 export const RUN_KEYS: KeyBinding<ReturnType<typeof createRunActions>>[] = [
   {
-    keyTest: (e, s) => e.key === 'Escape' && s.jobStatus === 'running',
+    keyTest: (e, s) => SHORTCUT.cancel.test(e) && s.jobStatus === 'running',
     perform: (a) => void a.cancel(),
     whileTyping: true,
   },

@@ -5,7 +5,8 @@
 import type { HistoryEntry } from '../state/historySlice';
 import { findVersion, subtreeIds } from '../state/projectSlice';
 import type { Decoded, EditorContext } from './editorContext';
-import { isMod, type KeyBinding } from './keyBinding';
+import { SHORTCUT } from '../../../electron/shared/shortcuts';
+import type { KeyBinding } from './keyBinding';
 import type { ViewActions } from './viewActions';
 
 export function createVersionActions<T extends Decoded>(ctx: EditorContext<T>, view: ViewActions<T>) {
@@ -127,12 +128,8 @@ export function createVersionActions<T extends Decoded>(ctx: EditorContext<T>, v
 }
 
 type VersionActions = ReturnType<typeof createVersionActions>;
-const undoKey = (e: KeyboardEvent) => isMod(e) && !e.altKey && e.key.toLowerCase() === 'z';
 
 export const VERSION_KEYS: KeyBinding<VersionActions>[] = [
-  { keyTest: (e) => undoKey(e) && !e.shiftKey, perform: (a) => void a.undo() },
-  {
-    keyTest: (e) => (undoKey(e) && e.shiftKey) || (isMod(e) && !e.altKey && e.key.toLowerCase() === 'y'),
-    perform: (a) => void a.redo(),
-  },
+  { keyTest: (e) => SHORTCUT.undo.test(e), perform: (a) => void a.undo() },
+  { keyTest: (e) => SHORTCUT.redo.test(e), perform: (a) => void a.redo() },
 ];

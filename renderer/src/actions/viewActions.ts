@@ -4,7 +4,8 @@
  */
 import { findVersion, type OpenProject } from '../state/projectSlice';
 import { versionKey, type Decoded, type EditorContext } from './editorContext';
-import { isMod, type KeyBinding } from './keyBinding';
+import { SHORTCUT } from '../../../electron/shared/shortcuts';
+import type { KeyBinding } from './keyBinding';
 
 type Format = 'png' | 'jpeg' | 'webp';
 
@@ -90,6 +91,10 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
       if (!answer.ok)
         return ctx.fail("Couldn't open the project", answer.error, () => void actions.openRecent(path));
       await actions.showProject(answer.value);
+      const { issues } = answer.value.report;
+      // What recovery repaired or could not recover is named here, never only in a log.
+      if (issues.length > 0)
+        ctx.s.pushNotice({ tone: 'error', title: 'This project was damaged', message: issues.join(' ') });
     },
   };
   return actions;
@@ -99,11 +104,10 @@ export type ViewActions<T extends Decoded> = ReturnType<typeof createViewActions
 
 /** Keyboard zoom steps by the same factor as one wheel notch. */
 const KEY_ZOOM = 1.25;
-const plain = (e: KeyboardEvent, ...keys: string[]) => !isMod(e) && !e.altKey && keys.includes(e.key);
 
 export const VIEW_KEYS: KeyBinding<unknown>[] = [
-  { keyTest: (e) => plain(e, '0'), perform: (_, s) => s.fitToView() },
-  { keyTest: (e) => plain(e, '1'), perform: (_, s) => s.zoomToActual() },
-  { keyTest: (e) => plain(e, '+', '='), perform: (_, s) => s.zoomBy(KEY_ZOOM) },
-  { keyTest: (e) => plain(e, '-'), perform: (_, s) => s.zoomBy(1 / KEY_ZOOM) },
+  { keyTest: (e) => SHORTCUT.zoomFit.test(e), perform: (_, s) => s.fitToView() },
+  { keyTest: (e) => SHORTCUT.zoomActual.test(e), perform: (_, s) => s.zoomToActual() },
+  { keyTest: (e) => SHORTCUT.zoomIn.test(e), perform: (_, s) => s.zoomBy(KEY_ZOOM) },
+  { keyTest: (e) => SHORTCUT.zoomOut.test(e), perform: (_, s) => s.zoomBy(1 / KEY_ZOOM) },
 ];

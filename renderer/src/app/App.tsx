@@ -4,6 +4,7 @@ import { CanvasArea } from './CanvasArea';
 import { DemoBanner } from './DemoBanner';
 import { Notices } from './Notices';
 import { EditPanel } from '../features/editor/EditPanel';
+import { ShortcutsSheet } from '../features/help/ShortcutsSheet';
 import { useEditorShortcuts } from '../features/editor/useEditorShortcuts';
 import { VersionsPanel } from '../features/versions/VersionsPanel';
 import { useAppStoreApi } from '../state/useAppStore';
@@ -26,6 +27,7 @@ export function App({ onStage }: { onStage?: (stage: Konva.Stage | null) => void
       </div>
       <StatusBar />
       <Notices />
+      <ShortcutsSheet />
     </div>
   );
 }

@@ -2,10 +2,14 @@
 import { selectZoomPercent } from '../state/documentSlice';
 import { selectRuntimeLabel } from '../state/engineSlice';
 import { selectLastRunModel } from '../state/projectSlice';
-import { useAppStore } from '../state/useAppStore';
+import { useAppStore, useAppStoreApi } from '../state/useAppStore';
+import { useServices } from '../actions/services';
+import { verifyModel } from '../actions/verifyModel';
 import { describeEngine, describeModel } from './statusText';
 
 export function StatusBar() {
+  const { client } = useServices();
+  const store = useAppStoreApi();
   const connection = useAppStore((s) => s.connection);
   const connectionDetail = useAppStore((s) => s.connectionDetail);
   const engineState = useAppStore((s) => s.engineState);
@@ -36,6 +40,16 @@ export function StatusBar() {
         <span className="status-item" data-testid="model-status" title={model.folder}>
           {describeModel(model)}
         </span>
+      )}
+      {model && model.status !== 'demo' && model.status !== 'missing' && (
+        <button
+          type="button"
+          className="status-item button"
+          title="Re-hash every model file against its recorded hash"
+          onClick={() => void verifyModel(client, store)}
+        >
+          Verify
+        </button>
       )}
       {lastRun && (
         <span

@@ -8,8 +8,12 @@ import {
   type PreviewPort,
   type QwenEditBridge,
 } from '../../../electron/shared/transport/ipcTransport';
+import {
+  createReconnectingTransport,
+  type ConnectionEvents,
+} from '../../../electron/shared/transport/reconnectingTransport';
 import { createWsTransport } from '../../../electron/shared/transport/wsTransport';
-import { chooseTransport, type TransportChoice } from './chooseTransport';
+import { chooseTransport, withoutToken, type TransportChoice } from './chooseTransport';
 
 declare global {
   interface Window {
@@ -20,8 +24,11 @@ declare global {
 
 export type AppConnection = { client: ContractClient; transport: TransportChoice['kind'] };
 
-/** Connects to the app side; `onClosed` hears when a WebSocket connection drops (IPC never does). */
-export function connectToApp(onClosed: (detail: string) => void): AppConnection {
+/**
+ * Connects to the app side. A WebSocket connection that drops is dialled again: `events.lost` hears the drop,
+ * `events.restored` the return (IPC never drops).
+ */
+export function connectToApp(events: ConnectionEvents): AppConnection {
   const choice = chooseTransport({ bridge: window.qwenEdit, href: window.location.href });
   if (choice.kind === 'ipc') {
     return {
@@ -29,15 +36,22 @@ export function connectToApp(onClosed: (detail: string) => void): AppConnection 
       transport: 'ipc',
     };
   }
-  const ws = createWsTransport(choice.url, (url) => {
-    const socket = new WebSocket(url);
-    socket.addEventListener('close', (event) =>
-      onClosed(
-        event.wasClean ? 'the app server closed the connection' : 'lost the connection to the app server',
-      ),
-    );
-    return socket;
-  });
+  // The server has set the token as a cookie with this page; the URL need not (and should not) keep it.
+  const clean = withoutToken(window.location.href);
+  if (clean) window.history.replaceState(window.history.state, '', clean);
+  const ws = createReconnectingTransport(
+    (onClose) =>
+      createWsTransport(choice.url, (url) => {
+        const socket = new WebSocket(url);
+        socket.addEventListener('close', (event) =>
+          onClose(
+            event.wasClean ? 'the app server closed the connection' : 'lost the connection to the app server',
+          ),
+        );
+        return socket;
+      }),
+    events,
+  );
   return { client: createContractClient(ws), transport: 'ws' };
 }
 

@@ -19,24 +19,32 @@ export function fullDiskFs(budget: number): FullDiskFs {
     ...nodeProjectFs,
     budget,
     failures: [],
-    async writeNewFileSynced(path, data) {
-      if (data.length <= fs.budget) {
-        fs.budget -= data.length;
-        return nodeProjectFs.writeNewFileSynced(path, data);
-      }
-      const handle = await open(path, 'wx');
-      try {
-        await handle.writeFile(data.subarray(0, Math.max(0, fs.budget)));
-      } finally {
-        await handle.close();
-      }
-      fs.budget = 0;
-      fs.failures.push(path);
-      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), {
-        code: 'ENOSPC',
-        errno: -28,
-      });
-    },
+    writeNewFileSynced: (path, data) => spend(path, data, 'wx', nodeProjectFs.writeNewFileSynced),
+    appendFileSynced: (path, data) => spend(path, data, 'a', nodeProjectFs.appendFileSynced),
   };
+  /** Writes `data` when it fits the budget; otherwise writes what fits and fails with ENOSPC. */
+  async function spend(
+    path: string,
+    data: Uint8Array,
+    flag: 'wx' | 'a',
+    write: (path: string, data: Uint8Array) => Promise<void>,
+  ): Promise<void> {
+    if (data.length <= fs.budget) {
+      fs.budget -= data.length;
+      return write(path, data);
+    }
+    const handle = await open(path, flag);
+    try {
+      await handle.writeFile(data.subarray(0, Math.max(0, fs.budget)));
+    } finally {
+      await handle.close();
+    }
+    fs.budget = 0;
+    fs.failures.push(path);
+    throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), {
+      code: 'ENOSPC',
+      errno: -28,
+    });
+  }
   return fs;
 }

@@ -13,21 +13,20 @@ export const MASKED_SCORE = -1e30;
 const INT64_MAX = 9223372036854775807n;
 
 /**
- * Rotates interleaved pairs `(x[2p], x[2p+1])` of `x` `[B, T, H, Dh]` by the angles whose cos/sin are given as
- * float32 `[1, T, 1, Dh/2, 1]` (complex multiplication, in float32 as upstream).
+ * Rotates interleaved pairs `(x[2p], x[2p+1])` of `x` `[B, T, H, Dh]` by the angles of row t of the float32
+ * tables `cos`, `sin` `[T, Dh/2]` (complex multiplication, in float32 as upstream), with one fused
+ * com.microsoft RotaryEmbedding (interleaved; position t reads row t). Returns `[B, T, H·Dh]`.
  */
 export function applyRope(b: GraphBuilder, x: string, cos: string, sin: string): string {
   return b.scope('rope', () => {
-    const xf = castIfNeeded(b, x, b.compute, 'float32');
-    const pairs = b.op('Reshape', [xf, b.constant([0, 0, 0, -1, 2], 'int64')]);
-    const [re, im] = b.node('Split', [pairs], { axis: -1, num_outputs: 2 }, { outputs: 2 }) as [
-      string,
-      string,
-    ];
-    const outRe = b.op('Sub', [b.op('Mul', [re, cos]), b.op('Mul', [im, sin])]);
-    const outIm = b.op('Add', [b.op('Mul', [re, sin]), b.op('Mul', [im, cos])]);
-    const joined = b.op('Concat', [outRe, outIm], { axis: -1 });
-    const y = b.op('Reshape', [joined, b.constant([0, 0, 0, -1], 'int64')]);
+    const xf = castIfNeeded(b, merge(b, x), b.compute, 'float32');
+    // position_ids of shape [1] give token s the position ids[0] + s.
+    const y = b.op(
+      'RotaryEmbedding',
+      [xf, b.constant([0], 'int64'), cos, sin],
+      { interleaved: 1 },
+      { domain: MS_DOMAIN },
+    );
     return castIfNeeded(b, y, 'float32', b.compute);
   });
 }
@@ -92,6 +91,7 @@ export function jointAttention(
       eps,
     );
     const vTxt = heads(ctx, linear(b, src, text, `${p}.add_v_proj`, { quantize: true }));
+    // [B, T, H·Dh] after RoPE.
     const q = applyRope(
       b,
       b.op('Concat', [qTxt, qImg], { axis: 1 }, { name: 'ConcatQ' }),
@@ -110,12 +110,7 @@ export function jointAttention(
       keys.kind === 'mha'
         ? b.op(
             'MultiHeadAttention',
-            [
-              merge(b, q),
-              merge(b, k),
-              merge(b, v),
-              ...(keys.keyPaddingMask ? ['', keys.keyPaddingMask] : []),
-            ],
+            [q, k, merge(b, v), ...(keys.keyPaddingMask ? ['', keys.keyPaddingMask] : [])],
             {
               num_heads: shape.numHeads,
               scale: attr.float(1 / Math.sqrt(shape.headDim)),
@@ -125,10 +120,10 @@ export function jointAttention(
           )
         : b.scope('sdpa', () => {
             const qh = b.op('Mul', [
-              b.op('Transpose', [q], { perm: [0, 2, 1, 3] }),
+              b.op('Transpose', [heads(ctx, q)], { perm: [0, 2, 1, 3] }),
               b.constant(1 / Math.sqrt(shape.headDim)),
             ]);
-            const kh = b.op('Transpose', [k], { perm: [0, 2, 3, 1] });
+            const kh = b.op('Transpose', [heads(ctx, k)], { perm: [0, 2, 3, 1] });
             const vh = b.op('Transpose', [v], { perm: [0, 2, 1, 3] });
             const raw = b.op('MatMul', [qh, kh]);
             const scores = keys.keyBias ? b.op('Add', [raw, keys.keyBias]) : raw;

@@ -10,17 +10,14 @@ import type { JointInputs, TransformerContext } from './context';
 
 export type Modulation = Readonly<{ shift: string; scale: string; gate: string }>;
 
-/**
- * What the modulation Linears read. `siluTemb` `[B, D]` is SiLU(temb). With `zeroCond` (config `zero_cond_t`,
- * Edit-2511) the image stream is modulated per token: `siluBoth` `[2B, D]` holds SiLU(temb) for t and for t = 0,
- * and `isNoise` (bool `[B, S, 1]`) picks the t half for the noise tokens, the t = 0 half for reference tokens.
- */
-export type Conditioning = Readonly<{
-  siluTemb: string;
-  zeroCond?: Readonly<{ siluBoth: string; isNoise: string }>;
+/** The two modulation triples (attention, MLP) of each stream of one block. */
+export type BlockModulation = Readonly<{
+  img: readonly [Modulation, Modulation];
+  txt: readonly [Modulation, Modulation];
 }>;
 
-function splitSix(b: GraphBuilder, params: string): [Modulation, Modulation] {
+/** Splits `[B, 6D]` modulation parameters into two `[B, 1, D]` triples. */
+export function splitSix(b: GraphBuilder, params: string): [Modulation, Modulation] {
   const [shift1, scale1, gate1, shift2, scale2, gate2] = b.node(
     'Split',
     [b.op('Unsqueeze', [params, b.constant([1], 'int64')])],
@@ -42,24 +39,22 @@ export function modulationParams(
   return splitSix(ctx.b, linear(ctx.b, ctx.src, siluTemb, prefix, { quantize: true }));
 }
 
-/** zero_cond_t: one Linear over both halves, then per-token `[B, S, D]` triples chosen by `isNoise`. */
-export function perTokenModulationParams(
-  ctx: TransformerContext,
-  zeroCond: NonNullable<Conditioning['zeroCond']>,
-  prefix: string,
+/**
+ * zero_cond_t (Edit-2511): per-token `[B, S, D]` triples from the parameters for t (`withT`, `[B, 6D]`) and for
+ * t = 0 (`withZero`), chosen by `isNoise` (bool `[B, S, 1]`: true for noise tokens).
+ */
+export function perTokenModulation(
+  b: GraphBuilder,
+  isNoise: string,
+  withT: string,
+  withZero: string,
 ): [Modulation, Modulation] {
-  const { b, src } = ctx;
-  const both = linear(b, src, zeroCond.siluBoth, prefix, { quantize: true });
-  const [withT, withZero] = b.node('Split', [both], { axis: 0, num_outputs: 2 }, { outputs: 2 }) as [
-    string,
-    string,
-  ];
   const t = splitSix(b, withT);
   const zero = splitSix(b, withZero);
   const pick = (a: Modulation, z: Modulation): Modulation => ({
-    shift: b.op('Where', [zeroCond.isNoise, a.shift, z.shift]),
-    scale: b.op('Where', [zeroCond.isNoise, a.scale, z.scale]),
-    gate: b.op('Where', [zeroCond.isNoise, a.gate, z.gate]),
+    shift: b.op('Where', [isNoise, a.shift, z.shift]),
+    scale: b.op('Where', [isNoise, a.scale, z.scale]),
+    gate: b.op('Where', [isNoise, a.gate, z.gate]),
   });
   return [pick(t[0], zero[0]), pick(t[1], zero[1])];
 }
@@ -95,17 +90,15 @@ export function transformerBlock(
   index: number,
   image: string,
   text: string,
-  cond: Conditioning,
+  mods: BlockModulation,
   joint: JointInputs,
 ): [string, string] {
   const { b, shape } = ctx;
   const prefix = `transformer_blocks.${index}`;
   const dim = shape.numHeads * shape.headDim;
   return b.scope(prefix, () => {
-    const [img1, img2] = cond.zeroCond
-      ? perTokenModulationParams(ctx, cond.zeroCond, `${prefix}.img_mod.1`)
-      : modulationParams(ctx, cond.siluTemb, `${prefix}.img_mod.1`);
-    const [txt1, txt2] = modulationParams(ctx, cond.siluTemb, `${prefix}.txt_mod.1`);
+    const [img1, img2] = mods.img;
+    const [txt1, txt2] = mods.txt;
     const imgIn = modulate(b, image, dim, img1.shift, img1.scale, 'img_norm1');
     const txtIn = modulate(b, text, dim, txt1.shift, txt1.scale, 'txt_norm1');
     const [imgAttn, txtAttn] = jointAttention(ctx, prefix, imgIn, txtIn, joint);

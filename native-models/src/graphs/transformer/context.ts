@@ -7,7 +7,7 @@ export type TransformerContext = Readonly<{ b: GraphBuilder; src: WeightSource; 
 
 /** Per-forward values shared by all blocks. */
 export type JointInputs = Readonly<{
-  /** RoPE cos/sin for the joint sequence [text, image], float32 `[1, T, 1, pairs, 1]`. */
+  /** RoPE cos/sin for the joint sequence [text, image], float32 `[T, pairs]`. */
   ropeCos: string;
   ropeSin: string;
   /** How padding keys are masked, which also picks the attention implementation. */

@@ -6,11 +6,14 @@
  * - `encoder_hidden_states` `[batch, text_tokens, joint_attention_dim]`: prompt embeddings.
  * - `encoder_hidden_states_mask` `[batch, text_tokens]`: 1 for real tokens, 0 for padding (all ones = no mask);
  *   absent from graphs built with `textMask: false`.
- * - `timestep` `[batch]`: σ = t/1000 (the pipeline divides; the graph multiplies by 1000 inside the sinusoid).
+ * - `timestep` `[batch]`: σ = t/1000 (the pipeline divides; the graph multiplies by 1000 inside the sinusoid);
+ *   absent from graphs built with `modulation: 'inputs'`, which take instead `img_mod`, `txt_mod`
+ *   `[batch, num_layers, 6·D]` and `out_mod` `[batch, 2·D]`: rows of the modulation graph (modulation.ts).
  * - `img_rope_cos`, `img_rope_sin` `[image_tokens, head_dim/2]`, `txt_rope_cos`, `txt_rope_sin`
  *   `[text_tokens, head_dim/2]`: from `qwenImageRopeTables` (rope.ts).
  * - `modulate_index` `[batch, image_tokens]`: only in graphs built with `zeroCondT` (Edit-2511): 0 for noise
- *   tokens, 1 for reference tokens.
+ *   tokens, 1 for reference tokens. With `modulation: 'inputs'` also `img_mod_ref` `[batch, num_layers, 6·D]`:
+ *   the modulation graph's `img_mod` row for σ = 0.
  * Output: `sample` `[batch, image_tokens, patch²·out_channels]` float32: the flow velocity for every image-stream
  * token; the pipeline keeps the first N_img (noise) tokens.
  */
@@ -21,16 +24,15 @@ import {
   layerNormNoAffine,
   linear,
   rmsNorm,
-  silu,
 } from '../../onnx';
 import type { IoSpec, PrecisionOptions, SaveOptions, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { TransformerConfig } from '../../config/transformer';
-import { transformerBlock } from './block';
-import type { Conditioning } from './block';
+import { perTokenModulation, splitSix, transformerBlock } from './block';
+import type { BlockModulation } from './block';
 import type { AttentionKind, JointInputs, KeyMask, TransformerContext } from './context';
 import { MASKED_SCORE } from './attention';
-import { timestepEmbedding } from './timestep';
+import { blockModulationLinear, blockModulationWidth, siluTimestepEmbedding } from './modulation';
 
 export const TRANSFORMER_INPUTS = {
   hiddenStates: 'hidden_states',
@@ -42,6 +44,10 @@ export const TRANSFORMER_INPUTS = {
   txtRopeCos: 'txt_rope_cos',
   txtRopeSin: 'txt_rope_sin',
   modulateIndex: 'modulate_index',
+  imgMod: 'img_mod',
+  txtMod: 'txt_mod',
+  outMod: 'out_mod',
+  imgModRef: 'img_mod_ref',
 } as const;
 
 export const TRANSFORMER_OUTPUT = 'sample';
@@ -61,7 +67,82 @@ export type TransformerGraphOptions = PrecisionOptions &
      * (0 = noise tokens, modulated with t; 1 = reference tokens, modulated with t = 0). Default false.
      */
     zeroCondT?: boolean;
+    /**
+     * 'fused' (default): the graph takes `timestep` and holds the modulation Linears. 'inputs': it takes the
+     * modulation graph's outputs instead and holds none of those weights (about a third of the model).
+     */
+    modulation?: 'fused' | 'inputs';
   }>;
+
+/** Where each block's modulation parameters and norm_out's come from. */
+type ModulationSource = Readonly<{
+  block: (index: number) => BlockModulation;
+  /** norm_out's `[B, 2D]` (scale, shift). */
+  normOut: () => string;
+}>;
+
+/** The modulation Linears inside the graph, fed by `timestep`. */
+function fusedModulation(ctx: TransformerContext, isNoise: string | undefined): ModulationSource {
+  const { b } = ctx;
+  const timestep = b.input(TRANSFORMER_INPUTS.timestep, 'float32', ['batch']);
+  if (!isNoise) {
+    const siluTemb = siluTimestepEmbedding(ctx, timestep);
+    return {
+      block: (i) => ({
+        img: splitSix(b, blockModulationLinear(ctx, siluTemb, i, 'img')),
+        txt: splitSix(b, blockModulationLinear(ctx, siluTemb, i, 'txt')),
+      }),
+      normOut: () => linear(b, ctx.src, siluTemb, 'norm_out.linear'),
+    };
+  }
+  // zero_cond_t: one Linear over SiLU(temb) for t and for t = 0, split per batch half.
+  const both = b.op('Concat', [timestep, b.op('Mul', [timestep, b.constant(0, 'float32')])], { axis: 0 });
+  const siluBoth = siluTimestepEmbedding(ctx, both);
+  const [siluT] = b.node('Split', [siluBoth], { axis: 0, num_outputs: 2 }, { outputs: 2 }) as [
+    string,
+    string,
+  ];
+  return {
+    block: (i) => {
+      const [withT, withZero] = b.node(
+        'Split',
+        [blockModulationLinear(ctx, siluBoth, i, 'img')],
+        { axis: 0, num_outputs: 2 },
+        { outputs: 2 },
+      ) as [string, string];
+      return {
+        img: perTokenModulation(b, isNoise, withT, withZero),
+        txt: splitSix(b, blockModulationLinear(ctx, siluT, i, 'txt')),
+      };
+    },
+    normOut: () => linear(b, ctx.src, siluT, 'norm_out.linear'),
+  };
+}
+
+/** The modulation graph's rows as inputs: no modulation weights in this graph. */
+function modulationInputs(ctx: TransformerContext, isNoise: string | undefined): ModulationSource {
+  const { b, shape } = ctx;
+  const width = blockModulationWidth(shape);
+  const dim = shape.numHeads * shape.headDim;
+  const stack = (name: string) =>
+    castIfNeeded(b, b.input(name, 'float32', ['batch', shape.numLayers, width]), 'float32', b.compute);
+  const img = stack(TRANSFORMER_INPUTS.imgMod);
+  const txt = stack(TRANSFORMER_INPUTS.txtMod);
+  const imgRef = isNoise ? stack(TRANSFORMER_INPUTS.imgModRef) : undefined;
+  const out = b.input(TRANSFORMER_INPUTS.outMod, 'float32', ['batch', 2 * dim]);
+  const row = (stacked: string, i: number) =>
+    b.op('Gather', [stacked, b.constant(i, 'int64')], { axis: 1 }, { name: `/mod_rows/${i}` });
+  return {
+    block: (i) => ({
+      img:
+        isNoise && imgRef
+          ? perTokenModulation(b, isNoise, row(img, i), row(imgRef, i))
+          : splitSix(b, row(img, i)),
+      txt: splitSix(b, row(txt, i)),
+    }),
+    normOut: () => castIfNeeded(b, out, 'float32', b.compute),
+  };
+}
 
 function jointInputs(
   ctx: TransformerContext,
@@ -76,8 +157,7 @@ function jointInputs(
     const tables = (imgName: string, txtName: string) => {
       const img = b.input(imgName, 'float32', ['image_tokens', pairs]);
       const txt = b.input(txtName, 'float32', ['text_tokens', pairs]);
-      const joined = b.op('Concat', [txt, img], { axis: 0 });
-      return b.op('Reshape', [joined, b.constant([1, -1, 1, pairs, 1], 'int64')]);
+      return b.op('Concat', [txt, img], { axis: 0 });
     };
     const ropeCos = tables(TRANSFORMER_INPUTS.imgRopeCos, TRANSFORMER_INPUTS.txtRopeCos);
     const ropeSin = tables(TRANSFORMER_INPUTS.imgRopeSin, TRANSFORMER_INPUTS.txtRopeSin);
@@ -115,7 +195,13 @@ export function transformerGraph(
   src: WeightSource,
   options: TransformerGraphOptions = {},
 ): GraphBuilder {
-  const { attention = 'mha', textMask = true, zeroCondT = false, ...precision } = options;
+  const {
+    attention = 'mha',
+    textMask = true,
+    zeroCondT = false,
+    modulation = 'fused',
+    ...precision
+  } = options;
   const b = new GraphBuilder({ name: 'qwen_image_transformer', ...precision });
   const ctx: TransformerContext = { b, src, shape };
   const dim = shape.numHeads * shape.headDim;
@@ -133,36 +219,26 @@ export function transformerGraph(
   const mask = textMask
     ? b.input(TRANSFORMER_INPUTS.encoderHiddenStatesMask, 'float32', ['batch', 'text_tokens'])
     : undefined;
-  const timestep = b.input(TRANSFORMER_INPUTS.timestep, 'float32', ['batch']);
 
   let image = linear(b, src, castIfNeeded(b, hiddenIn, 'float32', b.compute), 'img_in');
   let text = castIfNeeded(b, encoderIn, 'float32', b.compute);
   text = linear(b, src, rmsNorm(b, src, text, 'txt_norm.weight', 1e-6), 'txt_in');
-  // Every modulation Linear (blocks and norm_out) starts with SiLU(temb): compute it once.
-  let cond: Conditioning;
-  if (zeroCondT) {
-    const index = b.input(TRANSFORMER_INPUTS.modulateIndex, 'float32', ['batch', 'image_tokens']);
-    const both = b.op('Concat', [timestep, b.op('Mul', [timestep, b.constant(0, 'float32')])], { axis: 0 });
-    const siluBoth = silu(b, timestepEmbedding(ctx, both), 'temb_silu');
-    const [siluT] = b.node('Split', [siluBoth], { axis: 0, num_outputs: 2 }, { outputs: 2 }) as [
-      string,
-      string,
-    ];
-    const isNoise = b.op('Unsqueeze', [
-      b.op('Equal', [index, b.constant(0, 'float32')]),
-      b.constant([2], 'int64'),
-    ]);
-    cond = { siluTemb: siluT, zeroCond: { siluBoth, isNoise } };
-  } else {
-    cond = { siluTemb: silu(b, timestepEmbedding(ctx, timestep), 'temb_silu') };
-  }
-  const siluTemb = cond.siluTemb;
+  const isNoise = zeroCondT
+    ? b.op('Unsqueeze', [
+        b.op('Equal', [
+          b.input(TRANSFORMER_INPUTS.modulateIndex, 'float32', ['batch', 'image_tokens']),
+          b.constant(0, 'float32'),
+        ]),
+        b.constant([2], 'int64'),
+      ])
+    : undefined;
+  const mods = modulation === 'inputs' ? modulationInputs(ctx, isNoise) : fusedModulation(ctx, isNoise);
   const joint = jointInputs(ctx, hiddenIn, encoderIn, mask, attention);
   for (let i = 0; i < shape.numLayers; i++)
-    [image, text] = transformerBlock(ctx, i, image, text, cond, joint);
+    [image, text] = transformerBlock(ctx, i, image, text, mods.block(i), joint);
 
   const out = b.scope('norm_out', () => {
-    const emb = b.op('Unsqueeze', [linear(b, src, siluTemb, 'norm_out.linear'), b.constant([1], 'int64')]);
+    const emb = b.op('Unsqueeze', [mods.normOut(), b.constant([1], 'int64')]);
     // AdaLayerNormContinuous: scale first, then shift.
     const [scale, shift] = b.node('Split', [emb], { axis: -1, num_outputs: 2 }, { outputs: 2 }) as [
       string,

@@ -19,11 +19,15 @@
  *
  * Options: `precision` fp32 | bf16 | int8 | int4 (int8/int4 quantise every Linear inside the blocks with
  * MatMulNBits; embedders, norm_out and proj_out stay dense), `blockSize`, `compute` (bfloat16 for GPU int8/int4),
- * `attention` 'mha' (default, com.microsoft MultiHeadAttention) | 'matmul', `textMask`, `zeroCondT`.
+ * `attention` 'mha' (default, com.microsoft MultiHeadAttention) | 'matmul', `textMask`, `zeroCondT`,
+ * `modulation` 'fused' (default) | 'inputs' (the AdaLN parameters come from the separate modulation graph,
+ * `buildModulationGraph`, run once per edit for all timesteps; the transformer then holds none of those weights).
  */
 export { buildTransformerGraph, transformerGraph, TRANSFORMER_INPUTS, TRANSFORMER_OUTPUT } from './graph';
 export type { TransformerGraphInfo, TransformerGraphOptions } from './graph';
 export { qwenImageRopeTables, axisFrequencies, centredPosition } from './rope';
 export type { ImageGrid, RopeTableOptions, RopeTables } from './rope';
 export { timestepFrequencies } from './timestep';
+export { buildModulationGraph, modulationGraph, MODULATION_IO } from './modulation';
+export type { ModulationGraphInfo } from './modulation';
 export type { AttentionKind } from './context';

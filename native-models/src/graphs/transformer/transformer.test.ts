@@ -13,6 +13,9 @@ import { modulate, modulationParams } from './block';
 import type { JointInputs, KeyMask, TransformerContext } from './context';
 import { buildTransformerGraph, transformerGraph, TRANSFORMER_OUTPUT } from './graph';
 import { qwenImageRopeTables } from './rope';
+import { buildModulationGraph, MODULATION_IO } from './modulation';
+import { modulationFeeds } from './modulation-feeds';
+import type { ModulationTable } from './modulation-feeds';
 import type { ImageGrid, RopeTables } from './rope';
 import {
   randomTransformerWeights,
@@ -24,7 +27,7 @@ import {
   refTransformer,
 } from '../testing/transformer-reference';
 import { runOnce as run } from '../../onnx/testing/runOnce';
-import { maxAbsDiff } from '../../testing/compare';
+import { maxAbsDiff, relativeL2 } from '../../testing/compare';
 import { seededRandom, uniformArray } from '../../testing/seeded';
 
 // The tiny config of shared/spec/checkpoint-names.md (fixed here so the test does not follow generator changes).
@@ -54,16 +57,6 @@ afterAll(async () => {
 });
 
 const values = (n: number, seed: number, scale = 1) => uniformArray(n, seededRandom(seed), scale);
-
-function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
 
@@ -206,18 +199,12 @@ describe('transformer pieces vs the plain-loop reference', () => {
     expect(maxAbsDiff(out.gate2!.data as Float32Array, g2!)).toBeLessThan(1e-5);
   });
 
-  it('RoPE on interleaved pairs matches the complex multiplication to 1e-5', async () => {
+  it('RoPE on interleaved pairs (fused RotaryEmbedding) matches the complex multiplication to 1e-5', async () => {
     const b = new GraphBuilder({ name: 'rope' });
     const x = b.input('x', 'float32', [1, S, shape.numHeads, shape.headDim]);
-    const cos = b.op('Reshape', [
-      b.input('cos', 'float32', [S, pairs]),
-      b.constant([1, -1, 1, pairs, 1], 'int64'),
-    ]);
-    const sin = b.op('Reshape', [
-      b.input('sin', 'float32', [S, pairs]),
-      b.constant([1, -1, 1, pairs, 1], 'int64'),
-    ]);
-    b.output(applyRope(b, x, cos, sin), 'y', 'float32', [1, S, shape.numHeads, shape.headDim]);
+    const cos = b.input('cos', 'float32', [S, pairs]);
+    const sin = b.input('sin', 'float32', [S, pairs]);
+    b.output(applyRope(b, x, cos, sin), 'y', 'float32', [1, S, D]);
     const saved = await b.save(join(dir, 'rope'));
     const xData = values(S * D, 31);
     const out = await run(saved.modelPath, {
@@ -242,10 +229,7 @@ describe('transformer pieces vs the plain-loop reference', () => {
       const text = b.input('text', 'float32', [B, L, D]);
       const keyMask = b.input('mask', 'float32', [B, L]);
       const table = (img: Float32Array, txt: Float32Array) =>
-        b.op('Reshape', [
-          b.tensorConstant(Float32Array.from([...txt, ...img]), 'float32', [L + S, pairs]),
-          b.constant([1, -1, 1, pairs, 1], 'int64'),
-        ]);
+        b.tensorConstant(Float32Array.from([...txt, ...img]), 'float32', [L + S, pairs]);
       const bias = b.op(
         'Concat',
         [b.op('Mul', [b.op('Sub', [keyMask, b.constant(1)]), b.constant(1e30)]), b.filled(0, [B, S])],
@@ -531,5 +515,102 @@ describe('QwenImageTransformer2DModel graph (tiny config)', () => {
     expect(() => transformerGraph(shape, memoryWeightSource(partial))).toThrow(
       /transformer_blocks\.1\.attn\.norm_added_k\.weight/,
     );
+  });
+});
+
+describe('modulation outside the transformer graph (tiny config)', () => {
+  /** max |a − b| / max |b|. */
+  const relMax = (a: Float32Array, b: Float32Array) =>
+    maxAbsDiff(a, b) / b.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+  async function modulationTable(modelPath: string, steps: readonly number[]): Promise<ModulationTable> {
+    const out = await run(modelPath, {
+      [MODULATION_IO.timestep]: f32(Float32Array.from(steps), [steps.length]),
+    });
+    return {
+      sigmas: steps,
+      layers: shape.numLayers,
+      width: 6 * D,
+      img: out[MODULATION_IO.img]!.data as Float32Array,
+      txt: out[MODULATION_IO.txt]!.data as Float32Array,
+      out: out[MODULATION_IO.out]!.data as Float32Array,
+    };
+  }
+
+  it('equals the fused graph (fp32, ≤1e-6 relative) from one modulation run over all timesteps, zero_cond_t included', async () => {
+    const mod = await buildModulationGraph(shape, src, { precision: 'fp32' }, join(dir, 'mod'));
+    expect(mod.outputs.map((o) => [o.name, o.dims])).toEqual([
+      ['img_mod', ['steps', 2, 6 * D]],
+      ['txt_mod', ['steps', 2, 6 * D]],
+      ['out_mod', ['steps', 2 * D]],
+    ]);
+    // A run's whole schedule at once (the two σ of the batch among others), plus σ = 0 for zero_cond_t.
+    const table = await modulationTable(mod.saved.modelPath, [1, sigmas[1]!, 0.5, sigmas[0]!, 0]);
+    const { timestep: _t, ...feeds } = transformerFeeds();
+    const index = Float32Array.from({ length: B * S }, (_, i) => (i % S < S / 2 ? 0 : 1));
+    for (const zeroCondT of [false, true]) {
+      const tag = zeroCondT ? 'zero-cond' : 'plain';
+      const fused = await buildTransformerGraph(
+        shape,
+        src,
+        { precision: 'fp32', zeroCondT },
+        join(dir, `fused-${tag}`),
+      );
+      const split = await buildTransformerGraph(
+        shape,
+        src,
+        { precision: 'fp32', zeroCondT, modulation: 'inputs' },
+        join(dir, `split-${tag}`),
+      );
+      const names = split.inputs.map((i) => i.name);
+      expect(names).not.toContain('timestep');
+      expect(names).toEqual(expect.arrayContaining(['img_mod', 'txt_mod', 'out_mod']));
+      expect(names.includes('img_mod_ref')).toBe(zeroCondT);
+      const extra: Record<string, ort.Tensor> = zeroCondT ? { modulate_index: f32(index, [B, S]) } : {};
+      const want = (await run(fused.saved.modelPath, { ...transformerFeeds(), ...extra }))[
+        TRANSFORMER_OUTPUT
+      ]!.data as Float32Array;
+      const got = (
+        await run(split.saved.modelPath, { ...feeds, ...extra, ...modulationFeeds(table, sigmas, zeroCondT) })
+      )[TRANSFORMER_OUTPUT]!.data as Float32Array;
+      const rel = relMax(got, want);
+      console.log(
+        `tiny transformer, modulation split vs fused (${tag}): max rel diff ${rel.toExponential(2)}`,
+      );
+      expect(rel).toBeLessThanOrEqual(1e-6);
+    }
+  });
+
+  it('the transformer without modulation holds ≥30 % fewer weight bytes (tiny real-ratio config)', async () => {
+    const fused = await buildTransformerGraph(shape, src, { precision: 'fp32' }, join(dir, 'bytes-fused'));
+    const split = await buildTransformerGraph(
+      shape,
+      src,
+      { precision: 'fp32', modulation: 'inputs' },
+      join(dir, 'bytes-split'),
+    );
+    const mod = await buildModulationGraph(shape, src, { precision: 'fp32' }, join(dir, 'bytes-mod'));
+    const ratio = split.saved.payloadBytes / fused.saved.payloadBytes;
+    console.log(
+      `tiny transformer weight bytes: fused ${fused.saved.payloadBytes}, without modulation ${split.saved.payloadBytes} (${(100 * (1 - ratio)).toFixed(1)} % smaller), modulation graph ${mod.saved.payloadBytes}`,
+    );
+    expect(ratio).toBeLessThanOrEqual(0.7);
+    // Nothing is lost or held twice: the two graphs together hold the fused graph's weights.
+    expect(split.saved.payloadBytes + mod.saved.payloadBytes).toBeGreaterThanOrEqual(
+      fused.saved.payloadBytes,
+    );
+  });
+
+  it('refuses a timestep the modulation table lacks, naming it', () => {
+    const table: ModulationTable = {
+      sigmas: [0.5],
+      layers: 1,
+      width: 6,
+      img: new Float32Array(6),
+      txt: new Float32Array(6),
+      out: new Float32Array(2),
+    };
+    expect(() => modulationFeeds(table, [0.25])).toThrow(/σ = 0\.25/);
+    expect(() => modulationFeeds(table, [0.5], true)).toThrow(/σ = 0\b/);
   });
 });
