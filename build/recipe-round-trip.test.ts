@@ -49,6 +49,8 @@ const first: EditSettings = {
   size: { width: 64, height: 48 },
   region: null,
   feather: 0,
+  // The smallest working area keeps the tiny model quick (upstream's 1024² is the default).
+  area: L.area.min,
 };
 
 describe('the edit recipe mapping', () => {

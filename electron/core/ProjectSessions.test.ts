@@ -31,6 +31,8 @@ describe('projects and edits through the contract', () => {
     steps: 3,
     // Small, so the tiny model runs each edit in about a second on 2 cores; ≈1 MP takes over a minute.
     size: { width: 96, height: 64 },
+    // The reference's working area too (upstream's is 1024², whatever the output size).
+    area: 96 * 64,
     region: null,
     feather: 0,
   };
@@ -169,12 +171,16 @@ describe('projects and edits through the contract', () => {
       }
     expect(outsideDiffers).toBe(0);
     expect(insideDiffers).toBeGreaterThan(0);
+    // The same box pasted back onto the source (the app's default): the replay below covers it too.
+    const pasted = await run('edit-paste', root, { ...settings, region: box, outputMode: 'source' });
+    expect(pasted.ok).toBe(true);
   });
 
   it('replays every edit in the project byte for byte (plain and region edits)', async () => {
     const tree = (await dispatch('project:open', { path: project.path })) as { ok: true; value: ProjectTree };
     const edits = tree.value.versions.filter((v) => v.kind === 'edit');
     expect(edits.some((v) => v.recipe?.region)).toBe(true);
+    expect(edits.some((v) => v.recipe?.options.outputMode === 'source')).toBe(true);
     for (const v of edits) {
       const report = await dispatch('version:replay', {
         jobId: `replay-${v.id}`,

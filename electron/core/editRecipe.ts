@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import type { EditRequest } from '../../native-models/src';
 import type { EditRegion, EditSettings, EngineEditResult } from '../shared/contract';
 import { EDIT_LIMITS } from '../shared/editVocabulary';
+import type { PasteBackRecipe } from '../shared/editVocabulary';
 import type { BlobRef, Recipe, RecipeInput } from '../shared/projectSchemas';
 
 /** The project recipe of a finished edit; `mask` is the blob the region's mask PNG is stored as. */
@@ -18,6 +19,7 @@ export function projectRecipe(
   originalPrompt?: string,
 ): Omit<RecipeInput, 'input'> {
   const box = recipe.region?.kind === 'box' ? recipe.region : null;
+  const paste = recipe.pasteBack;
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   return {
     model: { id: recipe.model.id, files: { ...recipe.model.hashes } },
@@ -27,7 +29,8 @@ export function projectRecipe(
     seed: recipe.seed,
     cfg: recipe.cfg,
     steps: recipe.steps,
-    sizes: { input: recipe.inputSize, output: recipe.outputSize },
+    // The image the version holds: the source's size when pasted back, else the model's output.
+    sizes: { input: recipe.inputSize, output: paste ? paste.map.source : recipe.outputSize },
     region: mask ? { mask, feather: recipe.feather } : null,
     options: {
       precision: recipe.model.precision,
@@ -39,6 +42,9 @@ export function projectRecipe(
       requestedHeight: recipe.requestedSize.height,
       feather: recipe.feather,
       regionBox: box ? `${box.x},${box.y},${box.width},${box.height}` : null,
+      outputMode: recipe.outputMode,
+      area: recipe.area,
+      ...(paste ? pasteBackOptions(paste) : {}),
     },
     timings: {
       total: timings.total,
@@ -51,9 +57,29 @@ export function projectRecipe(
   };
 }
 
+/**
+ * The paste-back's record as flat recipe options: the exact working↔source scale per axis, the model's
+ * drift (zoom about the centre, shift in working pixels) and whether it was undone, the recomputed area.
+ */
+function pasteBackOptions(p: PasteBackRecipe): Recipe['options'] {
+  const r = p.changedRect;
+  return {
+    workingToSourceX: p.map.scaleX,
+    workingToSourceY: p.map.scaleY,
+    driftScale: p.alignment.scale,
+    driftTx: p.alignment.tx,
+    driftTy: p.alignment.ty,
+    driftPixels: p.alignment.drift,
+    driftConfidence: p.alignment.confidence,
+    driftCorrected: p.alignment.corrected,
+    pasteMask: p.mask,
+    changedRect: r ? `${r.x},${r.y},${r.width},${r.height}` : null,
+  };
+}
+
 /** The settings that made a version, back from its recipe (the inverse of projectRecipe). */
 export function settingsFromRecipe(recipe: Recipe, mask: Uint8Array | null): EditSettings {
-  const { requestedWidth: w, requestedHeight: h, feather } = recipe.options;
+  const { requestedWidth: w, requestedHeight: h, feather, outputMode, area } = recipe.options;
   return {
     prompt: recipe.prompt,
     ...(recipe.originalPrompt !== undefined ? { originalPrompt: recipe.originalPrompt } : {}),
@@ -64,10 +90,16 @@ export function settingsFromRecipe(recipe: Recipe, mask: Uint8Array | null): Edi
     size: typeof w === 'number' && typeof h === 'number' ? { width: w, height: h } : null,
     region: recipe.region && mask ? { kind: 'mask', png: new Uint8Array(mask) } : null,
     feather: recipe.region?.feather ?? (typeof feather === 'number' ? feather : 0),
+    // Versions made before paste-back existed returned the model's whole output.
+    outputMode: outputMode === 'source' ? 'source' : 'whole',
+    ...(typeof area === 'number' && area !== EDIT_LIMITS.area.default ? { area } : {}),
   };
 }
 
-/** The pipeline request for settings: an explicit size sets the output and the working area (as the CLI's --size). */
+/**
+ * The pipeline request for settings: an explicit size sets the model's output size only (the reference keeps
+ * upstream's working size, as the CLI's --size).
+ */
 export function editRequest(image: Uint8Array, s: EditSettings): EditRequest {
   return {
     image,
@@ -77,7 +109,9 @@ export function editRequest(image: Uint8Array, s: EditSettings): EditRequest {
     cfg: s.cfg,
     steps: s.steps,
     feather: s.feather,
-    ...(s.size ? { ...s.size, area: Math.max(EDIT_LIMITS.area.min, s.size.width * s.size.height) } : {}),
+    ...(s.size ?? {}),
+    ...(s.area !== undefined ? { area: s.area } : {}),
+    ...(s.outputMode ? { outputMode: s.outputMode } : {}),
     ...(s.region
       ? { region: s.region.kind === 'box' ? s.region : { kind: 'mask' as const, image: s.region.png } }
       : {}),

@@ -121,12 +121,16 @@ export const editSettingsSchema = z
     seed: inRange(L.seed).int(),
     cfg: inRange(L.cfg),
     steps: inRange(L.steps).int(),
-    /** Output and working size; null keeps ≈1 MP at the input's aspect ratio (the model's native budget). */
+    /** The model's output size; null keeps ≈1 MP at the input's aspect ratio (the model's native budget). */
     size: z.object({ width: side, height: side }).nullable(),
     region: editRegionSchema.nullable(),
     feather: inRange(L.feather),
     /** The user's own instruction when `prompt` is an accepted enhancement of it (issue 16). */
     originalPrompt: promptText.optional(),
+    /** The reference image's working area; left out: upstream's 1024² (the demo model gets a small one). */
+    area: inRange(L.area).optional(),
+    /** Left out: paste back onto the source, or the whole output when a size is set (the pipeline's rule). */
+    outputMode: z.enum(['source', 'whole']).optional(),
   })
   .strict();
 export type EditSettings = z.infer<typeof editSettingsSchema>;
@@ -137,6 +141,16 @@ const perStep = z.array(num);
 const recipeTexts = { imageSha256: z.string(), prompt: z.string(), negativePrompt: z.string().nullable() };
 const recipeNumbers = { seed: num, cfg: num, cfgActive: z.boolean(), steps: num, area: num, feather: num };
 const recipeSizes = { inputSize: size, workingSize: size, outputSize: size };
+const rect = z.object({ x: num, y: num, width: num, height: num });
+const pasteBackRecipeSchema = z.object({
+  map: z.object({ working: size, source: size, scaleX: num, scaleY: num }),
+  alignment: z.object({
+    ...{ scale: num, tx: num, ty: num, drift: num, confidence: num },
+    corrected: z.boolean(),
+  }),
+  mask: z.enum(['region', 'changed-area']),
+  changedRect: rect.nullable(),
+});
 const stageMs = { load: num, vision: num, text: num, vaeEncode: num, vaeDecode: num, finish: num };
 const stepMs = { transformerPerStep: perStep, hostPerStep: perStep, previewPerStep: perStep };
 
@@ -155,6 +169,8 @@ export const engineEditResultSchema = z.object({
         z.object({ kind: z.literal('mask'), image: z.union([z.string(), bytesSchema()]) }),
       ])
       .nullable(),
+    outputMode: z.enum(['source', 'whole']),
+    pasteBack: pasteBackRecipeSchema.nullable(),
     provider: z.string(),
     memoryPolicy: z.enum(['resident', 'low-memory']),
     noise: z.literal('torch.randn float32 CPU'),
@@ -282,7 +298,19 @@ export const requests = {
   },
   'version:export': {
     params: z
-      .object({ projectId, versionId: versionIdSchema, format: z.enum(['png', 'jpeg', 'webp']) })
+      .object({
+        projectId,
+        versionId: versionIdSchema,
+        format: z.enum(['png', 'jpeg', 'webp']),
+        /** JPEG/WebP quality (default 92). */
+        quality: z.number().int().min(1).max(100).optional(),
+        /** Print options: a resize factor (Lanczos), the DPI written in the file, an sRGB ICC profile. */
+        scale: z.number().min(0.05).max(8).optional(),
+        dpi: z.number().min(1).max(4800).optional(),
+        srgbProfile: z.boolean().optional(),
+        /** The file name after the project and the version's label (default) or its prompt. */
+        nameFrom: z.enum(['label', 'prompt']).optional(),
+      })
       .strict(),
     result: z.object({ bytes: bytesSchema(), fileName: z.string(), mime: z.string() }),
   },

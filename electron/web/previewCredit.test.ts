@@ -100,6 +100,7 @@ describe('preview frames to a slow consumer in web mode', () => {
         cfg: 4,
         steps,
         size: { width: 96, height: 64 },
+        area: 96 * 64,
         region: null,
         feather: 0,
       },

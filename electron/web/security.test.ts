@@ -211,6 +211,7 @@ describe('security', () => {
         cfg: 4,
         steps: 3,
         size: { width: 64, height: 48 },
+        area: 64 * 64,
         region: null,
         feather: 0,
       },

@@ -19,6 +19,8 @@ export const EDIT_OPTIONS = {
   cfg: { type: 'string' },
   steps: { type: 'string' },
   size: { type: 'string' },
+  area: { type: 'string' },
+  'output-mode': { type: 'string' },
   provider: { type: 'string' },
   threads: { type: 'string' },
   'low-memory': { type: 'boolean' },
@@ -31,7 +33,9 @@ export const editOptionsHelp = (
   --seed N             ${EDIT_LIMITS.seed.min} to ${EDIT_LIMITS.seed.max} (default: ${seedDefault})
   --cfg X              CFG scale, ${EDIT_LIMITS.cfg.min} to ${EDIT_LIMITS.cfg.max} (default ${EDIT_LIMITS.cfg.default}; 1 turns CFG off)
   --steps N            ${EDIT_LIMITS.steps.min} to ${EDIT_LIMITS.steps.max} (default ${EDIT_LIMITS.steps.default})
-  --size WxH           output size, sides ${EDIT_LIMITS.side.min} to ${EDIT_LIMITS.side.max} (default: about 1024x1024 at the input's aspect)
+  --size WxH           the model's output size, sides ${EDIT_LIMITS.side.min} to ${EDIT_LIMITS.side.max} (default: about 1024x1024 at the input's aspect); the reference image stays at the working size
+  --area N             the reference image's working area in pixels, ${EDIT_LIMITS.area.min} to ${EDIT_LIMITS.area.max} (default ${EDIT_LIMITS.area.default}, upstream's)
+  --output-mode M      source: paste the changed area back onto the full-resolution input; whole: the model's whole output (default source, whole with --size)
   --negative "…"       negative prompt (default " ")
   --no-negative        no negative prompt (CFG off)
   --provider P         auto, cuda or cpu (default auto)
@@ -58,7 +62,10 @@ export function checkPrompt(prompt: string, what = '--prompt'): string {
   return prompt;
 }
 
-/** The request fields the shared options set (`--size WxH` sets the output and the working area). */
+/**
+ * The request fields the shared options set. `--size WxH` sets the model's output size only: the reference
+ * image keeps upstream's working size (`calculate_dimensions(1024², ratio)`), as diffusers does.
+ */
 export function requestFields(values: EditValues): Partial<EditRequest> {
   const L = EDIT_LIMITS;
   const fields: { -readonly [K in keyof EditRequest]?: EditRequest[K] } = {};
@@ -68,6 +75,10 @@ export function requestFields(values: EditValues): Partial<EditRequest> {
   if (seed !== undefined) fields.seed = seed;
   if (cfg !== undefined) fields.cfg = cfg;
   if (steps !== undefined) fields.steps = steps;
+  const area = rangeOption('area', values.area, L.area, true);
+  if (area !== undefined) fields.area = area;
+  const outputMode = choiceOption('output-mode', values['output-mode'], ['source', 'whole'] as const);
+  if (outputMode !== undefined) fields.outputMode = outputMode;
   exclusive(values, 'negative', 'no-negative');
   if (values['no-negative']) fields.negativePrompt = null;
   else if (typeof values.negative === 'string') fields.negativePrompt = values.negative;
@@ -81,7 +92,6 @@ export function requestFields(values: EditValues): Partial<EditRequest> {
       );
     fields.width = width;
     fields.height = height;
-    fields.area = Math.min(L.area.max, Math.max(L.area.min, width * height));
   }
   return fields;
 }

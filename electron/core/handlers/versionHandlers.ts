@@ -38,14 +38,26 @@ export function versionHandlers(sessions: ProjectSessions): Handlers {
       const { changedFraction, maskPng, width, height } = await sessions.get(projectId).diff(a, b);
       return { changedFraction, maskPng: new Uint8Array(maskPng), width, height };
     },
-    'version:export': async ({ projectId, versionId, format }) => {
+    'version:export': async ({
+      projectId,
+      versionId,
+      format,
+      quality,
+      scale,
+      dpi,
+      srgbProfile,
+      nameFrom,
+    }) => {
       const project = sessions.get(projectId);
-      const bytes = await exportVersion(project, versionId, { format });
+      const layout = { scale, dpi, srgbProfile };
+      const bytes = await exportVersion(project, versionId, { format, quality, layout });
       const ext = format === 'jpeg' ? 'jpg' : format;
-      const label = project.getVersion(versionId).label;
+      const version = project.getVersion(versionId);
+      const prompt = version.recipe?.prompt.trim().split(/\s+/).slice(0, 8).join(' ');
+      const stem = (nameFrom === 'prompt' && prompt) || version.label || versionId;
       return {
         bytes: new Uint8Array(bytes),
-        fileName: `${safeName(project.name)}-${safeName(label ?? versionId)}.${ext}`,
+        fileName: `${safeName(project.name)}-${safeName(stem)}.${ext}`,
         mime: mimeOf(ext),
       };
     },

@@ -307,6 +307,35 @@ describe('diff, export, thumbnails, recipe embedding, replay', () => {
     expect(readEmbeddedRecipe(rootPng)?.version.kind).toBe('import');
   });
 
+  it('exports for print: a scale, the DPI in the file, an sRGB profile; the plain PNG keeps its pixels', async () => {
+    const p = await newProject();
+    const v = await edit(p, p.head, 21, 'poster');
+    const stored = await sharp(await p.readImage(v.id)).metadata();
+    const png = await exportVersion(p, v.id, { format: 'png', layout: { dpi: 300, srgbProfile: true } });
+    const meta = await sharp(png).metadata();
+    expect([meta.width, meta.height, meta.density]).toEqual([stored.width, stored.height, 300]);
+    expect(meta.icc?.subarray(36, 40).toString('latin1')).toBe('acsp');
+    const pixels = async (bytes: Buffer) => (await sharp(bytes).raw().toBuffer()).toString('hex');
+    expect(await pixels(png)).toBe(await pixels(await p.readImage(v.id)));
+    expect(readEmbeddedRecipe(png)?.version.id).toBe(v.id);
+    const half = await exportVersion(p, v.id, {
+      format: 'jpeg',
+      quality: 70,
+      layout: { scale: 0.5, dpi: 150 },
+    });
+    const halfMeta = await sharp(half).metadata();
+    expect([halfMeta.format, halfMeta.width, halfMeta.height, halfMeta.density]).toEqual([
+      'jpeg',
+      Math.round(stored.width! / 2),
+      Math.round(stored.height! / 2),
+      150,
+    ]);
+    const webp = await sharp(
+      await exportVersion(p, v.id, { format: 'webp', layout: { scale: 2 } }),
+    ).metadata();
+    expect([webp.width, webp.height]).toEqual([stored.width! * 2, stored.height! * 2]);
+  });
+
   it('makes a thumbnail per version, at most 256 px', async () => {
     const p = await newProject();
     const v = await p.addVersion({

@@ -5,7 +5,7 @@
 import { writeFileAtomic } from './atomicWrite';
 import { toWriteError } from './errors';
 import { encodeForExport } from './imageOps';
-import type { ExportFormat } from './imageOps';
+import type { ExportFormat, ExportLayout } from './imageOps';
 import type { Project } from './Project';
 import { embedRecipe } from './recipeEmbed';
 import type { EmbeddedRecipe } from './schemas';
@@ -25,16 +25,22 @@ export function embeddedRecipe(project: Project, id: string): EmbeddedRecipe {
 export async function exportVersion(
   project: Project,
   id: string,
-  options: { format: ExportFormat; quality?: number; path?: string },
+  options: { format: ExportFormat; quality?: number; path?: string; layout?: ExportLayout },
 ): Promise<Buffer> {
   const node = project.getVersion(id);
   const source = await project.readImage(id);
+  const layout = options.layout ?? {};
+  // Without print options a PNG keeps the stored bytes (pixels bit for bit, the recipe added).
+  const plain = layout.scale === undefined && layout.dpi === undefined && !layout.srgbProfile;
   let out: Buffer;
   if (options.format === 'png') {
-    const png = node.image.blob.endsWith('.png') ? source : await encodeForExport(source, 'png');
+    const png =
+      plain && node.image.blob.endsWith('.png')
+        ? source
+        : await encodeForExport(source, 'png', undefined, layout);
     out = embedRecipe(png, embeddedRecipe(project, id));
   } else {
-    out = await encodeForExport(source, options.format, options.quality);
+    out = await encodeForExport(source, options.format, options.quality, layout);
   }
   if (options.path) {
     try {

@@ -162,13 +162,24 @@ export async function diffImages(a: Uint8Array, b: Uint8Array, threshold = 0): P
 
 export type ExportFormat = 'png' | 'jpeg' | 'webp';
 
+/** Print options of an export: a scale factor (Lanczos), the DPI written in the file, an sRGB ICC profile. */
+export type ExportLayout = Readonly<{ scale?: number; dpi?: number; srgbProfile?: boolean }>;
+
 /** Re-encodes an image for export. JPEG has no alpha: transparent areas become white. */
 export async function encodeForExport(
   bytes: Uint8Array,
   format: ExportFormat,
   quality = 92,
+  layout: ExportLayout = {},
 ): Promise<Buffer> {
-  const image = (await open(bytes)).autoOrient();
+  let image = (await open(bytes)).autoOrient();
+  if (layout.scale !== undefined && layout.scale !== 1) {
+    const { autoOrient: upright } = await (await open(bytes)).metadata();
+    const side = (v: number) => Math.max(1, Math.round(v * layout.scale!));
+    image = image.resize(side(upright.width), side(upright.height), { fit: 'fill', kernel: 'lanczos3' });
+  }
+  if (layout.dpi !== undefined) image = image.withDensity(layout.dpi);
+  if (layout.srgbProfile) image = image.withIccProfile('srgb');
   if (format === 'png') return image.png().toBuffer();
   if (format === 'jpeg')
     return image.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: true }).toBuffer();

@@ -77,6 +77,8 @@ describe('EngineSupervisor with a real engine process', () => {
       cfg: 1,
       steps: 150,
       size: { width: 64, height: 64 },
+      // The reference's working area too (upstream's is 1024², whatever the output size).
+      area: 64 * 64,
       region: null,
       feather: 0,
     };

@@ -43,7 +43,21 @@ describe('qwen-edit batch', () => {
       'image,prompt,seed\none.png,make it blue,1\nmissing.png,whatever,2\ntwo.png,"make it ""gold""",3\n',
     );
     const out = join(dir, 'out');
-    const args = ['batch', '--csv', csv, '--out', out, '--steps', '1', '--size', '64x64', '--threads', '1'];
+    const args = [
+      'batch',
+      '--csv',
+      csv,
+      '--out',
+      out,
+      '--steps',
+      '1',
+      '--size',
+      '64x64',
+      '--area',
+      '16384',
+      '--threads',
+      '1',
+    ];
     expect(await main(args)).toBe(1);
     const summary = JSON.parse(readFileSync(join(out, 'batch-summary.json'), 'utf8')) as {
       status: string;
@@ -77,6 +91,8 @@ describe('qwen-edit batch', () => {
       '1',
       '--size',
       '64x64',
+      '--area',
+      '16384',
     ];
     expect(await main(args)).toBe(0);
     type Summary = { image: string; seed: number; status: string; output: string }[];
@@ -119,6 +135,8 @@ describe('qwen-edit batch', () => {
       '1',
       '--size',
       '64x64',
+      '--area',
+      '16384',
       '--format',
       'webp',
     ];

@@ -29,6 +29,9 @@ describe('qwen-edit edit', () => {
       '2',
       '--size',
       '128x96',
+      // A small working area keeps three runs quick on the tiny model; the default is asserted below.
+      '--area',
+      '16384',
       '--threads',
       '1',
     ];
@@ -47,7 +50,9 @@ describe('qwen-edit edit', () => {
       outputSize: { width: 128, height: 96 },
       // The pipeline's own recipe, as the engine returns it to the app: what --size asked for, and CFG ran.
       requestedSize: { width: 128, height: 96 },
-      area: 128 * 96,
+      area: 16384,
+      outputMode: 'whole',
+      pasteBack: null,
       cfgActive: true,
     });
     const meta = await sharp(join(dir, 'a.png')).metadata();
@@ -55,6 +60,35 @@ describe('qwen-edit edit', () => {
     expect(readFileSync(join(dir, 'a.png')).equals(readFileSync(join(dir, 'b.png')))).toBe(true);
     expect(readFileSync(join(dir, 'a.png')).equals(readFileSync(join(dir, 'c.png')))).toBe(false);
   });
+
+  it('--size sets the output size only: the reference keeps the upstream working size', async () => {
+    const recipePath = join(dir, 'sized.json');
+    const args = [
+      'edit',
+      '--image',
+      input,
+      '--prompt',
+      'x',
+      '--steps',
+      '1',
+      '--seed',
+      '3',
+      '--size',
+      '64x64',
+    ];
+    expect(
+      await main([...args, '--threads', '1', '--out', join(dir, 'sized.png'), '--recipe', recipePath]),
+    ).toBe(0);
+    const { recipe } = JSON.parse(readFileSync(recipePath, 'utf8')) as { recipe: Record<string, unknown> };
+    // 96x64 → calculate_dimensions(1024², 3/2): √(1048576·1.5) = 1254.1 → 39·32, 836.1 → 26·32.
+    expect(recipe).toMatchObject({
+      area: 1024 * 1024,
+      workingSize: { width: 1248, height: 832 },
+      outputSize: { width: 64, height: 64 },
+      outputMode: 'whole',
+    });
+    expect((await sharp(join(dir, 'sized.png')).metadata()).width).toBe(64);
+  }, 180_000);
 
   it('keeps pixels outside --box and reports bad options as errors', async () => {
     const out = join(dir, 'boxed.png');
@@ -68,6 +102,8 @@ describe('qwen-edit edit', () => {
       '1',
       '--size',
       '64x64',
+      '--area',
+      '16384',
       '--box',
       '10,10,30,20',
       '--seed',
@@ -111,6 +147,8 @@ describe('qwen-edit edit', () => {
       '1',
       '--size',
       '64x64',
+      '--area',
+      '16384',
       '--seed',
       '3',
     ];
@@ -141,7 +179,8 @@ describe('qwen-edit edit', () => {
   });
 
   it('without --out, names the output after the seed it reports, beside the input', async () => {
-    const result = await runCli('edit', '--image', input, '--prompt', 'x', '--steps', '1', '--size', '64x64');
+    const small = ['--size', '64x64', '--area', '16384'];
+    const result = await runCli('edit', '--image', input, '--prompt', 'x', '--steps', '1', ...small);
     expect(result.code).toBe(0);
     const seed = /seed (\d+),/.exec(result.stdout)?.[1];
     expect(result.stdout.startsWith(`${join(dir, `in-edit-${seed}.png`)}: `)).toBe(true);

@@ -59,6 +59,8 @@ const request = (extra: Partial<EditRequest> = {}): EditRequest => ({
   steps: 3,
   cfg: 4,
   area: AREA,
+  // The model's whole output, as before paste-back existed; `source` mode has its own tests below.
+  outputMode: 'whole',
   ...extra,
 });
 
@@ -188,6 +190,70 @@ describe('EditPipeline on the tiny model', () => {
     expect(changedInside).toBeGreaterThan(1000);
     const decoded = await sharp(r.png).raw().toBuffer();
     expect(Buffer.compare(decoded, Buffer.from(r.rgb))).toBe(0);
+  });
+
+  it('an explicit output size leaves the reference at the upstream working size (recipe)', async () => {
+    const r = await pipeline.edit(request({ width: 64, height: 48 }));
+    if (r.status !== 'done') throw new Error('not done');
+    expect([r.width, r.height]).toEqual([64, 48]);
+    expect(r.recipe).toMatchObject({
+      workingSize: { width: 160, height: 96 },
+      outputSize: { width: 64, height: 48 },
+      requestedSize: { width: 64, height: 48 },
+    });
+    // The target latents at the output size, the reference latents at the working size.
+    expect(r.latents.length).toBe((48 / 16) * (64 / 16) * 64);
+  });
+
+  it('source mode: the result has the input size and keeps its bytes outside the recorded changed area', async () => {
+    const input = await loadRgbImage(image);
+    const [a, b] = [await pipeline.edit(request({ outputMode: undefined })), await pipeline.edit(request())];
+    if (a.status !== 'done' || b.status !== 'done') throw new Error('not done');
+    expect([a.width, a.height]).toEqual([120, 90]);
+    expect(a.recipe.outputMode).toBe('source');
+    const paste = a.recipe.pasteBack!;
+    expect(paste.map).toEqual({
+      working: { width: 160, height: 96 },
+      source: { width: 120, height: 90 },
+      scaleX: 120 / 160,
+      scaleY: 90 / 96,
+    });
+    expect(paste.mask).toBe('changed-area');
+    expect(Number.isFinite(paste.alignment.scale) && typeof paste.alignment.corrected).toBe('boolean');
+    const rect = paste.changedRect!;
+    let outsideDiffering = 0;
+    for (let y = 0; y < input.height; y++)
+      for (let x = 0; x < input.width; x++) {
+        const k = (y * input.width + x) * 3;
+        const inside = x >= rect.x && x < rect.x + rect.width && y >= rect.y && y < rect.y + rect.height;
+        if (!inside && input.rgb.subarray(k, k + 3).some((v, c) => a.rgb[k + c] !== v)) outsideDiffering++;
+      }
+    expect(outsideDiffering).toBe(0);
+    // The model's output (noise on the tiny model) was pasted: the result is not the input.
+    expect(Buffer.compare(Buffer.from(a.rgb), Buffer.from(input.rgb))).not.toBe(0);
+    // The same request reproduces the same bytes (whole mode ran in between on the same caches).
+    const again = await pipeline.edit(request({ outputMode: 'source' }));
+    expect(again.status === 'done' && Buffer.compare(again.png, a.png)).toBe(0);
+  });
+
+  it('source mode with a box and another output size: only the box changes, at the input size', async () => {
+    const box = { kind: 'box' as const, x: 20, y: 10, width: 50, height: 40 };
+    const r = await pipeline.edit(request({ outputMode: 'source', region: box, width: 96, height: 64 }));
+    if (r.status !== 'done') throw new Error('not done');
+    const input = await loadRgbImage(image);
+    expect([r.width, r.height]).toEqual([120, 90]);
+    expect(r.recipe).toMatchObject({ workingSize: { width: 160, height: 96 }, outputMode: 'source' });
+    expect(r.recipe.pasteBack).toMatchObject({ mask: 'region', map: { working: { width: 96, height: 64 } } });
+    let changedInside = 0;
+    for (let y = 0; y < input.height; y++)
+      for (let x = 0; x < input.width; x++) {
+        const k = (y * input.width + x) * 3;
+        const inside = x >= 20 && x < 70 && y >= 10 && y < 50;
+        const same = input.rgb.subarray(k, k + 3).every((v, c) => r.rgb[k + c] === v);
+        if (!inside) expect(same, `pixel ${x},${y}`).toBe(true);
+        else if (!same) changedInside++;
+      }
+    expect(changedInside).toBeGreaterThan(1000);
   });
 
   it('releases text, vision and transformer sessions under the low-memory policy', async () => {

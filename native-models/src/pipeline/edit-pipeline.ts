@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { editPromptTokens } from './edit-prompt';
 import type { EditModel, TokenGrid } from './edit-model';
 import { EDIT_LIMITS } from './edit-vocabulary';
-import type { Size } from './edit-vocabulary';
+import type { PasteBackRecipe, Size } from './edit-vocabulary';
 import type {
   EditRecipe,
   EditRequest,
@@ -25,6 +25,7 @@ import { encodePng, ImageInputError, loadRgbImage } from './load-image';
 import { resizeLikePil } from './pil-resample';
 import type { RgbImage } from './load-image';
 import { LruCache } from './lru-cache';
+import { pasteOntoSource } from './paste-onto-source';
 import { previewFromTokens } from './preview';
 import { compositeRegion, featherAlpha, regionCoverage } from './region-mask';
 import { eulerStep, flowMatchSchedule } from './scheduler';
@@ -132,15 +133,17 @@ export class EditPipeline {
     // Stage 0, the input: bad prompts and images are refused before any model runs.
     const image = await timed(timings, 'load', () => this.loadInput(req));
     const cfgActive = req.cfg > 1 && req.negativePrompt !== null;
-    const recipe = () => this.recipe(req, image, cfgActive);
+    const recipe = (pasteBack: PasteBackRecipe | null = null) =>
+      this.recipe(req, image, cfgActive, pasteBack);
     try {
       const prompts = await this.encodePrompt(run, image, cfgActive);
       const reference = await this.encodeReference(run, image);
       if (this.memoryPolicy === 'low-memory') await this.model.release(['vision', 'text', 'vae_encoder']);
       const noise = this.prepareNoise(req, image.output);
       await this.denoise(run, noise, reference, prompts);
-      const result = await this.decodeAndComposite(run, image, noise);
-      return { status: 'done', ...result, latents: noise.x, recipe: recipe(), timings, cache: run.cache };
+      const { pasteBack, ...result } = await this.decodeAndComposite(run, image, noise);
+      const done = { ...result, latents: noise.x, recipe: recipe(pasteBack), timings, cache: run.cache };
+      return { status: 'done', ...done };
     } catch (error) {
       if (!(error instanceof Cancelled)) throw error;
       timings.total = run.elapsed();
@@ -267,8 +270,11 @@ export class EditPipeline {
     }
   }
 
-  /** 5. Decodes the latents and, for a region, composites the result into the input. */
-  private async decodeAndComposite(run: Run, { input }: EditInput, { x, grid }: Noise) {
+  /**
+   * 5. Decodes the latents; in `source` mode pastes the changed area (or the region) back onto the
+   * full-resolution input, in `whole` mode composites a region into the input (or returns the output).
+   */
+  private async decodeAndComposite(run: Run, { input, resized }: EditInput, { x, grid }: Noise) {
     const { req, timings } = run;
     const info = this.model.info;
     checkpoint(run);
@@ -284,11 +290,20 @@ export class EditPipeline {
       const width = grid.width * info.vaeScale;
       const height = grid.height * info.vaeScale;
       let image: RgbImage = { width, height, rgb: vaeOutputToRgb8(decoded, width, height) };
-      if (req.region) {
+      let pasteBack: PasteBackRecipe | null = null;
+      if (req.outputMode === 'source') {
+        const seen =
+          resized.width === width && resized.height === height
+            ? resized
+            : resizeLikePil(input, width, height, 'lanczos');
+        const pasted = await pasteOntoSource(input, seen, image, req.region, req.feather);
+        image = pasted.image;
+        pasteBack = pasted.recipe;
+      } else if (req.region) {
         const coverage = await regionCoverage(req.region, input.width, input.height);
         image = await compositeRegion(input, image, featherAlpha(coverage, req.feather));
       }
-      return { ...image, png: await encodePng(image.rgb, image.width, image.height) };
+      return { ...image, png: await encodePng(image.rgb, image.width, image.height), pasteBack };
     });
     timings.total = run.elapsed();
     if (this.memoryPolicy === 'low-memory') await this.model.release(['vae_decoder']);
@@ -326,7 +341,12 @@ export class EditPipeline {
   }
 
   /** The recipe of this run (built when it ends: the provider is only known once the sessions exist). */
-  private recipe(req: ValidRequest, image: EditInput, cfgActive: boolean): EditRecipe {
+  private recipe(
+    req: ValidRequest,
+    image: EditInput,
+    cfgActive: boolean,
+    pasteBack: PasteBackRecipe | null,
+  ): EditRecipe {
     const { input, imageSha256, working, output } = image;
     const info = this.model.info;
     return {
@@ -345,6 +365,8 @@ export class EditPipeline {
       outputSize: output,
       region: req.region ?? null,
       feather: req.feather,
+      outputMode: req.outputMode,
+      pasteBack,
       provider: info.provider,
       memoryPolicy: this.memoryPolicy,
       noise: 'torch.randn float32 CPU',

@@ -4,7 +4,7 @@
  */
 import type { PreviewImage } from './preview';
 import { DEFAULT_NEGATIVE_PROMPT, EDIT_LIMITS } from './edit-vocabulary';
-import type { EditRecipe, EditTimings, Region } from './edit-vocabulary';
+import type { EditRecipe, EditTimings, OutputMode, Region } from './edit-vocabulary';
 import { EditError } from './edit-error';
 
 export type { EditRecipe, EditTimings, MemoryPolicy } from './edit-vocabulary';
@@ -23,13 +23,18 @@ export type EditRequest = Readonly<{
   steps?: number;
   /** Working area in pixels for the reference image and the default output size. */
   area?: number;
-  /** Output size; each side is floored to a multiple of 16. Default: the working size. */
+  /**
+   * The model's output size; each side is floored to a multiple of 16. Default: the working size. The
+   * reference image stays at the working size either way (upstream's semantics).
+   */
   width?: number;
   height?: number;
   /** Region lock: outside it the result keeps the input's bytes exactly. */
   region?: Region;
   /** Feather width in input pixels inside the region. */
   feather?: number;
+  /** Default: `source`, or `whole` when `width` or `height` is given. */
+  outputMode?: OutputMode;
 }>;
 
 /** A request the user can fix; the message names the field and the accepted range. */
@@ -63,6 +68,10 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
   if (typeof request.prompt !== 'string') throw new EditRequestError('prompt must be a string');
   const negativePrompt =
     request.negativePrompt === undefined ? DEFAULT_NEGATIVE_PROMPT : request.negativePrompt;
+  const sized = request.width !== undefined || request.height !== undefined;
+  const outputMode = request.outputMode ?? (sized ? 'whole' : 'source');
+  if (outputMode !== 'source' && outputMode !== 'whole')
+    throw new EditRequestError(`output mode must be 'source' or 'whole', got '${String(outputMode)}'`);
   return {
     image: request.image,
     prompt: request.prompt,
@@ -72,6 +81,7 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
     steps,
     area,
     feather,
+    outputMode,
     ...(request.width !== undefined ? { width: request.width } : {}),
     ...(request.height !== undefined ? { height: request.height } : {}),
     ...(request.region ? { region: request.region } : {}),

@@ -32,6 +32,35 @@ export type Region =
   | Readonly<{ kind: 'box'; x: number; y: number; width: number; height: number }>
   | Readonly<{ kind: 'mask'; image: string | Uint8Array }>;
 
+/**
+ * Where the result goes (issue 12): `source` pastes only the changed area (or the user's region) back onto
+ * the full-resolution source, aligned; `whole` returns the model's whole output image (the model's size).
+ * The default is `source`, unless an output size is asked for.
+ */
+export type OutputMode = 'source' | 'whole';
+
+/** How a `source` result was put back: the exact mapping, the drift found, the area recomputed. */
+export type PasteBackRecipe = Readonly<{
+  /**
+   * Source pixels per model-output pixel, per axis; pixel centres map as `(i + ½)·scale − ½` (the
+   * convention of Pillow's and libvips' resamplers).
+   */
+  map: Readonly<{ working: Size; source: Size; scaleX: number; scaleY: number }>;
+  /** The model's residual zoom about the centre and shift (output pixels), and whether it was undone. */
+  alignment: Readonly<{
+    scale: number;
+    tx: number;
+    ty: number;
+    drift: number;
+    confidence: number;
+    corrected: boolean;
+  }>;
+  /** What chose the pasted pixels: the user's region or the detected changed area. */
+  mask: 'region' | 'changed-area';
+  /** The source rectangle that was recomputed (null: nothing changed); every pixel outside keeps its bytes. */
+  changedRect: Readonly<{ x: number; y: number; width: number; height: number }> | null;
+}>;
+
 /** Everything needed to reproduce a result. */
 export type EditRecipe = Readonly<{
   model: Readonly<{ id: string; precision: string; hashes: Readonly<Record<string, string>> }>;
@@ -51,6 +80,9 @@ export type EditRecipe = Readonly<{
   outputSize: Size;
   region: Region | null;
   feather: number;
+  outputMode: OutputMode;
+  /** Null in `whole` mode. */
+  pasteBack: PasteBackRecipe | null;
   provider: string;
   memoryPolicy: MemoryPolicy;
   noise: 'torch.randn float32 CPU';

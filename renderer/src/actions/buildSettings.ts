@@ -3,7 +3,7 @@ import type { EditRegion, EditSettings } from '../../../electron/shared/contract
 import { DEFAULT_NEGATIVE_PROMPT } from '../../../electron/shared/editVocabulary';
 import type { AppState } from '../state/appStore';
 import { selectIsDemoModel } from '../state/engineSlice';
-import { resolveOutputSize, type PixelSize } from '../state/paramsSlice';
+import { DEMO_AREA, resolveOutputSize, type PixelSize } from '../state/paramsSlice';
 import { hasRegion, type RegionState } from '../state/regionSlice';
 
 /** Draws a region as a mask PNG (white = editable) at the image's size; the page does it on a canvas. */
@@ -24,6 +24,8 @@ export async function buildSettings(
       : { kind: 'mask', png: await rasterize(region, source) };
   }
   const prompt = override?.prompt ?? s.prompt;
+  // Upstream's 1 MP reference costs seconds per step with the demo model on CPU; its edits are noise anyway.
+  const area = s.workingArea ?? (selectIsDemoModel(s) ? DEMO_AREA : null);
   return {
     prompt,
     // Both texts go to the recipe when the prompt is an accepted enhancement.
@@ -37,5 +39,7 @@ export async function buildSettings(
     size: resolveOutputSize(s.sizeMode, s.customSize, source, selectIsDemoModel(s)),
     region: editRegion,
     feather: editRegion ? s.feather : 0,
+    outputMode: s.sizeMode === 'source' ? 'source' : 'whole',
+    ...(area !== null ? { area } : {}),
   };
 }

@@ -1,21 +1,37 @@
 /** Getting a version out (a file, the clipboard) and comparing two versions (Esc leaves the comparison). */
+import type { ParamsOf } from '../../../electron/shared/contract';
 import type { Decoded, EditorContext } from './editorContext';
 import { versionKey } from './editorContext';
 import type { KeyBinding } from './keyBinding';
 import type { ViewActions } from './viewActions';
 
+/** Quality, scale, DPI, sRGB profile and file naming of a file export (the contract's optional fields). */
+export type ExportOptions = Omit<ParamsOf<'version:export'>, 'projectId' | 'versionId' | 'format'>;
+
 export function createExportActions<T extends Decoded>(ctx: EditorContext<T>, view: ViewActions<T>) {
   const { d } = ctx;
-  const exportRequest = (projectId: string, versionId: string, format: 'png' | 'jpeg' | 'webp') =>
-    d.client.request('version:export', { projectId, versionId, format });
+  const exportRequest = (
+    projectId: string,
+    versionId: string,
+    format: 'png' | 'jpeg' | 'webp',
+    options: ExportOptions = {},
+  ) => d.client.request('version:export', { projectId, versionId, format, ...options });
 
   const actions = {
-    async exportVersion(versionId: string, format: 'png' | 'jpeg' | 'webp'): Promise<void> {
+    async exportVersion(
+      versionId: string,
+      format: 'png' | 'jpeg' | 'webp',
+      options: ExportOptions = {},
+    ): Promise<void> {
       const project = ctx.s.project;
       if (!project) return;
-      const answer = await exportRequest(project.projectId, versionId, format);
+      const answer = await exportRequest(project.projectId, versionId, format, options);
       if (!answer.ok)
-        return ctx.fail("Couldn't export", answer.error, () => void actions.exportVersion(versionId, format));
+        return ctx.fail(
+          "Couldn't export",
+          answer.error,
+          () => void actions.exportVersion(versionId, format, options),
+        );
       d.download?.(answer.value.bytes, answer.value.fileName, answer.value.mime);
     },
 

@@ -94,12 +94,11 @@ describe('params slice', () => {
       width: 128,
       height: 96,
     });
-    expect(resolveOutputSize('source', { width: 1, height: 1 }, { width: 1001, height: 751 }, false)).toEqual(
-      {
-        width: 992,
-        height: 736,
-      },
-    );
+    // Same as source: the model runs at its own size (as auto) and the result is pasted back at the source's.
+    expect(
+      resolveOutputSize('source', { width: 1, height: 1 }, { width: 1001, height: 751 }, false),
+    ).toBeNull();
+    expect(resolveOutputSize('source', { width: 1, height: 1 }, src, true)).toEqual(demo);
     expect(resolveOutputSize('custom', { width: 130, height: 5000 }, null, false)).toEqual({
       width: 128,
       height: 4096,

@@ -8,7 +8,11 @@ import { EDIT_LIMITS } from '../../../electron/shared/editVocabulary';
 import type { Recipe } from '../../../electron/shared/projectSchemas';
 import type { AppState } from './appStore';
 
-/** `auto`: the model's ≈1 MP budget (a small size with the demo model); `source`: the input's size; `custom`. */
+/**
+ * `source`: the result is the input at its own size, with only the changed area (or the region) pasted back;
+ * `auto`: the model's whole output at its ≈1 MP budget (small with the demo model); `custom`: the model's
+ * whole output at a chosen size.
+ */
 export type SizeMode = 'auto' | 'source' | 'custom';
 export type PixelSize = Readonly<{ width: number; height: number }>;
 
@@ -41,6 +45,8 @@ export type ParamsSlice = {
   steps: number;
   sizeMode: SizeMode;
   customSize: PixelSize;
+  /** The reference's working area a recipe ran at, when not upstream's default (null: the default). */
+  workingArea: number | null;
   feather: number;
   recentPrompts: readonly string[];
   setPrompt(prompt: string): void;
@@ -89,8 +95,8 @@ export function sizeForArea(source: PixelSize, area: number): PixelSize {
 }
 
 /**
- * The `size` sent with an edit: null lets the engine keep ≈1 MP; the demo model gets a small size instead
- * (the banner says why).
+ * The model's output `size` sent with an edit: null lets the engine keep ≈1 MP; the demo model gets a small
+ * size instead (the banner says why). In `source` mode the result is the source's size whatever this is.
  */
 export function resolveOutputSize(
   mode: SizeMode,
@@ -100,7 +106,6 @@ export function resolveOutputSize(
 ): PixelSize | null {
   if (mode === 'custom') return { width: floor16(custom.width), height: floor16(custom.height) };
   if (!source) return null;
-  if (mode === 'source') return { width: floor16(source.width), height: floor16(source.height) };
   return demo ? sizeForArea(source, Math.min(DEMO_AREA, source.width * source.height)) : null;
 }
 
@@ -113,8 +118,9 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
   seedLocked: false,
   cfg: CFG_RANGE.default,
   steps: STEPS_RANGE.default,
-  sizeMode: 'auto',
+  sizeMode: 'source',
   customSize: { width: 512, height: 512 },
+  workingArea: null,
   feather: EDIT_LIMITS.feather.default,
   recentPrompts: [],
   setPrompt: (prompt) => set(prompt.trim() ? { prompt } : { prompt, originalPrompt: null }),
@@ -137,6 +143,7 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
   applyPreset: (name) => set({ steps: PRESETS[name].steps, cfg: PRESETS[name].cfg }),
   applyRecipe: (recipe) => {
     const output = recipe.sizes.output;
+    const area = recipe.options.area;
     set({
       prompt: recipe.prompt,
       originalPrompt: recipe.originalPrompt ?? null,
@@ -146,8 +153,9 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
       seedLocked: true,
       cfg: clampCfg(recipe.cfg, true),
       steps: clampInt(recipe.steps, STEPS_RANGE.min, STEPS_RANGE.max),
-      sizeMode: 'custom',
+      sizeMode: recipe.options.outputMode === 'source' ? 'source' : 'custom',
       customSize: { width: output.width, height: output.height },
+      workingArea: typeof area === 'number' && area !== EDIT_LIMITS.area.default ? area : null,
     });
   },
   resetImageParams: () =>

@@ -1,5 +1,7 @@
 /** Seed (dice, lock), CFG, steps, output size and presets, each with a tooltip that says what it trades. */
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { ASPECT_PRESETS, aspectWarning, lockedResize, sizeAtAspect } from '../../state/aspectPresets';
 import { selectIsDemoModel } from '../../state/engineSlice';
 import { selectViewedVersion } from '../../state/projectSlice';
 import {
@@ -40,6 +42,10 @@ export function Controls() {
   const demo = useAppStore(selectIsDemoModel);
   const source = viewed ? { width: viewed.image.width, height: viewed.image.height } : null;
   const size = resolveOutputSize(s.sizeMode, s.customSize, source, demo);
+  const [aspectLocked, setAspectLocked] = useState(false);
+  const resize = (next: { width: number; height: number }) =>
+    s.setCustomSize(aspectLocked ? lockedResize(s.customSize, next) : next);
+  const warning = size && s.sizeMode === 'custom' ? aspectWarning(size, source) : null;
   return (
     <fieldset className="controls">
       <legend className="field-label">Settings</legend>
@@ -110,7 +116,7 @@ export function Controls() {
       <div className="control-row">
         <label
           htmlFor="size-mode"
-          title="The model works best at about 1 megapixel; larger is slower, smaller loses detail. Same as source keeps pixels aligned with the input."
+          title="The model works best at about 1 megapixel; larger is slower, smaller loses detail. Same as source keeps the input's size and pastes back only what changed, so untouched pixels keep their exact bytes."
         >
           Size
         </label>
@@ -121,7 +127,7 @@ export function Controls() {
           onChange={(e) => s.setSizeMode(e.currentTarget.value as SizeMode)}
         >
           <option value="auto">{demo ? 'Auto (small: demo model)' : 'Auto (≈1 MP)'}</option>
-          <option value="source">Same as source</option>
+          <option value="source">Same as source (paste back)</option>
           <option value="custom">Custom</option>
         </select>
       </div>
@@ -136,7 +142,7 @@ export function Controls() {
             max={SIDE_RANGE.max}
             step={16}
             value={s.customSize.width}
-            onCommit={(width) => s.setCustomSize({ ...s.customSize, width })}
+            onCommit={(width) => resize({ ...s.customSize, width })}
           />
           <NumberField
             id="size-height"
@@ -146,9 +152,45 @@ export function Controls() {
             max={SIDE_RANGE.max}
             step={16}
             value={s.customSize.height}
-            onCommit={(height) => s.setCustomSize({ ...s.customSize, height })}
+            onCommit={(height) => resize({ ...s.customSize, height })}
           />
+          <label title="Keep the width:height ratio when one side changes">
+            <input
+              type="checkbox"
+              checked={aspectLocked}
+              onChange={(e) => setAspectLocked(e.currentTarget.checked)}
+            />{' '}
+            Lock aspect
+          </label>
         </div>
+      )}
+      {s.sizeMode === 'custom' && (
+        <div className="control-row">
+          <label htmlFor="aspect-preset">Aspect</label>
+          <select
+            id="aspect-preset"
+            className="field"
+            value=""
+            title="Poster, print and social ratios at the current area"
+            onChange={(e) => {
+              const preset = ASPECT_PRESETS.find((p) => p.id === e.currentTarget.value);
+              if (preset)
+                s.setCustomSize(sizeAtAspect(preset.ratio, s.customSize.width * s.customSize.height));
+            }}
+          >
+            <option value="">Preset…</option>
+            {ASPECT_PRESETS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {warning && (
+        <p className="hint warning" role="status" data-testid="aspect-warning">
+          {warning}
+        </p>
       )}
       <p className="hint" data-testid="output-size">
         Output: {size ? `${size.width}×${size.height}` : '≈1 MP at the input’s aspect ratio'}
