@@ -21,7 +21,9 @@ import type { EngineHello } from '../shared/engineProtocol';
 
 export async function describeModelFolder(
   folder: string,
-  verify: VerifyMode = 'size',
+  // 'auto' re-hashes only files whose inode, size, mtime or ctime moved since the last full check (a fresh
+  // conversion is stamped), so a byte flipped behind an unchanged mtime says "invalid" at start-up, before any edit.
+  verify: VerifyMode = 'auto',
 ): Promise<EngineHello['model']> {
   const manifestPath = join(folder, MODEL_MANIFEST);
   if (!folder || !existsSync(manifestPath)) {
