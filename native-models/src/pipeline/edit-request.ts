@@ -4,7 +4,15 @@
  */
 import type { PreviewImage } from './preview';
 import { DEFAULT_NEGATIVE_PROMPT, EDIT_LIMITS } from './edit-vocabulary';
-import type { EditRecipe, EditTimings, OutputMode, Region } from './edit-vocabulary';
+import type {
+  EditRecipe,
+  EditTimings,
+  ImageProcessorPath,
+  LoraChoice,
+  OutputMode,
+  Region,
+  SchedulerPreset,
+} from './edit-vocabulary';
 import { EditError } from './edit-error';
 
 export type { EditRecipe, EditTimings, MemoryPolicy } from './edit-vocabulary';
@@ -35,6 +43,14 @@ export type EditRequest = Readonly<{
   feather?: number;
   /** Default: `source`, or `whole` when `width` or `height` is given. */
   outputMode?: OutputMode;
+  /** Plus models (2509/2511): further images, "Picture 2" onwards; the canvas image is "Picture 1". */
+  references?: readonly (string | Uint8Array)[];
+  /** LoRAs fused at load time, in order (issue 11). */
+  loras?: readonly LoraChoice[];
+  /** Default: 'default'; 'lightning' for the Lightning LoRAs (4/8 steps, CFG 1). */
+  schedulerPreset?: SchedulerPreset;
+  /** Default: what a current diffusers + transformers install uses. */
+  imageProcessor?: ImageProcessorPath;
 }>;
 
 /** A request the user can fix; the message names the field and the accepted range. */
@@ -43,7 +59,13 @@ export class EditRequestError extends EditError {
   readonly code = 'invalid-request';
 }
 
-export type ValidRequest = Required<Omit<EditRequest, 'region' | 'width' | 'height' | 'negativePrompt'>> &
+/** Issue 11's fields, passed through as given until the pipeline reads them. */
+type PlusFields = 'references' | 'loras' | 'schedulerPreset' | 'imageProcessor';
+
+export type ValidRequest = Required<
+  Omit<EditRequest, 'region' | 'width' | 'height' | 'negativePrompt' | PlusFields>
+> &
+  Pick<EditRequest, PlusFields> &
   Readonly<{ region?: Region; width?: number; height?: number; negativePrompt: string | null }>;
 
 /** `value` when it lies in `range` (and is an integer where `integer`), else a refusal naming `what`. */

@@ -61,6 +61,26 @@ export type PasteBackRecipe = Readonly<{
   changedRect: Readonly<{ x: number; y: number; width: number; height: number }> | null;
 }>;
 
+/** The released checkpoints the app runs (issue 11); `model.json` records which. */
+export type ModelVariant = 'edit' | 'edit-2509' | 'edit-2511';
+
+/** A LoRA to apply to the transformer: 1 = as trained, 0 = the base model bit for bit. */
+export type LoraChoice = Readonly<{ path: string; strength: number }>;
+
+/** How a LoRA entered a run: its file's hash, strength and where it was fused. */
+export type LoraRecipe = Readonly<{
+  name: string;
+  sha256: string;
+  strength: number;
+  fused: 'load' | 'conversion';
+}>;
+
+/** The scheduler's settings: the release's (dynamic shift) or Lightning's (shift ln 3, exponential). */
+export type SchedulerPreset = 'default' | 'lightning';
+
+/** Qwen2-VL image processor: transformers' slow path (Pillow) or its fast one (torchvision, antialiased). */
+export type ImageProcessorPath = 'slow' | 'fast';
+
 /** Everything needed to reproduce a result. */
 export type EditRecipe = Readonly<{
   model: Readonly<{ id: string; precision: string; hashes: Readonly<Record<string, string>> }>;
@@ -87,6 +107,13 @@ export type EditRecipe = Readonly<{
   memoryPolicy: MemoryPolicy;
   noise: 'torch.randn float32 CPU';
   scheduler: 'FlowMatchEulerDiscrete';
+  /** Issue 11; absent in recipes written before it (read as 'edit', no references, no LoRAs, 'default'). */
+  variant?: ModelVariant;
+  /** The sha256 of each reference image ("Picture 2", "Picture 3", …) after the canvas image. */
+  referenceSha256?: readonly string[];
+  loras?: readonly LoraRecipe[];
+  schedulerPreset?: SchedulerPreset;
+  imageProcessor?: ImageProcessorPath;
 }>;
 
 /** Milliseconds per stage of one run. */
