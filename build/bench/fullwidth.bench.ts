@@ -14,32 +14,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { readTransformerConfig } from '../../native-models/src/config/transformer';
 import type { TransformerConfig } from '../../native-models/src/config/transformer';
 import { transformerTensors } from '../../native-models/src/config/transformer-tensors';
-import { randomTransformerWeights } from '../../native-models/src/graphs/testing/transformer-reference';
 import { stubWeights } from '../../native-models/src/graphs/testing/stub-weights';
 import {
-  MODULATION_IO,
   modulationGraph,
-  qwenImageRopeTables,
   transformerGraph,
   TRANSFORMER_OUTPUT,
 } from '../../native-models/src/graphs/transformer';
 import type { TransformerGraphOptions } from '../../native-models/src/graphs/transformer';
-import {
-  modulationFeeds,
-  modulationTable,
-} from '../../native-models/src/graphs/transformer/modulation-feeds';
 import { GraphBuilder, byteLength } from '../../native-models/src/onnx';
 import type { Precision } from '../../native-models/src/onnx';
+import { maxRelativeDiff } from '../../native-models/src/testing/compare';
 import { seededRandom, uniformArray } from '../../native-models/src/testing/seeded';
-import { memoryWeightSource } from '../../native-models/src/weights';
 import type { WeightSource } from '../../native-models/src/weights';
+import {
+  blockFlops,
+  fullWidthBlockFeeds,
+  fullWidthBlockWeights,
+  fullWidthConfig as config,
+} from './fullwidth-block';
 import type { BenchResult } from './run';
-
-const config = (layers: number): TransformerConfig =>
-  readTransformerConfig({ _class_name: 'QwenImageTransformer2DModel', num_layers: layers });
 
 const weightBytes = (b: GraphBuilder) =>
   b.view().initializers.reduce((sum, i) => sum + byteLength(i.dtype, i.dims), 0);
@@ -113,40 +108,15 @@ async function forwardTimes(
   rows: string[],
 ): Promise<void> {
   const D = shape.numHeads * shape.headDim;
-  const rng = seededRandom(3);
-  const side = Math.sqrt(imageTokens / 2);
-  const rope = qwenImageRopeTables({
-    images: [
-      [1, side, side],
-      [1, side, side],
-    ],
+  const rng = seededRandom(4);
+  const { feeds: base, modulationSeconds } = await fullWidthBlockFeeds(
+    shape,
+    src,
+    imageTokens,
     textTokens,
-  });
-  const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
-  const sigma = Math.fround(0.6);
-  const base: Record<string, ort.Tensor> = {
-    hidden_states: f32(uniformArray(imageTokens * 64, rng), [1, imageTokens, 64]),
-    encoder_hidden_states: f32(uniformArray(textTokens * shape.jointAttentionDim, rng, 2), [
-      1,
-      textTokens,
-      shape.jointAttentionDim,
-    ]),
-    encoder_hidden_states_mask: f32(new Float32Array(textTokens).fill(1), [1, textTokens]),
-    timestep: f32(Float32Array.of(sigma), [1]),
-    img_rope_cos: f32(rope.imageCos, [imageTokens, rope.pairs]),
-    img_rope_sin: f32(rope.imageSin, [imageTokens, rope.pairs]),
-    txt_rope_cos: f32(rope.textCos, [textTokens, rope.pairs]),
-    txt_rope_sin: f32(rope.textSin, [textTokens, rope.pairs]),
-  };
-  const mod = await session(modulationGraph(shape, src, { precision: 'fp32' }), join(dir, 'mod'));
-  const [modOut, modSeconds] = await timed(() =>
-    mod.run({ [MODULATION_IO.timestep]: f32(Float32Array.of(sigma), [1]) }),
+    async (graph) => (await graph.save(join(dir, 'mod'))).modelPath,
   );
-  await mod.release();
-  const table = modulationTable([sigma], modOut);
-  for (const [k, f] of Object.entries(modulationFeeds(table, [sigma])))
-    base[k] = f32(f.data as Float32Array, [...f.dims]);
-  figures.modulationSecondsOneBlockOneStep = modSeconds;
+  figures.modulationSecondsOneBlockOneStep = modulationSeconds;
 
   // The block's linears, as a plain MatMul of the same shapes ([T, D] × [D, D] and the 4× MLP pair).
   const tokens = imageTokens + textTokens;
@@ -155,7 +125,7 @@ async function forwardTimes(
   const w = mm.tensorConstant(uniformArray(D * 4 * D, rng, 0.02), 'float32', [D, 4 * D]);
   mm.output(mm.op('MatMul', [x, w]), 'y', 'float32', [tokens, 4 * D]);
   const mmSession = await session(mm, join(dir, 'matmul'));
-  const mmFeeds = { x: f32(uniformArray(tokens * D, rng), [tokens, D]) };
+  const mmFeeds = { x: new ort.Tensor('float32', uniformArray(tokens * D, rng), [tokens, D]) };
   await mmSession.run(mmFeeds);
   const [, mmSeconds] = await timed(() => mmSession.run(mmFeeds));
   await mmSession.release();
@@ -164,7 +134,7 @@ async function forwardTimes(
   rows.push(`plain MatMul [${tokens}, ${D}]×[${D}, ${4 * D}]: ${peak.toFixed(1)} GFLOP/s`);
 
   // Linear FLOPs of one block (attention q/k/v/out ×2 streams, MLP ×2 streams) plus the attention itself.
-  const blockFlops = 2 * tokens * 24 * D * D + 4 * tokens * tokens * D;
+  const flops = blockFlops(tokens, D);
   let fused: Float32Array | undefined;
   let split: Float32Array | undefined;
   for (const v of VARIANTS) {
@@ -176,23 +146,16 @@ async function forwardTimes(
     const out = first[TRANSFORMER_OUTPUT]!.data as Float32Array;
     if (v.name === 'fp32 mask-free, modulation in') fused = out;
     if (v.name === 'fp32 mask-free, modulation out') split = out;
-    const gflops = blockFlops / seconds / 1e9;
+    const gflops = flops / seconds / 1e9;
     figures[`forward/${v.name}`] = { seconds, gflops, ofMatmul: gflops / peak };
     rows.push(
       `${v.name.padEnd(42)} ${seconds.toFixed(2).padStart(7)} s  ${gflops.toFixed(1).padStart(6)} GFLOP/s  ${(gflops / peak).toFixed(2)}× MatMul`,
     );
   }
   if (fused && split) {
-    let diff = 0;
-    let scale = 0;
-    for (let i = 0; i < fused.length; i++) {
-      diff = Math.max(diff, Math.abs(fused[i]! - split[i]!));
-      scale = Math.max(scale, Math.abs(fused[i]!));
-    }
-    figures.splitVsFusedMaxRel = diff / scale;
-    rows.push(
-      `modulation split vs fused on the full-width block: max rel diff ${(diff / scale).toExponential(2)}`,
-    );
+    const rel = maxRelativeDiff(split, fused);
+    figures.splitVsFusedMaxRel = rel;
+    rows.push(`modulation split vs fused on the full-width block: max rel diff ${rel.toExponential(2)}`);
   }
 }
 
@@ -214,7 +177,7 @@ export async function run(): Promise<BenchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'fullwidth-bench-'));
   try {
     const shape = config(1);
-    const src = memoryWeightSource(randomTransformerWeights(shape, 5));
+    const src = fullWidthBlockWeights(shape);
     await forwardTimes(shape, src, dir, imageTokens, textTokens, figures, rows);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,11 @@ import type { ComponentName, ModelManifest } from './manifest';
 import { verifyModelFolder } from './verify';
 import type { VerifyMode } from './verify';
 
-export type Provider = 'cuda' | 'cpu';
+/**
+ * 'webgpu' is onnxruntime-node's bundled WebGPU provider (Dawn over Vulkan on Linux): asked for only by
+ * name, since its coverage of these graphs is measured on a device (build/device), not assumed.
+ */
+export type Provider = 'cuda' | 'webgpu' | 'cpu';
 
 /**
  * Whether a session-creation error is ORT refusing CPU-placed nodes under `disable_cpu_ep_fallback`
@@ -69,9 +73,9 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
       ...options.sessionOptions,
       // QWEN_EDIT_GPU: the device id chosen in the model settings (default 0).
       executionProviders: [
-        provider === 'cuda' ? { name: 'cuda', deviceId: Number(process.env.QWEN_EDIT_GPU ?? 0) } : 'cpu',
+        provider === 'cuda' ? { name: 'cuda', deviceId: Number(process.env.QWEN_EDIT_GPU ?? 0) } : provider,
       ],
-      ...(provider === 'cuda' && strict ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
+      ...(provider !== 'cpu' && strict ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
     });
 
   const create = async (component: ComponentName) => {
@@ -83,11 +87,13 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
         try {
           session = await createOn(path, provider, true);
         } catch (error) {
-          if (provider !== 'cuda' || !isCpuPlacementRefusal((error as Error).message)) throw error;
-          // CUDA works, but ORT placed some nodes (typically shape arithmetic) on the CPU: accept that,
-          // loudly, rather than run the whole graph on the CPU.
+          if (provider === 'cpu' || !isCpuPlacementRefusal((error as Error).message)) throw error;
+          // The GPU provider works, but ORT placed some nodes (typically shape arithmetic) on the CPU:
+          // accept that, loudly, rather than run the whole graph on the CPU.
           session = await createOn(path, provider, false);
-          log(`[native-models] ${component}: some nodes run on the CPU next to CUDA (ORT placed them there)`);
+          log(
+            `[native-models] ${component}: some nodes run on the CPU next to ${provider.toUpperCase()} (ORT placed them there)`,
+          );
         }
         used.set(component, provider);
         return { session, provider };
@@ -95,12 +101,12 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
         const reason = (error as Error).message.split('\n')[0];
         failures.push(`${provider}: ${reason}`);
         const next = providers[providers.indexOf(provider) + 1];
-        if (provider === 'cuda' && next) {
+        if (provider !== 'cpu' && next) {
           log(
-            `[native-models] CUDA execution provider unavailable for ${component} (${reason}); falling back to ${next.toUpperCase()}`,
+            `[native-models] ${provider.toUpperCase()} execution provider unavailable for ${component} (${reason}); falling back to ${next.toUpperCase()}`,
           );
-          // Do not retry CUDA for every component once it has failed to start.
-          providers = providers.filter((p) => p !== 'cuda');
+          // Do not retry the GPU provider for every component once it has failed to start.
+          providers = providers.filter((p) => p !== provider);
         }
       }
     }

@@ -7,11 +7,13 @@ describe('execution provider choice', () => {
     expect(providerOrder('auto', false)).toEqual(['cpu']);
     expect(providerOrder('cpu', true)).toEqual(['cpu']);
     expect(providerOrder('cuda', false)).toEqual(['cuda']);
+    expect(providerOrder('webgpu', true)).toEqual(['webgpu']);
   });
 
   it('reads QWEN_EDIT_EP', () => {
     expect(providerFromEnv({ QWEN_EDIT_EP: 'CPU' })).toBe('cpu');
     expect(providerFromEnv({ QWEN_EDIT_EP: 'cuda' })).toBe('cuda');
+    expect(providerFromEnv({ QWEN_EDIT_EP: 'WebGPU' })).toBe('webgpu');
     expect(providerFromEnv({ QWEN_EDIT_EP: 'tpu' })).toBe('auto');
     expect(providerFromEnv({})).toBe('auto');
   });

@@ -1,19 +1,20 @@
 /**
  * Which ONNX Runtime execution provider runs the model: CUDA when the binding has its provider library,
- * else the CPU; `QWEN_EDIT_EP=cpu|cuda` (or an explicit choice) forces one. The store's `openModel`
+ * else the CPU; `QWEN_EDIT_EP=cpu|cuda|webgpu` (or an explicit choice) forces one (WebGPU only by name). The store's `openModel`
  * creates CUDA sessions with `session.disable_cpu_ep_fallback`, so a node CUDA cannot run fails loudly
  * instead of silently running on the CPU, and reports a whole-provider fallback in one log line.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Provider } from '../model-store/open-model';
 
-export type ProviderChoice = 'auto' | 'cuda' | 'cpu';
+export type ProviderChoice = 'auto' | 'cuda' | 'webgpu' | 'cpu';
 
-/** Reads `QWEN_EDIT_EP`; anything other than cuda/cpu means auto. */
+/** Reads `QWEN_EDIT_EP`; anything other than cuda/webgpu/cpu means auto. */
 export function providerFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderChoice {
   const v = env.QWEN_EDIT_EP?.toLowerCase();
-  return v === 'cuda' || v === 'cpu' ? v : 'auto';
+  return v === 'cuda' || v === 'webgpu' || v === 'cpu' ? v : 'auto';
 }
 
 /**
@@ -33,8 +34,7 @@ export function cudaProviderInstalled(): boolean {
 }
 
 /** The providers to try, in order. */
-export function providerOrder(choice: ProviderChoice, cudaInstalled: boolean): ('cuda' | 'cpu')[] {
-  if (choice === 'cpu') return ['cpu'];
-  if (choice === 'cuda') return ['cuda'];
+export function providerOrder(choice: ProviderChoice, cudaInstalled: boolean): Provider[] {
+  if (choice !== 'auto') return [choice];
   return cudaInstalled ? ['cuda', 'cpu'] : ['cpu'];
 }

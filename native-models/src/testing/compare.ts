@@ -17,3 +17,10 @@ export function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return Math.sqrt(num / den);
 }
+
+/** max |a − ref| / max |ref|: a relative error that small entries of `ref` cannot inflate. */
+export function maxRelativeDiff(a: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]!));
+  return maxAbsDiff(a, ref) / scale;
+}
