@@ -1,111 +1,83 @@
 /**
- * The edit pipeline on the tiny model: per-stage times (vision, text, VAE encode, transformer per step,
- * host overhead per step = scheduler + CFG combine + packing + preview, preview alone, VAE decode), the
- * host/transformer ratio and peak RSS, at 512² and 1024² input with 8 and 50 steps, CFG on.
+ * The edit pipeline on the tiny model, each case (input side × steps, CFG 4) in its own child process
+ * (pipeline-case.ts), so peak RSS is per case, not cumulative. Reported apart: the cold run (session
+ * creation and first shapes), the measured run (every encoder runs, no cache hit, sessions exist: vision,
+ * text, VAE encode, transformer per step, host per step = scheduler + CFG + packing + preview + IPC send of
+ * the preview, VAE decode) and the cached run (same image and prompt, another seed: encoders skipped).
  *
  * `PIPELINE_BENCH_CASES=512x8,1024x8` picks cases; `PIPELINE_BENCH_THREADS` sets ORT's intra-op threads.
- * Each case runs twice on the same pipeline and reports the second (warm sessions, encoders measured
- * on the first since the second hits the caches).
  */
-import sharp from 'sharp';
-import { ensureDemoModel, EditPipeline, openEditModel } from '../../native-models/src';
-import type { EditResult } from '../../native-models/src';
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { ensureDemoModel } from '../../native-models/src';
 import type { BenchResult } from './run';
 
-type Case = { size: number; steps: number };
+type CaseFigures = Record<string, number | string>;
 
-const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
-const median = (v: readonly number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : 0;
-};
-
-function cases(): Case[] {
+function cases(): [number, number][] {
   const spec = process.env.PIPELINE_BENCH_CASES ?? '512x8,512x50,1024x8,1024x50';
-  return spec.split(',').map((c) => {
-    const [size, steps] = c.split('x').map(Number) as [number, number];
-    return { size, steps };
+  return spec.split(',').map((c) => c.split('x').map(Number) as [number, number]);
+}
+
+/** Runs one case in a child with an IPC channel (the previews travel over it) and returns its JSON line. */
+function runCase(side: number, steps: number): Promise<CaseFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, join(import.meta.dirname, 'pipeline-case.ts'), String(side), String(steps)],
+      { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced' },
+    );
+    let out = '';
+    let previews = 0;
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('message', () => previews++);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`case ${side}x${steps} exited with ${code}`));
+      const figures = JSON.parse(out.trim().split('\n').at(-1)!) as CaseFigures;
+      resolve({ ...figures, previewsReceived: previews });
+    });
   });
 }
 
 export async function run(): Promise<BenchResult> {
-  const dir = await ensureDemoModel(0);
-  const threads = Number(process.env.PIPELINE_BENCH_THREADS ?? 0) || undefined;
-  const model = await openEditModel(dir, { ...(threads ? { threads } : {}) });
-  const figures: Record<string, unknown> = {
-    model: model.info.id,
-    provider: model.info.provider,
-    cases: [] as unknown[],
-  };
+  await ensureDemoModel(0); // built once here, not inside the first case
+  const figures: Record<string, unknown> = { loadBefore: loadavg(), cases: [] as CaseFigures[] };
   const rows: string[] = [];
-  try {
-    for (const c of cases()) {
-      const pipeline = new EditPipeline(model);
-      const raw = Buffer.alloc(c.size * c.size * 3);
-      for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
-      const image = await sharp(raw, { raw: { width: c.size, height: c.size, channels: 3 } })
-        .png()
-        .toBuffer();
-      const request = {
-        image,
-        prompt: 'replace the sky with a sunset',
-        seed: 1,
-        steps: c.steps,
-        cfg: 4,
-        area: c.size * c.size,
-      };
-      const cold = await pipeline.edit(request, { onStep: () => {} });
-      const warm = await pipeline.edit({ ...request, seed: 2 }, { onStep: () => {} });
-      if (cold.status !== 'done' || warm.status !== 'done') throw new Error('bench run did not finish');
-      const t = (r: Extract<EditResult, { status: 'done' }>) => r.timings;
-      const transformer = median(t(warm).transformerPerStep);
-      const host = median(t(warm).hostPerStep);
-      const preview = median(t(warm).previewPerStep);
-      const entry = {
-        input: `${c.size}x${c.size}`,
-        output: `${warm.width}x${warm.height}`,
-        steps: c.steps,
-        cfg: 4,
-        visionMs: t(cold).vision,
-        textMs: t(cold).text,
-        vaeEncodeMs: t(cold).vaeEncode,
-        transformerPerStepMs: transformer,
-        transformerPerStepMeanMs: mean(t(warm).transformerPerStep),
-        hostPerStepMs: host,
-        hostPerStepMeanMs: mean(t(warm).hostPerStep),
-        previewPerStepMs: preview,
-        hostOverTransformer: host / transformer,
-        vaeDecodeMs: t(warm).vaeDecode,
-        finishMs: t(warm).finish,
-        totalColdMs: t(cold).total,
-        totalWarmMs: t(warm).total,
-        peakRssMB: process.resourceUsage().maxRSS / 1024,
-      };
-      (figures.cases as unknown[]).push(entry);
-      rows.push(
-        [
-          entry.input,
-          String(c.steps),
-          entry.visionMs.toFixed(0),
-          entry.textMs.toFixed(0),
-          entry.vaeEncodeMs.toFixed(0),
-          transformer.toFixed(1),
-          host.toFixed(2),
-          preview.toFixed(2),
-          `${(entry.hostOverTransformer * 100).toFixed(2)}%`,
-          entry.vaeDecodeMs.toFixed(0),
-          (entry.totalWarmMs / 1000).toFixed(1),
-          entry.peakRssMB.toFixed(0),
-        ].join(' | '),
-      );
-    }
-  } finally {
-    await model.close();
+  let provider = '';
+  for (const [side, steps] of cases()) {
+    const c = await runCase(side, steps);
+    provider = String(c.provider);
+    (figures.cases as CaseFigures[]).push(c);
+    const n = (k: string, digits = 0) => Number(c[k]).toFixed(digits);
+    rows.push(
+      [
+        c.input,
+        String(steps),
+        n('coldTotalMs'),
+        n('visionMs'),
+        n('textMs'),
+        n('vaeEncodeMs'),
+        n('transformerPerStepMs', 1),
+        n('hostPerStepMs', 2),
+        n('previewPerStepMs', 2),
+        n('ipcSendPerStepMs', 3),
+        `${(Number(c.hostOverTransformer) * 100).toFixed(2)}%`,
+        n('vaeDecodeMs'),
+        (Number(c.measuredTotalMs) / 1000).toFixed(2),
+        (Number(c.cachedTotalMs) / 1000).toFixed(2),
+        n('peakRssMB'),
+      ].join(' | '),
+    );
   }
+  figures.loadAfter = loadavg();
   const header =
-    'input | steps | vision ms | text ms | VAE enc ms | transformer ms/step (2 passes) | host ms/step | preview ms/step | host/transformer | VAE dec ms | warm total s | peak RSS MB';
+    'input | steps | cold ms (sessions + first shapes) | vision ms | text ms | VAE enc ms | transformer ms/step (2 passes) | host ms/step (incl. preview + IPC) | preview ms/step | IPC send ms/step | host/transformer | VAE dec ms | measured total s | cached total s | peak RSS MB (this case)';
   const table = [
-    `tiny model, ${String(figures.provider).toUpperCase()}, CFG 4 (two transformer passes per step); medians over steps`,
+    `tiny model, ${provider.toUpperCase()}, CFG 4; one child process per case; medians over steps; load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join('/')}`,
     header,
     ...rows,
   ].join('\n');
