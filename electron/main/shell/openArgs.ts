@@ -66,3 +66,24 @@ export function createOpenQueue(): {
     },
   };
 }
+
+/** At most this many paths are taken from one drop: a drop is a handful of files, not a folder listing. */
+export const MAX_DROPPED_PATHS = 32;
+
+/**
+ * What to open from the paths the preload read off dropped files (`webUtils.getPathForFile`): untrusted
+ * shape, so anything but absolute paths of existing images and folders is dropped.
+ */
+export function droppedTargets(
+  paths: unknown,
+  ctx: Pick<ArgvContext, 'isDirectory' | 'exists'>,
+): OpenTarget[] {
+  if (!Array.isArray(paths)) return [];
+  const targets: OpenTarget[] = [];
+  for (const path of new Set(paths.slice(0, MAX_DROPPED_PATHS))) {
+    if (typeof path !== 'string' || !isAbsolute(path)) continue;
+    const target = classify(resolve(path), ctx);
+    if (target) targets.push(target);
+  }
+  return targets;
+}

@@ -15,11 +15,21 @@ export const IPC_REQUEST = 'qe:request';
 export const IPC_EVENT = 'qe:event';
 /** Main → preload → page: a new preview port (contextBridge cannot carry ports, so it comes as a window message). */
 export const IPC_PREVIEW_PORT = 'qe:preview-port';
+/**
+ * Preload → main: the paths of files dropped on the window. The preload reads them off the File objects
+ * (`webUtils.getPathForFile`) and sends them itself, so the page cannot name a path it was not given.
+ */
+export const IPC_DROP = 'qe:drop-paths';
 
 /** What the preload exposes on `window.qwenEdit`. Functions only (Electron security checklist #20). */
 export type QwenEditBridge = {
   request(method: string, params: unknown): Promise<unknown>;
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
+  /**
+   * Hands dropped files that have a path on disk to main, which opens them (as a dialog's pick would); says
+   * for each file whether it went. Files without a path (dragged out of a browser) stay the page's to read.
+   */
+  dropFiles?(files: readonly unknown[]): boolean[];
 };
 
 /** The page's end of a preview channel: a DOM MessagePort, as far as this transport uses it. */
@@ -34,10 +44,30 @@ type IpcRendererLike = {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
   on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  /** Only the preload's drop hand-off sends (one way); ipcRenderer has it. */
+  send?(channel: string, ...args: unknown[]): void;
 };
 
-export function createIpcBridge(ipc: IpcRendererLike): QwenEditBridge {
+/** `pathForFile` is Electron's `webUtils.getPathForFile`: '' for a File made in the page. */
+export function createIpcBridge(ipc: IpcRendererLike, pathForFile?: (file: never) => string): QwenEditBridge {
+  const send = ipc.send?.bind(ipc);
   return {
+    ...(pathForFile &&
+      send && {
+        dropFiles(files: readonly unknown[]) {
+          const paths = files.map((file) => {
+            try {
+              return pathForFile(file as never);
+            } catch {
+              // Not a File at all: the page passed something else.
+              return '';
+            }
+          });
+          const handed = paths.filter((p) => p !== '');
+          if (handed.length) send(IPC_DROP, handed);
+          return paths.map((p) => p !== '');
+        },
+      }),
     request: (method, params) => ipc.invoke(IPC_REQUEST, method, params),
     onEvent(listener) {
       // The page never sees Electron's event object, only the payload.
