@@ -100,9 +100,9 @@ app.whenReady().then(() => {
     (event: Electron.IpcMainInvokeEvent) => isTrustedFrame(window, event.senderFrame),
   );
   // Dropped files' paths come from the preload, never from the page's own requests (see IPC_DROP).
-  ipcMain.on(IPC_DROP, (event, paths) => {
-    if (isTrustedFrame(window, event.senderFrame)) shell.openDropped(paths);
-  });
+  ipcMain.handle(IPC_DROP, (event, paths) =>
+    isTrustedFrame(window, event.senderFrame) ? shell.openDropped(paths) : [],
+  );
   supervisor.start();
   engine = supervisor;
   window = createMainWindow(join(appRoot, 'out', 'preload', 'preload.cjs'), shell.placement());

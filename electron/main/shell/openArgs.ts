@@ -71,19 +71,18 @@ export function createOpenQueue(): {
 export const MAX_DROPPED_PATHS = 32;
 
 /**
- * What to open from the paths the preload read off dropped files (`webUtils.getPathForFile`): untrusted
- * shape, so anything but absolute paths of existing images and folders is dropped.
+ * What to open for each path the preload read off dropped files (`webUtils.getPathForFile`), in order: an
+ * existing image or folder, or null for anything else (the page then reads that file itself and reports it).
+ * Untrusted shape: anything but an array of absolute paths opens nothing.
  */
 export function droppedTargets(
   paths: unknown,
   ctx: Pick<ArgvContext, 'isDirectory' | 'exists'>,
-): OpenTarget[] {
+): (OpenTarget | null)[] {
   if (!Array.isArray(paths)) return [];
-  const targets: OpenTarget[] = [];
-  for (const path of new Set(paths.slice(0, MAX_DROPPED_PATHS))) {
-    if (typeof path !== 'string' || !isAbsolute(path)) continue;
-    const target = classify(resolve(path), ctx);
-    if (target) targets.push(target);
-  }
-  return targets;
+  return paths.map((path, i) =>
+    i < MAX_DROPPED_PATHS && typeof path === 'string' && isAbsolute(path)
+      ? classify(resolve(path), ctx)
+      : null,
+  );
 }

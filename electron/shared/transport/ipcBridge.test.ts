@@ -1,25 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { createIpcBridge, IPC_DROP } from './ipcTransport';
 
-/** The preload's ipcRenderer, recording one-way sends. */
+/** The preload's ipcRenderer; main takes the dropped paths that end in `.png`. */
 function fakeIpc() {
-  const sent: unknown[][] = [];
+  const invoked: unknown[][] = [];
   return {
-    sent,
-    invoke: async () => undefined,
+    invoked,
+    invoke: async (channel: string, ...args: unknown[]) => {
+      invoked.push([channel, ...args]);
+      return channel === IPC_DROP ? (args[0] as string[]).map((p) => p.endsWith('.png')) : undefined;
+    },
     on: () => undefined,
     removeListener: () => undefined,
-    send: (channel: string, ...args: unknown[]) => void sent.push([channel, ...args]),
   };
 }
 
 describe('the preload bridge hands dropped files to main', () => {
-  it('sends the paths of files that have one and leaves the others to the page', () => {
+  it('sends the paths of files that have one, and says which main took', async () => {
     const ipc = fakeIpc();
-    const onDisk = { name: 'cat.png' };
-    const made = { name: 'made-in-page.png' };
+    const [onDisk, notes, made] = [{ n: 'cat.png' }, { n: 'notes.txt' }, { n: 'made-in-page.png' }];
     const paths = new Map<unknown, string>([
       [onDisk, '/home/u/cat.png'],
+      [notes, '/home/u/notes.txt'],
       [made, ''],
     ]);
     const bridge = createIpcBridge(ipc, ((file: unknown) => {
@@ -27,10 +29,16 @@ describe('the preload bridge hands dropped files to main', () => {
       if (path === undefined) throw new TypeError('not a File');
       return path;
     }) as never);
-    expect(bridge.dropFiles!([onDisk, made, 'not a file'])).toEqual([true, false, false]);
-    expect(ipc.sent).toEqual([[IPC_DROP, ['/home/u/cat.png']]]);
-    expect(bridge.dropFiles!([made])).toEqual([false]);
-    expect(ipc.sent).toHaveLength(1);
+    await expect(bridge.dropFiles!([made, onDisk, 'not a file', notes])).resolves.toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect(ipc.invoked).toEqual([[IPC_DROP, ['/home/u/cat.png', '/home/u/notes.txt']]]);
+    // Nothing with a path: main is not asked.
+    await expect(bridge.dropFiles!([made])).resolves.toEqual([false]);
+    expect(ipc.invoked).toHaveLength(1);
   });
 
   it('offers no drop hand-off without a way to read paths', () => {
