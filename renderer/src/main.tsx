@@ -9,7 +9,7 @@ import { AppServicesContext, type AppServices } from './actions/services';
 import { preventFileNavigation } from './app/preventFileNavigation';
 import { installTestHook, isTestMode } from './app/testHook';
 import { connectToApp } from './bridge/appClient';
-import { connectDesktopShell, handOffToShell } from './bridge/desktopShell';
+import { bindMenuOnlyKeys, connectDesktopShell, handOffToShell } from './bridge/desktopShell';
 import { createPanels } from './app/panels';
 import { createShellHandlers } from './app/shellCommands';
 import { SHOW_SHORTCUTS_EVENT } from './features/help/ShortcutsSheet';
@@ -57,6 +57,7 @@ const shell = createShellHandlers({
   showShortcuts: () => window.dispatchEvent(new Event(SHOW_SHORTCUTS_EVENT)),
 });
 if (transport === 'ipc') connectDesktopShell({ client, store, panels, shell });
+else bindMenuOnlyKeys(shell);
 const services: AppServices = {
   client,
   images,

@@ -29,7 +29,9 @@ export function App({
     <div className="app">
       <TopBar />
       <DemoBanner />
-      <div className="workspace">
+      <div
+        className={`workspace${shown.versions ? '' : ' without-versions'}${shown.edit ? '' : ' without-edit'}`}
+      >
         {shown.versions && <VersionsPanel />}
         <CanvasArea onStage={onStage} />
         {shown.edit && <EditPanel />}

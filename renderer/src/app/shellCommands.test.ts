@@ -14,7 +14,7 @@ import { branchedTree, version } from '../testing/testTree';
 import { ImageRegistry } from '../ui/imageRegistry';
 import { PreviewSink } from '../ui/previewSink';
 import { createPanels } from './panels';
-import { createShellHandlers, MENU_VARIATIONS } from './shellCommands';
+import { createShellHandlers, MENU_VARIATIONS, menuOnlyKeyCommand } from './shellCommands';
 
 const EXPORTED = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 7, 7]);
 const PICKED = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
@@ -275,6 +275,28 @@ describe('menu commands in the page', () => {
     const h = await setup();
     for (const id of MAIN_ONLY_COMMANDS) await h.run(id);
     expect(h.calls).toEqual([]);
+  });
+});
+
+describe('keys only the menus bind', () => {
+  const key = (
+    k: string,
+    mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {},
+  ) => ({
+    key: k,
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    altKey: false,
+    ...mods,
+  });
+
+  it('are Ctrl/Cmd+1 and Ctrl/Cmd+2 for the panels, and nothing the page binds itself', () => {
+    expect(menuOnlyKeyCommand(key('1', { ctrlKey: true }))).toBe('toggleVersions');
+    expect(menuOnlyKeyCommand(key('2', { metaKey: true }))).toBe('toggleEdit');
+    // A plain 1 is the page's 100 % zoom; Ctrl+Z its undo.
+    expect(menuOnlyKeyCommand(key('1'))).toBeNull();
+    expect(menuOnlyKeyCommand(key('z', { ctrlKey: true }))).toBeNull();
   });
 });
 

@@ -13,6 +13,7 @@ import {
 import type { Editor } from '../actions/Editor';
 import type { ImageOpener } from '../actions/openImageFile';
 import { TOOLS } from '../actions/tools';
+import { SHORTCUT, type KeyLike } from '../../../electron/shared/shortcuts';
 import type { AppState, AppStore } from '../state/appStore';
 import type { PanelsStore } from './panels';
 
@@ -78,6 +79,16 @@ const PERFORM: Record<PageCommandId, Perform> = {
   toolText: tool('toolText'),
   shortcuts: ({ showShortcuts }) => showShortcuts(),
 };
+
+/**
+ * Menu items whose keys only the menus bind (Ctrl+1, Ctrl+2): web mode has no menus, so the page binds them
+ * there. In Electron the menu's accelerator sends the command instead.
+ */
+const MENU_ONLY_KEYS = ['toggleVersions', 'toggleEdit'] as const satisfies readonly PageCommandId[];
+
+export function menuOnlyKeyCommand(e: KeyLike): PageCommandId | null {
+  return MENU_ONLY_KEYS.find((id) => SHORTCUT[id].test(e)) ?? null;
+}
 
 export function createShellHandlers(deps: ShellDeps) {
   return {

@@ -7,7 +7,7 @@ import type { QwenEditBridge } from '../../../electron/shared/transport/ipcTrans
 import type { ImageOpener } from '../actions/openImageFile';
 import { reportMenuState } from '../app/menuState';
 import type { PanelsStore } from '../app/panels';
-import type { ShellHandlers } from '../app/shellCommands';
+import { menuOnlyKeyCommand, type ShellHandlers } from '../app/shellCommands';
 import type { AppStore } from '../state/appStore';
 
 export function connectDesktopShell(deps: {
@@ -31,4 +31,14 @@ export function handOffToShell(bridge: QwenEditBridge | undefined, open: ImageOp
   const dropFiles = bridge?.dropFiles;
   if (!dropFiles) return open;
   return async (file) => ((await dropFiles([file]))[0] ? true : open(file));
+}
+
+/** Web mode: the keys only the native menus bind elsewhere (Ctrl+1, Ctrl+2) carry out the same commands. */
+export function bindMenuOnlyKeys(shell: ShellHandlers): void {
+  window.addEventListener('keydown', (e) => {
+    const id = menuOnlyKeyCommand(e);
+    if (!id || e.isComposing) return;
+    e.preventDefault();
+    void shell.runCommand({ id });
+  });
 }
