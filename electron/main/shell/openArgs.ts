@@ -39,10 +39,15 @@ export function openTargetsFromArgv(argv: readonly string[], ctx: ArgvContext): 
   return targets;
 }
 
+/** Whether a path names a file the app opens as an image (by extension; the bytes are checked later). */
+export function isImagePath(path: string): boolean {
+  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
 export function classify(path: string, ctx: Pick<ArgvContext, 'isDirectory' | 'exists'>): OpenTarget | null {
   if (!ctx.exists(path)) return null;
   if (ctx.isDirectory(path)) return { kind: 'project', path };
-  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase()) ? { kind: 'image', path } : null;
+  return isImagePath(path) ? { kind: 'image', path } : null;
 }
 
 /**

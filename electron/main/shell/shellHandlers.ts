@@ -5,16 +5,15 @@
  * else. No Electron import: tested in plain Node on real files.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { writeFileAtomic } from '../../core/projects/atomicWrite';
 import { toWriteError } from '../../core/projects/errors';
 import { nodeProjectFs } from '../../core/projects/projectFs';
 import { MAX_IMAGE_BYTES } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatcher';
 import { CodedError } from '../../shared/result';
+import { isImagePath } from './openArgs';
 import type { PickedPaths } from './pickedPaths';
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 
 export type ShellHandlerDeps = {
   picked: PickedPaths;
@@ -31,7 +30,7 @@ export function createShellHandlers(deps: ShellHandlerDeps): Handlers {
     },
 
     'shell:readPicked': async ({ path }) => {
-      if (!picked.allows(path) || !IMAGE_EXTENSIONS.has(extname(path).toLowerCase()))
+      if (!picked.allows(path) || !isImagePath(path))
         throw new CodedError('NOT_FOUND', `${basename(path)} is not an image opened in this window`);
       const info = await stat(path).catch(() => null);
       if (!info?.isFile()) throw new CodedError('NOT_FOUND', `${basename(path)} is no longer there`);
