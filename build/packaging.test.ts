@@ -27,7 +27,8 @@ type BuilderConfig = {
   afterPack?: string;
   fileAssociations?: { ext: string | string[]; role?: string }[];
   linux: { target: Target[]; icon?: string; mimeTypes?: string[] };
-  win: { target: Target[]; icon?: string };
+  win: { target: Target[]; icon?: string; fileAssociations?: unknown };
+  nsis?: { include?: string };
 };
 const config = yaml.load(readFileSync(join(root, 'build/electron-builder.yml'), 'utf8')) as BuilderConfig;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -150,6 +151,32 @@ describe('packaging config', () => {
     expect(extensions).toEqual(expect.arrayContaining(['png', 'jpg', 'jpeg', 'webp']));
     // Project folders: Linux file managers offer the app for folders; it opens the folder it is given.
     expect(config.linux.mimeTypes).toEqual(expect.arrayContaining(['image/png', 'inode/directory']));
+  });
+
+  it('associates images with the Windows installer and offers "Open with" on folders (projects)', () => {
+    // Top-level associations apply to every target, NSIS included, unless win overrides them.
+    expect(config.win.fileAssociations).toBeUndefined();
+    const include = config.nsis?.include;
+    expect(include).toBeDefined();
+    const script = readFileSync(join(root, include!), 'utf8').replace(/^\s*;.*$/gm, '');
+    const verb = String.raw`SHELL_CONTEXT "Software\Classes\Directory\shell\QwenEditStudio`;
+    const macro = (name: string) =>
+      new RegExp(String.raw`!macro ${name}\n([\s\S]*?)!macroend`).exec(script)?.[1] ?? '';
+    // Installed: the verb, and a command that starts the app with the folder as its argument.
+    expect(macro('customInstall')).toContain(`WriteRegStr ${verb}\\command" "" '"$appExe" "%1"'`);
+    expect(macro('customInstall')).toContain(`WriteRegStr ${verb}" "" "Open with Qwen Edit Studio"`);
+    // Uninstalled: the same key goes.
+    expect(macro('customUnInstall')).toContain(`DeleteRegKey ${verb}"`);
+    // The hooks and the variable are electron-builder's own: its templates insert the macros and set $appExe.
+    const templates = join(root, 'node_modules/app-builder-lib/templates/nsis');
+    const installSection = readFileSync(join(templates, 'installSection.nsh'), 'utf8');
+    expect(installSection.indexOf('StrCpy $appExe')).toBeGreaterThanOrEqual(0);
+    expect(installSection.indexOf('!insertmacro customInstall')).toBeGreaterThan(
+      installSection.indexOf('StrCpy $appExe'),
+    );
+    expect(readFileSync(join(templates, 'uninstaller.nsh'), 'utf8')).toContain(
+      '!insertmacro customUnInstall',
+    );
   });
 
   // The fuses (afterPack hook) are checked on a real fuse wire in build/electronFuses.test.ts.

@@ -83,8 +83,12 @@ test.describe('Electron shell', () => {
   test('preview frames reach the page over the engine MessagePort, brokered again after a reload', async () => {
     const page = await app.firstWindow();
     const studio = new StudioPage(page);
-    // Frames have no IPC channel: the bridge carries requests and events only.
-    expect(await page.evaluate(() => Object.keys(window.qwenEdit!).sort())).toEqual(['onEvent', 'request']);
+    // Frames have no IPC channel: the bridge carries requests, events and the drop hand-off only.
+    expect(await page.evaluate(() => Object.keys(window.qwenEdit!).sort())).toEqual([
+      'dropFiles',
+      'onEvent',
+      'request',
+    ]);
     for (const round of ['first load', 'after reload']) {
       if (round === 'after reload') await page.reload();
       await studio.waitUntilReady();
@@ -118,9 +122,7 @@ test.describe('Electron shell', () => {
     expect(menu.run?.enabled).toBe(false);
   });
 
-  // The page's end is not wired yet: main sends `shell:open` / `shell:command` and the page's menu state,
-  // but the contract does not list them, so the page drops them (issue 17, left for the contract owner).
-  test.fixme('File ▸ New from image (dialog stubbed) → Run ▸ Run → File ▸ Export ▸ PNG writes the file', async () => {
+  test('File ▸ New from image (dialog stubbed) → Run ▸ Run → File ▸ Export ▸ PNG writes the file', async () => {
     const page = await app.firstWindow();
     const studio = new StudioPage(page);
     await studio.waitUntilReady();
@@ -139,15 +141,30 @@ test.describe('Electron shell', () => {
       app.evaluate(({ Menu, BrowserWindow }, id) => {
         Menu.getApplicationMenu()!.getMenuItemById(id)!.click(undefined, BrowserWindow.getAllWindows()[0]);
       }, id);
+    const enabled = (id: string) =>
+      app.evaluate(({ Menu }, id) => Menu.getApplicationMenu()!.getMenuItemById(id)?.enabled ?? null, id);
     await click('newFromImage');
     await studio.expectImageShown('quadrants.png', 64, 48);
+    // The page reported its state: the menus enable Export and Run now.
+    await expect.poll(() => enabled('exportPng')).toBe(true);
+    await expect.poll(() => enabled('run')).toBe(true);
     await studio.instruction.fill('make it purple');
     await studio.setRunSettings({ steps: 4 });
+    const versions = (await studio.project())!.versionIds.length;
     await click('run');
+    await expect
+      .poll(async () => (await studio.project())!.versionIds.length, { timeout: 60_000 })
+      .toBe(versions + 1);
     await studio.waitForRunEnd();
     await click('exportPng');
     await expect.poll(() => existsSync(exported)).toBe(true);
     expect(readFileSync(exported).subarray(1, 4).toString()).toBe('PNG');
+    // A path nobody picked stays closed to the page.
+    const refused = await page.evaluate(
+      (path) => window.qwenEdit!.request('shell:readPicked', { path }),
+      join(dir, 'not-picked.png'),
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -13,11 +13,12 @@ import { EngineSupervisor } from '../core/supervisor/EngineSupervisor';
 import { ProjectSessions } from '../core/ProjectSessions';
 import { ProjectStore } from '../core/projects/ProjectStore';
 import { createDispatcher } from '../shared/dispatcher';
-import { IPC_EVENT, registerIpcServer } from '../shared/transport/ipcTransport';
+import { IPC_DROP, IPC_EVENT, registerIpcServer } from '../shared/transport/ipcTransport';
 import { registerAppScheme, serveRenderer } from './appProtocol';
 import { createMainWindow, isTrustedFrame } from './mainWindow';
 import { createPreviewBroker } from './previewBroker';
 import { createDesktopShell } from './shell/desktopShell';
+import { createShellHandlers } from './shell/shellHandlers';
 import { utilityEngine } from './utilityEngine';
 
 /** Bundled layout: out/main/main.cjs, out/preload/preload.cjs, out/engine/engine.cjs, renderer/dist/. */
@@ -84,8 +85,8 @@ app.whenReady().then(() => {
   sessions.onChanged((tree) => window?.webContents.send(IPC_EVENT, 'project:changed', tree));
   registerIpcServer(
     ipcMain,
-    createDispatcher(
-      createAppHandlers(supervisor, sessions, {
+    createDispatcher({
+      ...createAppHandlers(supervisor, sessions, {
         onEvent: (name, payload) => window?.webContents.send(IPC_EVENT, name, payload),
         // The hub token is encrypted with the OS keychain where Electron has one.
         vault: tokenVault(join(userData, 'hf-token'), {
@@ -94,8 +95,13 @@ app.whenReady().then(() => {
           decrypt: (encrypted) => safeStorage.decryptString(encrypted),
         }),
       }),
-    ),
+      ...createShellHandlers({ picked: shell.picked, setMenuState: shell.setMenuState }),
+    }),
     (event: Electron.IpcMainInvokeEvent) => isTrustedFrame(window, event.senderFrame),
+  );
+  // Dropped files' paths come from the preload, never from the page's own requests (see IPC_DROP).
+  ipcMain.handle(IPC_DROP, (event, paths) =>
+    isTrustedFrame(window, event.senderFrame) ? shell.openDropped(paths) : [],
   );
   supervisor.start();
   engine = supervisor;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { EDIT_LIMITS } from './editVocabulary';
 import type { EditRecipe, EditTimings } from './editVocabulary';
 import { embeddedRecipeSchema, projectTreeSchema, versionIdSchema } from './projectSchemas';
+import { SHORTCUTS, type ShortcutId } from './shortcuts';
 import {
   modelLibrarySchema,
   modelPlanSchema,
@@ -217,6 +218,19 @@ export const queuedJobSchema = z.object({
 export type QueuedJob = z.output<typeof queuedJobSchema>;
 const queueSchema = z.object({ jobs: z.array(queuedJobSchema) });
 
+/** A path the desktop shell picked (dialog, drop, command line, `open-file`) for the page to open. */
+export const shellOpenSchema = z.object({ kind: z.enum(['image', 'project']), path: z.string().min(1) });
+/**
+ * A native menu item the page carries out, by the shared shortcut table's id. An export names the file main's
+ * save dialog picked: the page writes its bytes there with `shell:writeExport`.
+ */
+export const shellCommandSchema = z.object({
+  id: z.enum(SHORTCUTS.map((s) => s.id) as [ShortcutId, ...ShortcutId[]]),
+  path: z.string().min(1).optional(),
+});
+export type ShellCommand = z.output<typeof shellCommandSchema>;
+const shellPath = z.string().min(1).max(4096);
+
 export const requests = {
   /** Answered by the UI-facing side itself: proves it is responsive whatever the engine is doing. */
   'app:ping': { params: empty, result: z.object({ at: z.number() }) },
@@ -412,6 +426,20 @@ export const requests = {
       .strict(),
     result: modelPlanSchema,
   },
+
+  // The desktop shell's requests: served by Electron main only (web mode has no menus and picks no paths).
+  /** The page's state for the native menus (`MenuState`, checked leniently by `parseMenuState` in main). */
+  'shell:menuState': { params: z.object({ state: z.unknown() }).strict(), result: empty },
+  /** Reads an image the shell picked; any other path is refused (NOT_FOUND). */
+  'shell:readPicked': {
+    params: z.object({ path: shellPath }).strict(),
+    result: z.object({ name: z.string(), bytes: bytesSchema() }),
+  },
+  /** Writes an export to the path the shell's save dialog picked for it; each picked path takes one write. */
+  'shell:writeExport': {
+    params: z.object({ path: shellPath, bytes: bytesSchema() }).strict(),
+    result: z.object({ path: z.string() }),
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 export type RequestName = keyof typeof requests;
@@ -438,6 +466,8 @@ export const events = {
   'project:changed': projectTreeSchema,
   /** Download or conversion progress of a model job. */
   'models:progress': modelProgressSchema,
+  'shell:open': shellOpenSchema,
+  'shell:command': shellCommandSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

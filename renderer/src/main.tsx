@@ -9,6 +9,10 @@ import { AppServicesContext, type AppServices } from './actions/services';
 import { preventFileNavigation } from './app/preventFileNavigation';
 import { installTestHook, isTestMode } from './app/testHook';
 import { connectToApp } from './bridge/appClient';
+import { bindMenuOnlyKeys, connectDesktopShell, handOffToShell } from './bridge/desktopShell';
+import { createPanels } from './app/panels';
+import { createShellHandlers } from './app/shellCommands';
+import { SHOW_SHORTCUTS_EVENT } from './features/help/ShortcutsSheet';
 import { startEngineSync } from './bridge/engineSync';
 import { resumeAfterReconnect } from './bridge/resumeAfterReconnect';
 import { PreviewSink } from './ui/previewSink';
@@ -21,7 +25,7 @@ import { AppStoreContext } from './state/useAppStore';
 import './styles/app.css';
 
 const store = createAppStore();
-const { client } = connectToApp({
+const { client, transport } = connectToApp({
   lost: (detail) => store.getState().setConnection('closed', `${detail}; reconnecting…`),
   restored: () => void resumeAfterReconnect(client, store),
 });
@@ -42,12 +46,24 @@ const editor = createEditor({
   download: downloadBytes,
   copyImage: copyPngToClipboard,
 });
+const openImage = createImageOpener({ client, store, editor, decode });
+const panels = createPanels();
+const shell = createShellHandlers({
+  store,
+  editor,
+  client,
+  openImage,
+  panels,
+  showShortcuts: () => window.dispatchEvent(new Event(SHOW_SHORTCUTS_EVENT)),
+});
+if (transport === 'ipc') connectDesktopShell({ client, store, panels, shell });
+else bindMenuOnlyKeys(shell);
 const services: AppServices = {
   client,
   images,
   editor,
   preview,
-  openImage: createImageOpener({ client, store, editor, decode }),
+  openImage: handOffToShell(window.qwenEdit, openImage),
 };
 // Deletions wait out their undo window; closing the window must not lose them.
 window.addEventListener('pagehide', () => void editor.commitPendingDeletes());
@@ -55,7 +71,7 @@ window.addEventListener('pagehide', () => void editor.commitPendingDeletes());
 preventFileNavigation();
 
 let stage: Konva.Stage | null = null;
-if (isTestMode(window.location.href)) installTestHook(store, () => stage, preview);
+if (isTestMode(window.location.href)) installTestHook(store, () => stage, preview, { shell, panels });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -64,6 +80,7 @@ createRoot(root).render(
     <AppStoreContext.Provider value={store}>
       <AppServicesContext.Provider value={services}>
         <App
+          panels={panels}
           onStage={(s) => {
             stage = s;
           }}

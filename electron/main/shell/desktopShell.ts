@@ -7,12 +7,15 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { app, dialog, Menu, screen, shell } from 'electron';
+import type { EventName, EventPayload } from '../../shared/contract';
 import { INITIAL_MENU_STATE, parseMenuState, type MenuState } from '../../shared/menuState';
+import type { ExportFormat } from '../../shared/shellCommands';
 import { IPC_EVENT } from '../../shared/transport/ipcTransport';
 import { createRotatingLog, lastLines } from './logFiles';
 import { toTemplate } from './menu';
 import { aboutText, buildMenuModel, type MenuCommand } from './menuModel';
-import { classify, createOpenQueue, openTargetsFromArgv, type OpenTarget } from './openArgs';
+import { exportCommand, routeMenuCommand } from './menuRouting';
+import { classify, createOpenQueue, droppedTargets, openTargetsFromArgv, type OpenTarget } from './openArgs';
 import { PickedPaths } from './pickedPaths';
 import {
   readWindowState,
@@ -22,9 +25,9 @@ import {
   type SavedWindow,
 } from './windowState';
 
-/** Events main sends the page. Until the contract lists them, the page's client drops them (see the report). */
-export const SHELL_OPEN_EVENT = 'shell:open';
-export const SHELL_COMMAND_EVENT = 'shell:command';
+/** The contract's events main sends the page. */
+const SHELL_OPEN_EVENT = 'shell:open';
+const SHELL_COMMAND_EVENT = 'shell:command';
 
 const fsProbe = {
   exists: existsSync,
@@ -51,7 +54,8 @@ export function createDesktopShell(options: DesktopShellOptions) {
   let window: BrowserWindow | null = null;
   let menuState: MenuState = INITIAL_MENU_STATE;
 
-  const sendToPage = (name: string, payload: unknown) => window?.webContents.send(IPC_EVENT, name, payload);
+  const sendToPage = <E extends EventName>(name: E, payload: EventPayload<E>) =>
+    window?.webContents.send(IPC_EVENT, name, payload);
 
   function open(targets: OpenTarget[]): void {
     for (const target of targets) {
@@ -72,7 +76,7 @@ export function createDesktopShell(options: DesktopShellOptions) {
     if (!answer.canceled) open(answer.filePaths.flatMap((p) => classify(p, fsProbe) ?? []));
   }
 
-  async function pickExport(format: 'png' | 'jpeg' | 'webp'): Promise<void> {
+  async function pickExport(format: ExportFormat): Promise<void> {
     if (!window) return;
     const extension = format === 'jpeg' ? 'jpg' : format;
     const answer = await dialog.showSaveDialog(window, {
@@ -81,8 +85,9 @@ export function createDesktopShell(options: DesktopShellOptions) {
       filters: [{ name: format.toUpperCase(), extensions: [extension] }],
     });
     if (answer.canceled || !answer.filePath) return;
-    picked.pickFile(answer.filePath);
-    sendToPage(SHELL_COMMAND_EVENT, { id: 'export', format, path: answer.filePath });
+    // The page exports the viewed version and sends the bytes back for this path (`shell:writeExport`).
+    picked.pickSaveTarget(answer.filePath);
+    sendToPage(SHELL_COMMAND_EVENT, exportCommand(format, answer.filePath));
   }
 
   async function showAbout(): Promise<void> {
@@ -96,35 +101,24 @@ export function createDesktopShell(options: DesktopShellOptions) {
   }
 
   function onCommand(command: MenuCommand): void {
-    switch (command.kind) {
-      case 'openRecent':
-        return open([{ kind: 'project', path: command.path }]);
+    const route = routeMenuCommand(command);
+    switch (route.kind) {
+      case 'openDialog':
+        return void pick(route.target);
+      case 'saveDialog':
+        return void pickExport(route.format);
+      case 'open':
+        return open([route.target]);
+      case 'closeWindow':
+        return window?.close();
+      case 'quit':
+        return app.quit();
       case 'openLogs':
-        void shell.openPath(logsDir);
-        return;
+        return void shell.openPath(logsDir);
       case 'about':
-        void showAbout();
-        return;
-      case 'action':
-        switch (command.id) {
-          case 'newFromImage':
-            return void pick('image');
-          case 'openProject':
-            return void pick('project');
-          case 'exportPng':
-            return void pickExport('png');
-          case 'exportJpeg':
-            return void pickExport('jpeg');
-          case 'exportWebp':
-            return void pickExport('webp');
-          case 'close':
-            return window?.close();
-          case 'quit':
-            return app.quit();
-          default:
-            // Everything else is the page's action, by the shared table's id.
-            sendToPage(SHELL_COMMAND_EVENT, { id: command.id });
-        }
+        return void showAbout();
+      case 'page':
+        return sendToPage(SHELL_COMMAND_EVENT, route.command);
     }
   }
 
@@ -151,6 +145,17 @@ export function createDesktopShell(options: DesktopShellOptions) {
     },
 
     openFromArgv,
+
+    /**
+     * Paths the preload read off files dropped on the window: images and folders open (and are picked) like a
+     * dialog's; says for each path whether it was taken.
+     */
+    openDropped(paths: unknown): boolean[] {
+      const targets = droppedTargets(paths, fsProbe);
+      const unique = new Map(targets.flatMap((t) => (t ? [[t.path, t] as const] : [])));
+      open([...unique.values()]);
+      return targets.map((t) => t !== null);
+    },
 
     /** Call before `ready`: macOS sends `open-file` for a file dropped on the dock icon or double-clicked. */
     listen(): void {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createOpenQueue, openTargetsFromArgv, type OpenTarget } from './openArgs';
+import {
+  createOpenQueue,
+  droppedTargets,
+  MAX_DROPPED_PATHS,
+  openTargetsFromArgv,
+  type OpenTarget,
+} from './openArgs';
 import { PickedPaths } from './pickedPaths';
 
 const files = new Set(['/home/u/cat.png', '/home/u/pics/dog.JPG', '/home/u/notes.txt']);
@@ -64,5 +70,35 @@ describe('picked paths', () => {
     expect(picked.allows('/home/u/projects/rabbit-evil/x.png')).toBe(false);
     expect(picked.allows('/home/u/dog.png')).toBe(false);
     expect(picked.allows('cat.png')).toBe(false);
+  });
+});
+
+describe('dropped files', () => {
+  it('opens the existing images and folders among the dropped paths, and says which it took', () => {
+    const dropped = [
+      '/home/u/cat.png',
+      '/home/u/projects/rabbit',
+      '/home/u/notes.txt',
+      'relative.png',
+      '/home/u/missing.png',
+      42,
+    ];
+    expect(droppedTargets(dropped, fs)).toEqual([
+      { kind: 'image', path: '/home/u/cat.png' },
+      { kind: 'project', path: '/home/u/projects/rabbit' },
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(droppedTargets('/home/u/cat.png', fs)).toEqual([]);
+    expect(droppedTargets(null, fs)).toEqual([]);
+  });
+
+  it('takes a bounded number of paths from one drop', () => {
+    const many = Array.from({ length: MAX_DROPPED_PATHS + 5 }, () => '/home/u/cat.png');
+    const taken = droppedTargets(many, fs);
+    expect(taken.filter(Boolean)).toHaveLength(MAX_DROPPED_PATHS);
+    expect(taken.slice(MAX_DROPPED_PATHS)).toEqual([null, null, null, null, null]);
   });
 });

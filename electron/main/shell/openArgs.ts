@@ -39,10 +39,15 @@ export function openTargetsFromArgv(argv: readonly string[], ctx: ArgvContext): 
   return targets;
 }
 
+/** Whether a path names a file the app opens as an image (by extension; the bytes are checked later). */
+export function isImagePath(path: string): boolean {
+  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
 export function classify(path: string, ctx: Pick<ArgvContext, 'isDirectory' | 'exists'>): OpenTarget | null {
   if (!ctx.exists(path)) return null;
   if (ctx.isDirectory(path)) return { kind: 'project', path };
-  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase()) ? { kind: 'image', path } : null;
+  return isImagePath(path) ? { kind: 'image', path } : null;
 }
 
 /**
@@ -65,4 +70,24 @@ export function createOpenQueue(): {
       if (receive) pending.splice(0).forEach(receive);
     },
   };
+}
+
+/** At most this many paths are taken from one drop: a drop is a handful of files, not a folder listing. */
+export const MAX_DROPPED_PATHS = 32;
+
+/**
+ * What to open for each path the preload read off dropped files (`webUtils.getPathForFile`), in order: an
+ * existing image or folder, or null for anything else (the page then reads that file itself and reports it).
+ * Untrusted shape: anything but an array of absolute paths opens nothing.
+ */
+export function droppedTargets(
+  paths: unknown,
+  ctx: Pick<ArgvContext, 'isDirectory' | 'exists'>,
+): (OpenTarget | null)[] {
+  if (!Array.isArray(paths)) return [];
+  return paths.map((path, i) =>
+    i < MAX_DROPPED_PATHS && typeof path === 'string' && isAbsolute(path)
+      ? classify(resolve(path), ctx)
+      : null,
+  );
 }

@@ -25,3 +25,17 @@ describe('picked folders become project roots', () => {
     await expect(roots.admit(other)).rejects.toMatchObject({ code: 'PROJECT_NOT_FOUND' });
   });
 });
+
+describe('save targets', () => {
+  it('lets each path a save dialog picked be written once, and no picked file or other path', () => {
+    const picked = new PickedPaths();
+    picked.pickFile('/home/u/cat.png');
+    picked.pickSaveTarget('/home/u/out/../out.png');
+    expect(picked.takeSaveTarget('/home/u/cat.png')).toBe(false);
+    expect(picked.takeSaveTarget('out.png')).toBe(false);
+    expect(picked.takeSaveTarget('/home/u/out.png')).toBe(true);
+    expect(picked.takeSaveTarget('/home/u/out.png')).toBe(false);
+    // A save target is not a file the page may read.
+    expect(picked.allows('/home/u/out.png')).toBe(false);
+  });
+});

@@ -9,6 +9,8 @@ export class PickedPaths {
   private readonly files = new Set<string>();
   private readonly folders = new Set<string>();
   private readonly folderListeners = new Set<(folder: string) => void>();
+  /** Paths a save dialog picked, each waiting for its one write (an export the page then sends). */
+  private readonly saveTargets = new Set<string>();
 
   pickFile(path: string): void {
     this.files.add(normalize(path));
@@ -24,6 +26,15 @@ export class PickedPaths {
   onFolder(listener: (folder: string) => void): void {
     for (const folder of this.folders) listener(folder);
     this.folderListeners.add(listener);
+  }
+
+  pickSaveTarget(path: string): void {
+    this.saveTargets.add(normalize(path));
+  }
+
+  /** Whether `path` was picked in a save dialog and not written since; a true answer uses the pick up. */
+  takeSaveTarget(path: string): boolean {
+    return isAbsolute(path) && this.saveTargets.delete(normalize(path));
   }
 
   allows(path: string): boolean {

@@ -15,11 +15,23 @@ export const IPC_REQUEST = 'qe:request';
 export const IPC_EVENT = 'qe:event';
 /** Main → preload → page: a new preview port (contextBridge cannot carry ports, so it comes as a window message). */
 export const IPC_PREVIEW_PORT = 'qe:preview-port';
+/**
+ * Preload → main: the paths of files dropped on the window; main answers which it opened. The preload reads
+ * them off the File objects (`webUtils.getPathForFile`) and sends them itself, so the page cannot name a path
+ * it was not given.
+ */
+export const IPC_DROP = 'qe:drop-paths';
 
 /** What the preload exposes on `window.qwenEdit`. Functions only (Electron security checklist #20). */
 export type QwenEditBridge = {
   request(method: string, params: unknown): Promise<unknown>;
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
+  /**
+   * Hands dropped files that have a path on disk to main, which opens the images and folders among them (as
+   * a dialog's pick would); says for each file whether main took it. The rest (no path: dragged out of a
+   * browser; or not an image) stay the page's to read and report.
+   */
+  dropFiles?(files: readonly unknown[]): Promise<boolean[]>;
 };
 
 /** The page's end of a preview channel: a DOM MessagePort, as far as this transport uses it. */
@@ -36,8 +48,27 @@ type IpcRendererLike = {
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 };
 
-export function createIpcBridge(ipc: IpcRendererLike): QwenEditBridge {
+/** `pathForFile` is Electron's `webUtils.getPathForFile`: '' for a File made in the page. */
+export function createIpcBridge(ipc: IpcRendererLike, pathForFile?: (file: never) => string): QwenEditBridge {
   return {
+    ...(pathForFile && {
+      async dropFiles(files: readonly unknown[]) {
+        const paths = files.map((file) => {
+          try {
+            return pathForFile(file as never);
+          } catch {
+            // Not a File at all: the page passed something else.
+            return '';
+          }
+        });
+        const handed = paths.filter((p) => p !== '');
+        if (!handed.length) return paths.map(() => false);
+        const answer = await ipc.invoke(IPC_DROP, handed);
+        const taken = Array.isArray(answer) ? answer : [];
+        let next = 0;
+        return paths.map((p) => p !== '' && taken[next++] === true);
+      },
+    }),
     request: (method, params) => ipc.invoke(IPC_REQUEST, method, params),
     onEvent(listener) {
       // The page never sees Electron's event object, only the payload.

@@ -11,18 +11,30 @@ import { useServices } from '../actions/services';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 import { useDocumentTitle } from './useDocumentTitle';
+import { useStore } from 'zustand';
+import type { PanelsStore } from './panels';
 
-export function App({ onStage }: { onStage?: (stage: Konva.Stage | null) => void }) {
+export function App({
+  onStage,
+  panels,
+}: {
+  onStage?: (stage: Konva.Stage | null) => void;
+  /** Which side panels show (View ▸ Show versions / edit panel). */
+  panels: PanelsStore;
+}) {
   useDocumentTitle();
+  const shown = useStore(panels);
   useEditorShortcuts(useAppStoreApi(), useServices());
   return (
     <div className="app">
       <TopBar />
       <DemoBanner />
-      <div className="workspace">
-        <VersionsPanel />
+      <div
+        className={`workspace${shown.versions ? '' : ' without-versions'}${shown.edit ? '' : ' without-edit'}`}
+      >
+        {shown.versions && <VersionsPanel />}
         <CanvasArea onStage={onStage} />
-        <EditPanel />
+        {shown.edit && <EditPanel />}
       </div>
       <StatusBar />
       <ShortcutsSheet />

@@ -1,11 +1,17 @@
 /**
- * A read-only window into the app for the e2e suite, installed only when the page URL has `e2e=1`.
- * It reports state (scale, view, image); pixel checks read the real canvas instead.
+ * A window into the app for the e2e suite, installed only when the page URL has `e2e=1`.
+ * It reports state (scale, view, image; pixel checks read the real canvas instead), and carries out the desktop
+ * shell's menu commands and opens, which web mode has no menus or dialogs for.
  */
 import type Konva from 'konva';
 import type { PreviewSink } from '../ui/previewSink';
 import type { AppStore } from '../state/appStore';
 import { imageToScreen } from '../state/viewTransform';
+import type { MenuState } from '../../../electron/shared/menuState';
+import type { EventPayload, ShellCommand } from '../../../electron/shared/contract';
+import { menuStateOf } from './menuState';
+import type { PanelsStore } from './panels';
+import type { ShellHandlers } from './shellCommands';
 
 export type QeTestHook = {
   /** The Konva stage's current scale (what is drawn), or null before the stage exists. */
@@ -22,6 +28,12 @@ export type QeTestHook = {
   previewVersion(): number;
   /** The canvas of a named Konva layer (`image-layer`, `preview-layer`, `region-layer`), to read its pixels. */
   layerCanvas(name: string): HTMLCanvasElement | null;
+  /** Carries out a native menu item as Electron's `shell:command` does (web mode has no menus). */
+  shellCommand(command: ShellCommand): Promise<void>;
+  /** Opens what the shell picked, as Electron's `shell:open` does. */
+  shellOpen(target: EventPayload<'shell:open'>): Promise<void>;
+  /** What the native menus would be told now (recent projects left out). */
+  menuState(): MenuState;
 };
 
 declare global {
@@ -38,6 +50,7 @@ export function installTestHook(
   store: AppStore,
   getStage: () => Konva.Stage | null,
   preview: PreviewSink,
+  desktop: { shell: ShellHandlers; panels: PanelsStore },
 ): void {
   window.__qeTest = {
     stageScale: () => getStage()?.scaleX() ?? null,
@@ -73,5 +86,8 @@ export function installTestHook(
       const layer = getStage()?.findOne<Konva.Layer>(`.${name}`);
       return layer ? layer.getNativeCanvasElement() : null;
     },
+    shellCommand: (command) => desktop.shell.runCommand(command),
+    shellOpen: (target) => desktop.shell.open(target),
+    menuState: () => menuStateOf(store.getState(), desktop.panels.getState(), []),
   };
 }

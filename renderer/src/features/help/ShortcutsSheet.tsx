@@ -6,6 +6,9 @@ import { useEffect, useRef } from 'react';
 import { keyLabel, SHORTCUT, SHORTCUTS, type ShortcutGroup } from '../../../../electron/shared/shortcuts';
 import { isTypingTarget } from '../../ui/isTypingTarget';
 
+/** Help ▸ Keyboard shortcuts opens the sheet by this window event (the menus reach the page as commands). */
+export const SHOW_SHORTCUTS_EVENT = 'qe:show-shortcuts';
+
 const GROUPS: ShortcutGroup[] = ['File', 'Edit', 'View', 'Run', 'Tools', 'Help'];
 const mac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 
@@ -21,6 +24,9 @@ export function ShortcutsSheet() {
     };
     const listeners = new AbortController();
     window.addEventListener('keydown', onKey, { signal: listeners.signal });
+    window.addEventListener(SHOW_SHORTCUTS_EVENT, () => dialog.current?.open || dialog.current?.showModal(), {
+      signal: listeners.signal,
+    });
     return () => listeners.abort();
   }, []);
 
