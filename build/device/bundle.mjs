@@ -35,7 +35,7 @@ const outDir = resolve(
   args.includes('--out') ? args[args.indexOf('--out') + 1] : join(root, 'out', 'device'),
 );
 const withVulkan = !args.includes('--no-vulkan');
-/** `--app-only`: just the bundled check, as `<out>/device-check.mjs`, to replace the one in an unpacked bundle. */
+/** `--app-only`: just the bundled entries, as `<out>/*.mjs`, to replace those of an unpacked bundle. */
 const appOnly = args.includes('--app-only');
 const NAME = 'qwen-edit-device';
 /** The Vulkan loader and the glvnd libraries NVIDIA's ICD (libGLX_nvidia) may need beside it. */
@@ -109,8 +109,12 @@ const stage = join(work, NAME);
 const modules = join(stage, 'app', 'node_modules');
 try {
   await build({
-    entryPoints: [join(root, 'build', 'device', 'device-check.ts')],
-    outfile: appOnly ? join(outDir, 'device-check.mjs') : join(stage, 'app', 'device-check.mjs'),
+    entryPoints: [
+      join(root, 'build', 'device', 'device-check.ts'),
+      join(root, 'build', 'device', 'fullwidth-bench.ts'),
+    ],
+    outdir: appOnly ? outDir : join(stage, 'app'),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
