@@ -126,7 +126,7 @@ export async function run(): Promise<BenchResult> {
           `${label.padEnd(38)} ${mb(r.baseline).padStart(8)}  ${mb(r.text - r.baseline).padStart(10)}  ${mb(added(r)).padStart(14)}  ${mb(r.both).padStart(9)}   ${r.generatorFiles.join(', ')}`,
       ),
       '',
-      `Qwen2.5-VL-7B language model (weight table): shared ${gb(REAL_SHARED_PARAMS * 2)} GB bf16 / ${gb(REAL_SHARED_PARAMS)} GB int8 stored once; the generator adds lm_head only, ${gb(REAL_HEAD_PARAMS * 2)} GB bf16 (was ${gb((REAL_SHARED_PARAMS + REAL_HEAD_PARAMS) * 2)} GB).`,
+      `Qwen2.5-VL-7B language model (weight table, q/k/v biases aside): ${(REAL_SHARED_PARAMS / 1e9).toFixed(2)}B parameters the two graphs share, ${gb(REAL_SHARED_PARAMS * 2)} GB in bf16, stored and (on the CPU) mapped once; the generator adds lm_head only, ${gb(REAL_HEAD_PARAMS * 2)} GB bf16 (it held ${gb((REAL_SHARED_PARAMS + REAL_HEAD_PARAMS) * 2)} GB before). On CUDA each session still copies its weights to the GPU.`,
       `load average ${load.toFixed(2)} on ${availableParallelism()} cores; PSS counts a page mapped by both sessions once.`,
     ].join('\n');
     return {
