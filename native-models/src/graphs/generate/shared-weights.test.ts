@@ -3,25 +3,19 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryWeightSource } from '../../weights';
 import { mropePositionIds } from '../text/position-ids';
 import { buildTextGraph } from '../text/graph';
-import { TINY_TEXT_CONFIG, TINY_VISION_CONFIG, randomQwen25VLWeights } from '../testing/tiny-text-encoder';
+import { TINY_TEXT_CONFIG, randomGeneratorWeights } from '../testing/tiny-text-encoder';
 import { randomArray, seededRandom } from '../../testing/seeded';
 import { generateTokens } from '../../pipeline/generation/generate';
 import { ortGeneratorStep } from '../../pipeline/generation/ort-step';
 import { emptyKvCache, generatorFeeds } from './feeds';
-import { LM_HEAD_WEIGHT, SHARED_GENERATOR_FILE, buildGeneratorGraph } from './graph';
+import { SHARED_GENERATOR_FILE, buildGeneratorGraph } from './graph';
 import type { GridThw } from '../vision/layout';
 
 const config = TINY_TEXT_CONFIG;
 const h = config.hiddenSize;
-const random = randomQwen25VLWeights(config, TINY_VISION_CONFIG, 51);
-random.tensors.set(LM_HEAD_WEIGHT, {
-  shape: [config.vocabSize, h],
-  data: randomArray(config.vocabSize * h, seededRandom(52), 1 / Math.sqrt(h)),
-});
-const weights = memoryWeightSource(Object.fromEntries(random.tensors));
+const weights = randomGeneratorWeights(config, 51, 52).source;
 const grid: GridThw = [1, 4, 6];
 const imageEmbeds = randomArray(6 * h, seededRandom(53), 1);
 const prompt = [3, 17, config.visionStartTokenId, ...Array<number>(6).fill(config.imageTokenId), 249, 40];
