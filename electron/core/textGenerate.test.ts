@@ -93,4 +93,40 @@ describe('text:generate through the contract', () => {
     const tree = sessions.get(project.projectId).tree();
     expect(tree.versions).toHaveLength(1);
   });
+
+  it('reads the text in a region: the same answer as for an image of just that part', async () => {
+    const [width, height] = [120, 80];
+    const rgb = Buffer.from(Array.from({ length: width * height * 3 }, (_, i) => (i * 13) % 251));
+    const raw = { raw: { width, height, channels: 3 as const } };
+    const whole = await sharp(rgb, raw).png().toBuffer();
+    const box = { x: 30, y: 10, width: 64, height: 48 };
+    const part = await sharp(rgb, raw)
+      .extract({ left: box.x, top: box.y, width: box.width, height: box.height })
+      .png()
+      .toBuffer();
+    const open = async (name: string, png: Buffer) => {
+      const created = await dispatch('project:create', { name, bytes: new Uint8Array(png) });
+      if (!created.ok) throw new Error(created.error.message);
+      return created.value as ProjectTree;
+    };
+    const [a, b] = [await open('poster.png', whole), await open('part.png', part)];
+    const ocr = async (p: ProjectTree, region?: typeof box) =>
+      dispatch('text:generate', {
+        jobId: `ocr-${p.projectId}`,
+        projectId: p.projectId,
+        versionId: p.head,
+        task: 'ocr',
+        ...(region ? { region } : {}),
+      });
+    const inRegion = await ocr(a, box);
+    const ofPart = await ocr(b);
+    expect(inRegion.ok && ofPart.ok).toBe(true);
+    expect((inRegion as { value: TextResult }).value).toEqual((ofPart as { value: TextResult }).value);
+    // A box clipped at the edge is read (20×20: smaller than a vision patch); a box beside the image is refused.
+    expect(await ocr(a, { x: 100, y: 60, width: 64, height: 64 })).toMatchObject({ ok: true });
+    expect(await ocr(a, { x: 120, y: 0, width: 10, height: 10 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/outside the 120×80 image/) },
+    });
+  });
 });

@@ -372,6 +372,16 @@ export const requests = {
         versionId: versionIdSchema,
         task: textTaskSchema,
         instruction: z.string().max(20_000).optional(),
+        /** Only this part of the image (the text tool's box, in the version's pixels); default the whole. */
+        region: z
+          .object({
+            x: z.number().int().nonnegative(),
+            y: z.number().int().nonnegative(),
+            width: z.number().int().positive(),
+            height: z.number().int().positive(),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     result: textResultSchema,

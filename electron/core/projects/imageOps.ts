@@ -189,3 +189,24 @@ export async function encodeForExport(
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
 }
+
+/**
+ * The part of an image inside `box` as a PNG, the box clipped to the image; a box that misses the image is
+ * refused (BAD_REQUEST) rather than read as an empty picture.
+ */
+export async function cropImage(
+  bytes: Uint8Array,
+  box: Readonly<{ x: number; y: number; width: number; height: number }>,
+): Promise<Uint8Array> {
+  const image = await open(bytes);
+  const { width = 0, height = 0 } = await image.metadata();
+  const right = Math.min(width, box.x + box.width);
+  const bottom = Math.min(height, box.y + box.height);
+  if (box.x >= right || box.y >= bottom)
+    throw new CodedError(
+      'BAD_REQUEST',
+      `The area ${box.width}×${box.height} at ${box.x},${box.y} lies outside the ${width}×${height} image`,
+    );
+  const area = { left: box.x, top: box.y, width: right - box.x, height: bottom - box.y };
+  return new Uint8Array(await image.extract(area).png().toBuffer());
+}

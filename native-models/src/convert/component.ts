@@ -23,12 +23,19 @@ export interface ComponentPlugin<Config = unknown> {
   readonly prefixes: readonly string[];
   /** Parses the folder's config.json; throws naming the file and field on unsupported values. */
   parseConfig(json: unknown, file: string): Config;
+  /**
+   * A component built earlier whose folder and data file this one shares (its weights are a subset of
+   * that one's): when that component is in the build, this one is saved in its folder and given its
+   * SavedModel as `sharing`; otherwise it gets a folder of its own.
+   */
+  readonly sharesWeightsOf?: ComponentName;
   /** Writes `outDir/model.onnx` (+ external data) and describes it. */
   build(
     config: Config,
     weights: WeightSource,
     settings: ConvertSettings,
     outDir: string,
+    sharing?: SavedModel,
   ): Promise<SavedModel>;
   /** Optional components: why this checkpoint cannot have it (then it is skipped), or undefined. */
   unavailable?(config: Config, weights: WeightSource): string | undefined;

@@ -78,10 +78,14 @@ const text = component({
   effectivePrecision: (p) => p,
 });
 
-/** The language model with lm_head and a key/value cache, for the enhancer and captions: optional. */
+/**
+ * The language model with lm_head and a key/value cache, for the enhancer and captions: optional. It is
+ * the text graph's weights plus lm_head, so it is saved in text/ and reads them from text's data file.
+ */
 const generator = component({
   name: 'generator',
   source: 'text_encoder',
+  sharesWeightsOf: 'text',
   prefixes: ['model.language_model.', 'lm_head.'],
   parseConfig: (json, file) => ({
     shape: readTextEncoderConfig(json, file),
@@ -89,12 +93,17 @@ const generator = component({
   }),
   unavailable: ({ tied }, weights) =>
     tied || weights.has(LM_HEAD_WEIGHT) ? undefined : `the checkpoint has no ${LM_HEAD_WEIGHT}`,
-  build: ({ shape, tied }, weights, settings, outDir) =>
-    buildGeneratorGraph(shape, weights, { ...quantOptions(settings), tied }, outDir),
+  build: ({ shape, tied }, weights, settings, outDir, sharing) =>
+    buildGeneratorGraph(
+      shape,
+      weights,
+      { ...quantOptions(settings), tied, ...(sharing ? { shareWith: sharing } : {}) },
+      outDir,
+    ),
   effectivePrecision: (p) => p,
 });
 
-/** Where the generator's decoding defaults live, in the checkpoint's text_encoder/ and the model's generator/. */
+/** The generator's decoding defaults: in the checkpoint's text_encoder/, copied beside the generator's graph. */
 export const GENERATION_CONFIG = 'generation_config.json';
 
 const vaeEncoder = component({

@@ -48,6 +48,18 @@ describe('convert', () => {
       expect(bytes).toBeGreaterThan(0);
     }
     expect(manifest.files['tokenizer/tokenizer.json']).toBeDefined();
+    // The generator sits beside the text graph and reads the language model from its data file.
+    expect(manifest.components.generator?.model).toBe('text/generator.onnx');
+    expect(manifest.components.generator?.files).toEqual(
+      expect.arrayContaining([
+        'text/model.onnx.data',
+        'text/generator.onnx.data',
+        'text/generation_config.json',
+      ]),
+    );
+    expect(manifest.files['text/generator.onnx.data']!.bytes).toBeLessThan(
+      manifest.files['text/model.onnx.data']!.bytes,
+    );
     expect(manifest.scheduler).toMatchObject({ shift_terminal: 0.02, time_shift_type: 'exponential' });
     expect(manifest.sourceHashes['transformer/diffusion_pytorch_model.safetensors.index.json']).toMatch(
       /^[0-9a-f]{64}$/,

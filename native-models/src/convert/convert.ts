@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { ComputeType, Precision, QuantBlockSize } from '../onnx';
+import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../onnx';
 import { sha256File } from '../model-store/hash';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../model-store/manifest';
 import { recordVerified } from '../model-store/verify';
@@ -124,9 +124,9 @@ async function copyGenerationConfig(
 ): Promise<void> {
   const source = join(from, 'text_encoder', GENERATION_CONFIG);
   if (!(await stat(source).catch(() => undefined))) return;
-  const target = join(outDir, 'generator', GENERATION_CONFIG);
-  await copyFile(source, target);
   const entry = components.generator!;
+  const target = join(outDir, dirname(entry.model), GENERATION_CONFIG);
+  await copyFile(source, target);
   components.generator = { ...entry, files: [...entry.files, portable(relative(outDir, target))] };
 }
 
@@ -147,18 +147,24 @@ export async function writeModelFolder(
   const knownSha256 = new Map<string, string>();
   // Progress counts checkpoint bytes: a component's share is credited in full when it is built.
   let finishedBytes = 0;
+  const built = new Map<string, SavedModel>();
   for (const plugin of plugins) {
     if (plugin.unavailable?.(checked.parsed.get(plugin.name), checked.weights[plugin.source])) continue;
     progress.stage(plugin.name);
-    const dir = join(outDir, plugin.name);
+    const sharing = plugin.sharesWeightsOf ? built.get(plugin.sharesWeightsOf) : undefined;
+    const dir = sharing ? dirname(sharing.modelPath) : join(outDir, plugin.name);
     const share = sourceBytes(checked, plugin);
     const expected = estimateBytes(checked, plugin, settings);
     // Builders stream weights into their data file; polling its size against the expected output size
     // gives live progress within the share for any builder (capped, as the estimate is approximate).
+    // A component sharing a folder counts only what it adds there.
+    const already = sharing ? await folderBytes(dir) : 0;
     const poll = setInterval(
       () =>
         void folderBytes(dir).then((n) =>
-          progress.update(finishedBytes + share * Math.min(0.99, expected > 0 ? n / expected : 0)),
+          progress.update(
+            finishedBytes + share * Math.min(0.99, expected > 0 ? (n - already) / expected : 0),
+          ),
         ),
       200,
     );
@@ -168,12 +174,20 @@ export async function writeModelFolder(
         checked.weights[plugin.source],
         settings,
         dir,
+        sharing,
       );
+      built.set(plugin.name, saved);
       knownSha256.set(portable(relative(outDir, saved.modelPath)), saved.sha256.model);
       knownSha256.set(portable(relative(outDir, saved.dataPath)), saved.sha256.data);
       components[plugin.name] = {
         model: portable(relative(outDir, saved.modelPath)),
-        files: [saved.modelPath, saved.dataPath].map((p) => portable(relative(outDir, p))),
+        files: [
+          ...new Set([
+            saved.modelPath,
+            saved.dataPath,
+            ...saved.placements.map((p) => join(dir, p.location)),
+          ]),
+        ].map((p) => portable(relative(outDir, p))),
         source: plugin.source,
         inputs: saved.inputs,
         outputs: saved.outputs,

@@ -4,7 +4,7 @@
  * a loader; `save()` writes them one at a time, so the whole model is never held in memory.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { ExternalDataWriter } from './external-data';
 import { byteLength, encodeNumbers } from './dtypes';
@@ -63,6 +63,13 @@ export type SaveOptions = Readonly<{
   /** Initializers with in-memory bytes up to this size stay inside the .onnx (default 1024). */
   inlineMaxBytes?: number;
   metadata?: Readonly<Record<string, string>>;
+  /**
+   * Weights another graph already wrote into a data file in `dir`: an initializer with a loaded or file
+   * source (a checkpoint weight, not a constant) whose name and byte length match one of these is referenced
+   * there instead of written again, so sessions of both graphs map one copy. The caller vouches that the
+   * bytes are the same: same checkpoint tensor, built at the same precision by the same helpers.
+   */
+  reuse?: readonly ExternalPlacement[];
   onProgress?: (p: { bytesDone: number; bytesTotal: number; tensor: string }) => void;
 }>;
 
@@ -93,6 +100,20 @@ export type GraphView = Readonly<{
 export type ExternalPlacement = Readonly<{ name: string; location: string; offset: number; length: number }>;
 
 type Initializer = { name: string; spec: InitializerSpec };
+
+/** A reused range must lie in a file inside `dir` that holds it (ORT would otherwise fail at load time). */
+async function checkReusedRange(dir: string, at: ExternalPlacement): Promise<void> {
+  const location = relative(dir, join(dir, at.location));
+  if (location.startsWith('..') || isAbsolute(at.location))
+    throw new Error(
+      `initializer '${at.name}': reused file ${at.location} is outside the model folder ${dir}`,
+    );
+  const size = (await stat(join(dir, location)).catch(() => undefined))?.size;
+  if (size === undefined || size < at.offset + at.length)
+    throw new Error(
+      `initializer '${at.name}': ${join(dir, location)} does not hold bytes ${at.offset}..${at.offset + at.length}`,
+    );
+}
 
 function toAttribute(value: AttrInput): AttributeValue {
   if (typeof value === 'number') {
@@ -286,8 +307,17 @@ export class GraphBuilder {
     await mkdir(dir, { recursive: true });
     const modelPath = join(dir, modelFile);
     const dataPath = join(dir, dataFile);
+    const reusable = new Map((options.reuse ?? []).map((p) => [p.name, p]));
+    const reused = ({ name, spec }: Initializer): ExternalPlacement | undefined => {
+      const at = 'data' in spec ? undefined : reusable.get(name);
+      return at && at.length === byteLength(spec.dtype, spec.dims) ? at : undefined;
+    };
     const bytesTotal = this.inits.reduce(
-      (a, { spec }) => a + ('file' in spec && spec.reference ? 0 : byteLength(spec.dtype, spec.dims)),
+      (a, init) =>
+        a +
+        (('file' in init.spec && init.spec.reference) || reused(init)
+          ? 0
+          : byteLength(init.spec.dtype, init.spec.dims)),
       0,
     );
     let bytesDone = 0;
@@ -296,9 +326,19 @@ export class GraphBuilder {
     let dataSha256 = '';
     let closed = false;
     try {
-      for (const { name, spec } of this.inits) {
+      for (const init of this.inits) {
+        const { name, spec } = init;
         const expected = byteLength(spec.dtype, spec.dims);
         const base = { name, dtype: spec.dtype, dims: spec.dims };
+        const shared = reused(init);
+        if (shared) {
+          await checkReusedRange(dir, shared);
+          tensors.push({
+            ...base,
+            external: { location: shared.location, offset: shared.offset, length: shared.length },
+          });
+          continue;
+        }
         if ('file' in spec) {
           if (spec.file.length !== expected) {
             throw new Error(

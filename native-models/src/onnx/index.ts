@@ -38,6 +38,7 @@
  *   (paths, sizes, node and initializer counts, graph I/O for model.json, `sha256` of both files computed while
  *   writing, `placements` of every external tensor). In-memory initializers ≤ 1 KiB stay inside the .onnx.
  *   `reference: true` files must lie inside the model folder (ORT refuses external data outside it).
+ *   `reuse: otherSaved.placements` (same folder) references weights another graph already wrote, by name and size.
  */
 export { GraphBuilder, attr, IR_VERSION, OPSET, MS_DOMAIN } from './graph-builder';
 export type {

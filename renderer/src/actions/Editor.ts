@@ -2,6 +2,7 @@
  * The editor's actions: everything that talks to the app side (projects, versions, edits, export) and keeps
  * the store and the decoded images in step with the answers. Components call these; the store stays pure.
  */
+import { createCaptionActions } from './captionActions';
 import { createEditorContext, type Decoded, type EditorDeps } from './editorContext';
 import { createEnhanceActions } from './enhanceActions';
 import { createExportActions } from './exportActions';
@@ -27,6 +28,7 @@ export function createEditor<T extends Decoded = ImageBitmap>(deps: EditorDeps<T
     ...createVariationActions(ctx, view, run),
     ...createExportActions(ctx, view),
     ...createEnhanceActions(ctx),
+    ...createCaptionActions(ctx),
   };
 }
 

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryWeightSource } from '../../weights';
 import { mropePositionIds } from '../text/position-ids';
 import { argmax, referenceGreedy, referenceNextLogits } from '../testing/generator-reference';
-import { TINY_TEXT_CONFIG, TINY_VISION_CONFIG, randomQwen25VLWeights } from '../testing/tiny-text-encoder';
+import { TINY_TEXT_CONFIG, randomGeneratorWeights } from '../testing/tiny-text-encoder';
 import { randomArray, seededRandom } from '../../testing/seeded';
 import { maxAbsDiff } from '../../testing/compare';
 import { runOnce } from '../../onnx/testing/runOnce';
@@ -14,7 +13,7 @@ import { generateTokens } from '../../pipeline/generation/generate';
 import type { GenerateRequest, GeneratorStep } from '../../pipeline/generation/generate';
 import { ortGeneratorStep } from '../../pipeline/generation/ort-step';
 import { emptyKvCache, generatorFeeds } from './feeds';
-import { LM_HEAD_WEIGHT, buildGeneratorGraph } from './graph';
+import { buildGeneratorGraph } from './graph';
 import type { GridThw } from '../vision/layout';
 
 const config = TINY_TEXT_CONFIG;
@@ -24,12 +23,8 @@ const VS = config.visionStartTokenId;
 const VE = 249;
 const prefix = 'model.language_model.';
 
-const random = randomQwen25VLWeights(config, TINY_VISION_CONFIG, 33);
-random.tensors.set(LM_HEAD_WEIGHT, {
-  shape: [config.vocabSize, h],
-  data: randomArray(config.vocabSize * h, seededRandom(34), 1 / Math.sqrt(h)),
-});
-const weights = memoryWeightSource(Object.fromEntries(random.tensors));
+const random = randomGeneratorWeights(config, 33, 34);
+const weights = random.source;
 
 // A 2×3 merged image (grid 4×6) between text, and a text-only prompt.
 const grid: GridThw = [1, 4, 6];

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { GraphBuilder, castIfNeeded, linear, rmsNorm } from '../../onnx';
 import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
@@ -12,7 +13,16 @@ export type GeneratorGraphOptions = Readonly<{
   compute?: ComputeType;
   /** `tie_word_embeddings`: the output projection is the embedding table (no `lm_head.weight`). */
   tied: boolean;
+  /**
+   * The text graph of the same checkpoint and settings, saved in `outDir`: the generator is then saved beside
+   * it as `generator.onnx` and reads every weight the two share (all but `lm_head`) from the text graph's data
+   * file, so the language model is one set of bytes on disk and, on the CPU, one mapping in memory.
+   */
+  shareWith?: SavedModel;
 }>;
+
+/** The generator's file when it shares the text graph's folder and data file. */
+export const SHARED_GENERATOR_FILE = 'generator.onnx';
 
 /** Graph input and output names of the generator graph (see {@link buildGeneratorGraph}). */
 export const GENERATOR_IO = {
@@ -143,5 +153,11 @@ export async function buildGeneratorGraph(
     );
   });
   b.output(logits, io.logits, 'float32', ['batch', config.vocabSize]);
-  return b.save(outDir, { metadata: { component: 'generator' } });
+  const share = options.shareWith;
+  if (share && resolve(dirname(share.dataPath)) !== resolve(outDir))
+    throw new Error(`buildGeneratorGraph: shareWith's data file ${share.dataPath} is not in ${outDir}`);
+  return b.save(outDir, {
+    metadata: { component: 'generator' },
+    ...(share ? { modelFile: SHARED_GENERATOR_FILE, reuse: share.placements } : {}),
+  });
 }

@@ -78,3 +78,21 @@ export function randomQwen25VLWeights(
   }
   return { source: memoryWeightSource(Object.fromEntries(tensors)), tensors };
 }
+
+/**
+ * {@link randomQwen25VLWeights} plus an untied `lm_head.weight` ~ N(0, 1/hidden) drawn from `headSeed`: the
+ * generator's checkpoint. `source` reads the tensors with the head.
+ */
+export function randomGeneratorWeights(
+  text: TextEncoderConfig,
+  seed: number,
+  headSeed: number,
+): RandomWeights {
+  const random = randomQwen25VLWeights(text, text.vision, seed);
+  const h = text.hiddenSize;
+  random.tensors.set('lm_head.weight', {
+    shape: [text.vocabSize, h],
+    data: randomArray(text.vocabSize * h, seededRandom(headSeed), 1 / Math.sqrt(h)),
+  });
+  return { ...random, source: memoryWeightSource(Object.fromEntries(random.tensors)) };
+}

@@ -61,6 +61,16 @@ describe('text generator on the tiny model (random weights: the text is gibberis
     ]);
   });
 
+  it('reads a crop smaller than a vision patch; refuses a sliver with a clear error', async () => {
+    const small: RgbImage = { width: 12, height: 9, rgb: image.rgb.subarray(0, 12 * 9 * 3) };
+    const answer = await generator.run({ task: 'ocr', image: small, maxNewTokens: 4 });
+    expect(answer.tokens.length).toBeGreaterThan(0);
+    const sliver: RgbImage = { width: 600, height: 2, rgb: new Uint8Array(600 * 2 * 3) };
+    await expect(generator.run({ task: 'ocr', image: sliver, maxNewTokens: 4 })).rejects.toThrow(
+      /600×2 image is too thin to read/,
+    );
+  });
+
   it('says so when the model folder has no generator', async () => {
     const copy = join(scratch, 'no-generator');
     await cp(modelDir, copy, { recursive: true });
@@ -69,10 +79,15 @@ describe('text generator on the tiny model (random weights: the text is gibberis
       components: Record<string, { files: string[] }>;
       files: Record<string, unknown>;
     };
-    for (const f of manifest.components.generator!.files) delete manifest.files[f];
+    // The generator's own files go; the text graph's data file, which it reads too, stays.
+    const { generator, ...others } = manifest.components;
+    const kept = new Set(Object.values(others).flatMap((c) => c.files));
+    for (const f of generator!.files.filter((f) => !kept.has(f))) {
+      delete manifest.files[f];
+      await rm(join(copy, f));
+    }
     delete manifest.components.generator;
     await writeFile(manifestPath, JSON.stringify(manifest));
-    await rm(join(copy, 'generator'), { recursive: true });
     await rm(join(copy, '.verified.json'), { force: true });
     await expect(openTextGenerator(copy, { provider: 'cpu', verify: 'size' })).rejects.toThrow(
       TextGeneratorUnavailable,

@@ -18,6 +18,7 @@ import type { VerifyMode } from '../../model-store/verify';
 import { cudaProviderInstalled, providerFromEnv, providerOrder } from '../execution-provider';
 import type { ProviderChoice } from '../execution-provider';
 import { smartResize } from '../image-size';
+import { ImageInputError } from '../load-image';
 import type { RgbImage } from '../load-image';
 import { resizeLikePil } from '../pil-resample';
 import { loadPromptTokenizer } from '../tokenizer';
@@ -109,7 +110,14 @@ export async function openTextGenerator(
 
   async function imageEmbeds(image: RgbImage) {
     const factor = vision.patchSize * vision.spatialMergeSize;
-    const size = smartResize(image.height, image.width, {
+    // A crop smaller than one merged patch (a word boxed by the text tool) is enlarged to it; only an
+    // extreme aspect ratio is refused.
+    const grow = Math.max(1, factor / Math.min(image.height, image.width));
+    if (Math.max(image.height, image.width) / Math.min(image.height, image.width) > 200)
+      throw new ImageInputError(
+        `the ${image.width}×${image.height} image is too thin to read (aspect over 200)`,
+      );
+    const size = smartResize(Math.ceil(image.height * grow), Math.ceil(image.width * grow), {
       factor,
       minPixels: factor * factor,
       maxPixels: GENERATION_MAX_PIXELS,

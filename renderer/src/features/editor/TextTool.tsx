@@ -1,9 +1,11 @@
 /**
  * The text tool: the user boxes the text on the canvas and types the current and the new text; the tool
  * composes the instruction the model follows (editable before running) and runs it confined to the box.
+ * "Read text" lists the text the model finds in the box, to pick the current text from.
  */
 import { useServices } from '../../actions/services';
 import { useAppStore } from '../../state/useAppStore';
+import { TextReader } from './TextReader';
 
 export function TextTool() {
   const { editor } = useServices();
@@ -20,6 +22,7 @@ export function TextTool() {
           ? `Area ${text.box.width}×${text.box.height} at ${text.box.x},${text.box.y}`
           : 'Drag a box around the text on the canvas.'}
       </p>
+      <TextReader onPick={(current) => setFields({ current })} />
       <label className="field-label" htmlFor="text-current">
         Current text
       </label>

@@ -9,6 +9,7 @@ import { selectViewedVersion, treeRows, type TreeRow } from '../../state/project
 import { useAppStore } from '../../state/useAppStore';
 import { useThumbnail } from './useThumbnail';
 import { VersionActions } from './VersionActions';
+import { useVersionCaption } from './VersionCaption';
 
 export function VersionsPanel() {
   const { editor } = useServices();
@@ -117,6 +118,7 @@ function VersionRow({
 }) {
   const { editor, client } = useServices();
   const thumb = useThumbnail(client, projectId, row.node.id);
+  const caption = useVersionCaption(row.node.id);
   const { node } = row;
   const title = node.label || (node.recipe ? node.recipe.prompt : (node.sourceName ?? 'Original'));
   const detail = node.recipe
@@ -135,6 +137,8 @@ function VersionRow({
       style={{ paddingLeft: 8 + row.depth * 14 }}
       onClick={() => void editor.showVersion(node.id)}
       onDoubleClick={() => void editor.makeHead(node.id)}
+      onContextMenu={caption.onContextMenu}
+      onKeyDown={caption.onKeyDown}
     >
       {thumb ? <img className="thumb" src={thumb} alt="" /> : <span className="thumb" aria-hidden="true" />}
       <span className="version-text">
@@ -174,6 +178,7 @@ function VersionRow({
           HEAD
         </span>
       )}
+      {caption.view}
     </li>
   );
 }
