@@ -159,6 +159,41 @@ async function forwardTimes(
   }
 }
 
+/**
+ * The modulation graph's cost per edit where the low-memory policy puts it (the CPU): one run for all
+ * timesteps of an edit (M = steps), one full-width block's weights, fp32 and int8 (accuracy 4), extrapolated
+ * to the released 60 blocks (the time is a GEMM over each block's AdaLN weights, linear in the blocks).
+ */
+async function modulationPerEdit(
+  shape: TransformerConfig,
+  src: WeightSource,
+  dir: string,
+  figures: Record<string, unknown>,
+  rows: string[],
+): Promise<void> {
+  rows.push('modulation graph on the CPU, all timesteps of an edit in one run (1 block → ×60 blocks):');
+  for (const options of [
+    { precision: 'fp32' },
+    { precision: 'int8', blockSize: 64, accuracyLevel: 4 },
+  ] as const) {
+    const s = await session(modulationGraph(shape, src, options), join(dir, `mod-${options.precision}`));
+    for (const steps of [8, 50]) {
+      const sigmas = Float32Array.from({ length: steps }, (_, i) => 1 - i / steps);
+      const feeds = { timestep: new ort.Tensor('float32', sigmas, [steps]) };
+      await s.run(feeds);
+      const [, seconds] = await timed(() => s.run(feeds));
+      figures[`modulation/${options.precision}/${steps} steps`] = {
+        oneBlock: seconds,
+        sixtyBlocks: seconds * 60,
+      };
+      rows.push(
+        `  ${options.precision.padEnd(5)} ${String(steps).padStart(2)} steps: ${(seconds * 1000).toFixed(1).padStart(7)} ms per block → ${(seconds * 60).toFixed(2)} s per edit for 60 blocks`,
+      );
+    }
+    await s.release();
+  }
+}
+
 export async function run(): Promise<BenchResult> {
   const [imageTokens, textTokens] = (process.env.FULLWIDTH_TOKENS ?? '288,32').split(',').map(Number) as [
     number,
@@ -179,6 +214,7 @@ export async function run(): Promise<BenchResult> {
     const shape = config(1);
     const src = fullWidthBlockWeights(shape);
     await forwardTimes(shape, src, dir, imageTokens, textTokens, figures, rows);
+    await modulationPerEdit(shape, src, dir, figures, rows);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -46,19 +46,22 @@ function option(argv: string[], name: string, fallback: string): string {
   return i >= 0 && argv[i + 1] ? argv[i + 1]! : fallback;
 }
 
-/** Node placement of one graph on one provider, read in a child so ORT's verbose log stays out of ours. */
+/**
+ * Node placement of one graph on one provider, read in a child so ORT's verbose log stays out of ours. ORT
+ * writes it through a buffered C++ stream that a short-lived process sometimes exits without flushing (seen
+ * on the small modulation graph), so an empty reading is retried.
+ */
 function placementOf(modelPath: string, provider: string): Figures {
-  const child = spawnSync(
-    process.execPath,
-    [...process.execArgv, process.argv[1]!, '--placement', modelPath, provider],
-    {
-      encoding: 'utf8',
-      timeout: 120_000,
-      maxBuffer: 256 * 1024 * 1024,
-    },
-  );
-  if (child.status !== 0) return { error: errorLine(child.stderr || child.error) };
-  return nodePlacement(child.stderr);
+  for (let attempt = 1; ; attempt++) {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, process.argv[1]!, '--placement', modelPath, provider],
+      { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 },
+    );
+    if (child.status !== 0) return { error: errorLine(child.stderr || child.error) };
+    const placement = nodePlacement(child.stderr);
+    if (Object.keys(placement.nodes).length > 0 || attempt === 3) return { ...placement, attempts: attempt };
+  }
 }
 
 /** (a) Which providers the binding lists, and whether a strict session really starts on each. */

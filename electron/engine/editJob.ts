@@ -31,8 +31,8 @@ let editing = false;
 async function openPipeline(modelFolder: string, log: (line: string) => void): Promise<EditPipeline> {
   const dir =
     modelFolder && existsSync(join(modelFolder, 'model.json')) ? modelFolder : await ensureDemoModel(0);
-  const model = await openEditModel(dir, { log }).catch(rethrowCoded);
   const policy = process.env.QWEN_EDIT_MEMORY === 'low-memory' ? 'low-memory' : 'resident';
+  const model = await openEditModel(dir, { log, memoryPolicy: policy }).catch(rethrowCoded);
   return new EditPipeline(model, { memoryPolicy: policy });
 }
 

@@ -126,15 +126,15 @@ export async function withPipeline<T>(
     );
     dir = await ensureDemoModel(0);
   }
+  const memoryPolicy = settings.lowMemory ? 'low-memory' : 'resident';
   const model = await openEditModel(resolve(dir), {
     provider: settings.provider,
+    memoryPolicy,
     ...(settings.threads ? { threads: settings.threads } : {}),
     log: (line) => console.error(line),
   });
   try {
-    return await use(
-      new EditPipeline(model, { memoryPolicy: settings.lowMemory ? 'low-memory' : 'resident' }),
-    );
+    return await use(new EditPipeline(model, { memoryPolicy }));
   } finally {
     await model.close();
   }

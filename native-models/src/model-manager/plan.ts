@@ -11,9 +11,10 @@
  * - text activations         A_txt = 1024 · 3584 · 40 · 2
  * - overhead                 O     = 1 GiB (CUDA context, ORT arena, cuDNN/cuBLAS workspaces)
  * - resident:   Σ weights + max(A_dit, A_vae, A_txt) + O
- * - low-memory: max(text + vision + VAE + max(A_txt, A_vae),  transformer + modulation + VAE + A_dit,  VAE + A_vae) + O
+ * - low-memory: max(text + vision + VAE + max(A_txt, A_vae),  transformer + VAE + A_dit,  VAE + A_vae) + O
  *   (low-memory releases text and vision before denoising and the transformer before decoding; the small
- *   VAE graphs stay).
+ *   VAE graphs stay; on a GPU the modulation graph runs on the CPU — `modulationProviders` — so its weights
+ *   leave VRAM; planning for the CPU counts them).
  * Sizes at another precision scale the quantised components (transformer, modulation, text) by bytes per element
  * (fp32 4, bf16 2, int8 1.07, int4 0.57, the converter's own estimate); the others stay as measured.
  * A plan fits when its peak ≤ free VRAM − 512 MiB. Preference: bf16 over int8 over int4, resident over
@@ -98,7 +99,12 @@ function sizesAt(model: MeasuredModel, precision: Precision): ComponentSizes {
   return out;
 }
 
-function peak(s: ComponentSizes, policy: MemoryPolicy, a: ReturnType<typeof activationBytes>): number {
+function peak(
+  s: ComponentSizes,
+  policy: MemoryPolicy,
+  a: ReturnType<typeof activationBytes>,
+  gpu: boolean,
+): number {
   const vae = s.vae_encoder + s.vae_decoder;
   const denoiser = s.transformer + s.modulation;
   if (policy === 'resident') {
@@ -106,8 +112,11 @@ function peak(s: ComponentSizes, policy: MemoryPolicy, a: ReturnType<typeof acti
     return weights + Math.max(a.transformer, a.vae, a.text) + a.overhead;
   }
   return (
-    Math.max(s.text + s.vision + vae + Math.max(a.text, a.vae), denoiser + vae + a.transformer, vae + a.vae) +
-    a.overhead
+    Math.max(
+      s.text + s.vision + vae + Math.max(a.text, a.vae),
+      (gpu ? s.transformer : denoiser) + vae + a.transformer,
+      vae + a.vae,
+    ) + a.overhead
   );
 }
 
@@ -134,7 +143,7 @@ export function planModel(request: PlanRequest): Plan {
   const options = precisions.flatMap((precision) =>
     POLICIES.map((policy): PlanOption => {
       const sizes = sizesAt(model, precision);
-      const peakBytes = peak(sizes, policy, a);
+      const peakBytes = peak(sizes, policy, a, !cpu);
       return {
         precision,
         policy,

@@ -33,6 +33,8 @@ export type OpenModelOptions = Readonly<{
   verify?: VerifyMode;
   /** Where the fallback line goes (default console.warn). */
   log?: (line: string) => void;
+  /** Per-component providers that replace `providers` for that component (e.g. modulation on the CPU). */
+  componentProviders?: Readonly<Partial<Record<ComponentName, readonly Provider[]>>>;
   /** Extra ORT session options (threads, optimisation level); providers are set by openModel. */
   sessionOptions?: InferenceSession.SessionOptions;
 }>;
@@ -81,7 +83,8 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
   const create = async (component: ComponentName) => {
     const path = modelPath(component);
     const failures: string[] = [];
-    for (const provider of [...providers]) {
+    const order = options.componentProviders?.[component] ?? providers;
+    for (const provider of [...order]) {
       try {
         let session: InferenceSession;
         try {
@@ -100,7 +103,7 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
       } catch (error) {
         const reason = (error as Error).message.split('\n')[0];
         failures.push(`${provider}: ${reason}`);
-        const next = providers[providers.indexOf(provider) + 1];
+        const next = order[order.indexOf(provider) + 1];
         if (provider !== 'cpu' && next) {
           log(
             `[native-models] ${provider.toUpperCase()} execution provider unavailable for ${component} (${reason}); falling back to ${next.toUpperCase()}`,

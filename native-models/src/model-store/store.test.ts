@@ -109,6 +109,26 @@ describe('openModel', () => {
     await model.release();
   });
 
+  it('runs a component on its own providers when componentProviders names them (modulation on the CPU)', async () => {
+    const lines: string[] = [];
+    const model = await openModel(tiny, {
+      providers: ['webgpu'],
+      componentProviders: { modulation: ['cpu'] },
+      verify: 'size',
+      log: (l) => lines.push(l),
+    });
+    await model.session('modulation');
+    expect(model.providerOf('modulation')).toBe('cpu');
+    // The other components get the main list only: WebGPU, or a refusal on a machine without an adapter.
+    const decoder = await model.session('vae_decoder').then(
+      () => model.providerOf('vae_decoder'),
+      (error: Error) => error.message,
+    );
+    expect(decoder).toMatch(/^webgpu$|no execution provider could load it \(webgpu: /);
+    expect(lines.filter((l) => l.includes('modulation'))).toEqual([]);
+    await model.release();
+  });
+
   it('tell a CPU-placement refusal from a CUDA load failure', () => {
     expect(
       isCpuPlacementRefusal(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { providerFromEnv, providerOrder } from './execution-provider';
+import { modulationProviders, providerFromEnv, providerOrder } from './execution-provider';
 
 describe('execution provider choice', () => {
   it('tries CUDA first only when its provider library is installed, unless forced', () => {
@@ -16,5 +16,12 @@ describe('execution provider choice', () => {
     expect(providerFromEnv({ QWEN_EDIT_EP: 'WebGPU' })).toBe('webgpu');
     expect(providerFromEnv({ QWEN_EDIT_EP: 'tpu' })).toBe('auto');
     expect(providerFromEnv({})).toBe('auto');
+  });
+
+  it('puts the modulation graph on the CPU under the low-memory policy on a GPU only', () => {
+    expect(modulationProviders('low-memory', ['cuda', 'cpu'])).toEqual(['cpu']);
+    expect(modulationProviders('low-memory', ['webgpu'])).toEqual(['cpu']);
+    expect(modulationProviders('low-memory', ['cpu'])).toBeNull();
+    expect(modulationProviders('resident', ['cuda', 'cpu'])).toBeNull();
   });
 });

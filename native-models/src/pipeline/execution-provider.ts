@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Provider } from '../model-store/open-model';
+import type { MemoryPolicy } from './edit-vocabulary';
 
 export type ProviderChoice = 'auto' | 'cuda' | 'webgpu' | 'cpu';
 
@@ -37,4 +38,14 @@ export function cudaProviderInstalled(): boolean {
 export function providerOrder(choice: ProviderChoice, cudaInstalled: boolean): Provider[] {
   if (choice !== 'auto') return [choice];
   return cudaInstalled ? ['cuda', 'cpu'] : ['cpu'];
+}
+
+/**
+ * Where the modulation graph runs (issue 14): it maps the timestep alone to every block's AdaLN vectors, once
+ * per edit for all steps, yet holds a third of the transformer's weights (13.6 GB bf16). Under the
+ * low-memory policy on a GPU it runs on the CPU, freeing that VRAM for one GEMM per edit; otherwise beside
+ * the transformer.
+ */
+export function modulationProviders(policy: MemoryPolicy, providers: readonly Provider[]): Provider[] | null {
+  return policy === 'low-memory' && providers[0] !== 'cpu' ? ['cpu'] : null;
 }

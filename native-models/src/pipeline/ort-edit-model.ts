@@ -28,8 +28,14 @@ import type { Provider } from '../model-store/open-model';
 import type { VerifyMode } from '../model-store/verify';
 import type { ComponentName, EditModel, EditModelInfo, TokenGrid } from './edit-model';
 import { COMPONENT_NAMES } from './edit-model';
-import { cudaProviderInstalled, providerFromEnv, providerOrder } from './execution-provider';
+import {
+  cudaProviderInstalled,
+  modulationProviders,
+  providerFromEnv,
+  providerOrder,
+} from './execution-provider';
 import type { ProviderChoice } from './execution-provider';
+import type { MemoryPolicy } from './edit-vocabulary';
 import { WAN21_LATENT_RGB_BIAS, WAN21_LATENT_RGB_FACTORS } from './preview';
 import { loadPromptTokenizer } from './tokenizer';
 import { EditError } from './edit-error';
@@ -51,6 +57,11 @@ export type OpenEditModelOptions = Readonly<{
    * hashes every file; 'size' checks presence and sizes only.
    */
   verify?: VerifyMode;
+  /**
+   * The memory policy the pipeline will run with (default 'resident'): under 'low-memory' on a GPU the
+   * modulation graph runs on the CPU (`modulationProviders`).
+   */
+  memoryPolicy?: MemoryPolicy;
   /** Where a provider fallback is reported (default console.warn). */
   log?: (line: string) => void;
 }>;
@@ -76,8 +87,10 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
   if (missing.length) throw new EditModelError(`${root} lacks the component(s) ${missing.join(', ')}`);
 
   const providers: Provider[] = providerOrder(options.provider ?? providerFromEnv(), cudaProviderInstalled());
+  const modulationOn = modulationProviders(options.memoryPolicy ?? 'resident', providers);
   const loaded = await openModel(root, {
     providers,
+    ...(modulationOn ? { componentProviders: { modulation: modulationOn } } : {}),
     verify: options.verify ?? 'auto',
     ...(options.log ? { log: options.log } : {}),
     sessionOptions: {
