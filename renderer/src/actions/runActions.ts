@@ -151,6 +151,12 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
       if (!answer.ok) ctx.fail("Couldn't cancel", answer.error);
     },
 
+    /** Moves a waiting job to `toIndex` among the project's waiting jobs (the list updates on `queue:changed`). */
+    async moveJob(jobId: string, toIndex: number): Promise<void> {
+      const answer = await d.client.request('queue:move', { jobId, toIndex: Math.max(0, toIndex) });
+      if (!answer.ok) ctx.fail("Couldn't move the queued edit", answer.error);
+    },
+
     /** Runs the last failed edit again with the same settings. */
     async retry(): Promise<boolean> {
       const failure = ctx.s.lastFailure;
