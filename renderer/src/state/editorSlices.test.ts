@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
 import { defaultComparePair } from './compareSlice';
 import { MAX_HISTORY } from './historySlice';
-import { formatDuration, progressFigures } from './jobSlice';
+import { formatDuration, progressFigures, stageText } from './jobSlice';
 import {
   DEMO_AREA,
   MAX_RECENT_PROMPTS,
@@ -172,7 +172,13 @@ describe('job slice', () => {
     expect(store.getState().progress?.step).toBe(0);
     store.getState().applyProgress({ jobId: 'j1', step: 1, total: 4, elapsedMs: 3000 });
     store.getState().applyProgress({ jobId: 'j1', step: 3, total: 4, elapsedMs: 4000 });
-    expect(store.getState().progress).toEqual({ step: 3, total: 4, elapsedMs: 4000, firstStepMs: 3000 });
+    expect(store.getState().progress).toEqual({
+      step: 3,
+      total: 4,
+      elapsedMs: 4000,
+      firstStepMs: 3000,
+      stage: 'denoising',
+    });
     store.getState().requestCancel();
     expect(store.getState().jobStatus).toBe('cancelling');
     store.getState().endJob();
@@ -181,12 +187,39 @@ describe('job slice', () => {
     expect(store.getState().progress).toBeNull();
   });
 
+  it('names the stage before the first step (loading, encoding) and after the last (decoding), not "Step 0"', () => {
+    const store = createAppStore();
+    store.getState().startJob('j1', 'root', 50);
+    const progress = () => store.getState().progress;
+    expect(stageText(progress(), true)).toBe('Waiting for the edits before it…');
+    expect(stageText(progress(), false)).toBe('Starting…');
+    store.getState().applyProgress({ jobId: 'j1', step: 0, total: 50, elapsedMs: 0, stage: 'loading-model' });
+    expect(stageText(progress(), false)).toBe('Loading the model (the first edit only)…');
+    store.getState().applyProgress({ jobId: 'j1', step: 0, total: 50, elapsedMs: 0, stage: 'encoding' });
+    expect(stageText(progress(), false)).toBe('Encoding the prompt and image…');
+    store.getState().applyProgress({ jobId: 'j1', step: 1, total: 50, elapsedMs: 900, stage: 'denoising' });
+    expect(stageText(progress(), false)).toBeNull();
+    store.getState().applyProgress({ jobId: 'j1', step: 50, total: 50, elapsedMs: 9000 });
+    store.getState().applyProgress({ jobId: 'j1', step: 50, total: 50, elapsedMs: 9000, stage: 'decoding' });
+    expect(stageText(progress(), false)).toBe('Decoding the result…');
+    // The step figures are the last denoising step's, whatever stage followed.
+    expect(progress()).toMatchObject({ step: 50, elapsedMs: 9000, firstStepMs: 900 });
+  });
+
   it('derives s/step from the steps after the first (which also encodes the prompt), and the ETA', () => {
-    const f = progressFigures({ step: 3, total: 10, elapsedMs: 4000, firstStepMs: 3000 })!;
+    const f = progressFigures({
+      step: 3,
+      total: 10,
+      elapsedMs: 4000,
+      firstStepMs: 3000,
+      stage: 'denoising',
+    })!;
     expect(f.secondsPerStep).toBeCloseTo(0.5, 9);
     expect(f.etaSeconds).toBeCloseTo(3.5, 9);
     expect(f.fraction).toBeCloseTo(0.3, 9);
-    expect(progressFigures({ step: 0, total: 10, elapsedMs: 0, firstStepMs: null })!.etaSeconds).toBeNull();
+    expect(
+      progressFigures({ step: 0, total: 10, elapsedMs: 0, firstStepMs: null, stage: null })!.etaSeconds,
+    ).toBeNull();
     expect(formatDuration(3.25)).toBe('3.3 s');
     expect(formatDuration(125)).toBe('2 min 05 s');
   });
