@@ -11,7 +11,7 @@ import {
   resolveOutputSize,
   sizeForArea,
 } from './paramsSlice';
-import { selectLastRunModel, subtreeIds, treeRows } from './projectSlice';
+import { selectLastRunModel, subtreeIds, treeRows, versionDetail } from './projectSlice';
 import { boxFromPoints, EMPTY_REGION, hasRegion, scaleRegion } from './regionSlice';
 import { composeTextInstruction, containsCjk } from './toolSlice';
 import { BATCH_RANGE } from './variationsSlice';
@@ -117,6 +117,21 @@ describe('project slice', () => {
       ['c', 1, true, false],
     ]);
     expect(rows[0]!.childCount).toBe(2);
+    expect(rows.map((r) => `${r.sibling.index}/${r.sibling.count}`)).toEqual(['1/1', '1/2', '1/1', '2/2']);
+  });
+
+  it('tells sibling versions apart by seed, time and their place among the siblings', () => {
+    const rows = treeRows(branchedTree());
+    const time = (iso: string) => iso.slice(11, 19);
+    const details = rows.map((r) => versionDetail(r, time));
+    const [a, c] = [rows[1]!, rows[3]!];
+    expect(details[1]).toBe(
+      `seed ${a.node.recipe!.seed} · ${a.node.recipe!.steps} steps · CFG ${a.node.recipe!.cfg} · ${time(a.node.createdAt)} · 1 of 2`,
+    );
+    expect(details[3]).toContain(`${time(c.node.createdAt)} · 2 of 2`);
+    expect(details[2]).not.toContain(' of ');
+    expect(details[0]).toMatch(/^original · \d+×\d+ · /);
+    expect(new Set(details).size).toBe(details.length);
   });
 
   it('hides a branch (and its descendants) while its deletion can be undone', () => {
