@@ -35,6 +35,15 @@ export class StudioPage {
     await this.waitUntilReady();
   }
 
+  /**
+   * Reloads the page as a user does (same tab, so the same session), presenting the token again; the engine
+   * may be busy with a job queued before the reload.
+   */
+  async reload(): Promise<void> {
+    await this.page.goto(`/?e2e=1&token=${process.env.QWEN_EDIT_TOKEN ?? ''}`);
+    await expect(this.engineState).toHaveText(/^Engine (ready|busy)$/, { timeout: 30_000 });
+  }
+
   /** Loads the app served at `url` (a server the spec started itself, with its printed URL) with the test hook on. */
   async openAt(url: string): Promise<void> {
     const target = new URL(url);
