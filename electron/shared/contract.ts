@@ -292,6 +292,14 @@ export const requests = {
     params: z.object({ projectId, versionId: versionIdSchema }).strict(),
     result: projectTreeSchema,
   },
+  /**
+   * The region mask a version's edit ran with (white = editable, at its parent's size), for "Use these
+   * settings"; NOT_FOUND when the edit had no region.
+   */
+  'version:regionMask': {
+    params: z.object({ projectId, versionId: versionIdSchema }).strict(),
+    result: z.object({ png: bytesSchema(), width: z.number().int(), height: z.number().int() }),
+  },
   'version:diff': {
     params: z.object({ projectId, a: versionIdSchema, b: versionIdSchema }).strict(),
     result: z.object({

@@ -12,7 +12,14 @@ import {
   sizeForArea,
 } from './paramsSlice';
 import { selectLastRunModel, subtreeIds, treeRows, versionDetail } from './projectSlice';
-import { boxFromPoints, EMPTY_REGION, hasRegion, scaleRegion } from './regionSlice';
+import {
+  boxFromPoints,
+  EMPTY_REGION,
+  GROW_RANGE,
+  hasRegion,
+  needsMaskImage,
+  scaleRegion,
+} from './regionSlice';
 import { composeTextInstruction, containsCjk } from './toolSlice';
 import { BATCH_RANGE } from './variationsSlice';
 import { branchedTree, recipe, tree, version } from '../testing/testTree';
@@ -273,6 +280,33 @@ describe('region slice and UI history', () => {
       strokes: [{ mode: 'paint', radius: 8 * Math.sqrt(3), points: [20, 30, 60, 60] }],
     });
     expect(scaleRegion(EMPTY_REGION, 2, 2)).toEqual(EMPTY_REGION);
+  });
+
+  it('grows, shrinks and inverts a region (undoable, clamped); anything but a plain box needs a mask image', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().setBox({ x: 4, y: 4, width: 8, height: 8 });
+    expect(needsMaskImage(s().region)).toBe(false);
+    s().setMaskVisible(false);
+    s().setRegionOptions({ grow: 6.4 });
+    expect(s().region.grow).toBe(6);
+    expect(s().maskVisible).toBe(true); // a change the user makes shows the region again
+    expect(needsMaskImage(s().region)).toBe(true);
+    s().setRegionOptions({ grow: -1000, invert: true });
+    expect(s().region).toMatchObject({ grow: GROW_RANGE.min, invert: true });
+    s().takeUndo();
+    expect(s().region).toMatchObject({ grow: 6 });
+    expect(s().region.invert).toBeUndefined();
+    // Grown by 6 px on an image twice the size is grown by 12 there.
+    expect(scaleRegion(s().region, 2, 2).grow).toBe(12);
+    const lasso = { mode: 'paint' as const, radius: 0, points: [0, 0, 9, 0, 0, 9], shape: 'lasso' as const };
+    expect(hasRegion({ box: null, strokes: [lasso] })).toBe(true);
+    expect(needsMaskImage({ box: null, strokes: [lasso] })).toBe(true);
+    const base = { png: new Uint8Array([1]), width: 4, height: 4 };
+    expect(hasRegion({ box: null, strokes: [], base })).toBe(true);
+    expect(needsMaskImage({ box: { x: 0, y: 0, width: 1, height: 1 }, strokes: [], invert: true })).toBe(
+      true,
+    );
   });
 
   it('makes boxes from drag corners, clamped to the image', () => {
