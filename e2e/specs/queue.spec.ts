@@ -1,7 +1,7 @@
 /**
  * The edit queue (issue 13 §2), in web mode: while a long edit runs, four more are queued; one is cancelled
  * while queued and one moved to the front; after a reload of the page the last project is open again, the
- * queue is listed in the same order, and the reloaded page still owns its jobs (it cancels a queued one and
+ * queue is listed in the same order (the recent instructions are back too), and the reloaded page still owns its jobs (it cancels a queued one and
  * the running one); the rest then run in the order shown.
  */
 import { quadrantsPng } from '../fixtures/images';
@@ -47,6 +47,15 @@ test('a queue of jobs: cancel one while queued, reorder, the order kept after a 
   await studio.reload();
   await studio.expectImageShown('queue.png', 96, 64);
   await expect.poll(prompts).toEqual(['Running: the long one', 'fourth', 'first', 'third']);
+  // The recent instructions came back too, newest first.
+  await expect(page.getByLabel('Recent instructions').locator('option')).toHaveText([
+    'Recent instructions…',
+    'fourth',
+    'third',
+    'second',
+    'first',
+    'the long one',
+  ]);
   await expect(page.getByRole('listitem').filter({ hasText: 'Running: the long one' })).toHaveAttribute(
     'data-state',
     'running',
