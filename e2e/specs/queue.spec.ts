@@ -1,8 +1,8 @@
 /**
  * The edit queue (issue 13 §2), in web mode: while a long edit runs, four more are queued; one is cancelled
  * while queued and one moved to the front; after a reload of the page the last project is open again, the
- * queue is listed in the same order (the recent instructions are back too), and the reloaded page still owns its jobs (it cancels a queued one and
- * the running one); the rest then run in the order shown.
+ * queue is listed in the same order (the recent instructions are back too), and the reloaded page still owns
+ * its jobs (it cancels a queued one and the running one); the rest then run in the order shown.
  */
 import { quadrantsPng } from '../fixtures/images';
 import { expect, test } from '../fixtures/app';
