@@ -82,7 +82,16 @@ describe('projects and edits through the contract', () => {
     const progress = events.filter(
       (e) => e.name === 'job:progress' && (e.payload as { jobId: string }).jobId === 'edit-1',
     );
-    expect(progress.map((e) => (e.payload as { step: number }).step)).toEqual([1, 2, 3]);
+    // The stages around the steps: the model opens on this first edit, and the result is decoded last.
+    const seen = progress.map((e) => e.payload as { step: number; stage?: string });
+    expect(seen.map((p) => (p.stage === 'denoising' ? p.step : p.stage))).toEqual([
+      'loading-model',
+      'encoding',
+      1,
+      2,
+      3,
+      'decoding',
+    ]);
 
     const exported = await dispatch('version:export', {
       projectId: project.projectId,
