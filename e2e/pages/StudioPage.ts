@@ -124,6 +124,8 @@ export class StudioPage {
       let rgb = [bg[0]!, bg[1]!, bg[2]!];
       for (const canvas of canvases) {
         const box = canvas.getBoundingClientRect();
+        // A hidden layer (the region overlay after a run) has no box and shows nothing.
+        if (box.width === 0 || box.height === 0) continue;
         const px = Math.floor(((x - box.left) * canvas.width) / box.width);
         const py = Math.floor(((y - box.top) * canvas.height) / box.height);
         const d = canvas.getContext('2d')!.getImageData(px, py, 1, 1).data;
