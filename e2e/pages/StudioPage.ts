@@ -35,6 +35,15 @@ export class StudioPage {
     await this.waitUntilReady();
   }
 
+  /**
+   * Reloads the page as a user does (same tab, so the same session), presenting the token again; the engine
+   * may be busy with a job queued before the reload.
+   */
+  async reload(): Promise<void> {
+    await this.page.goto(`/?e2e=1&token=${process.env.QWEN_EDIT_TOKEN ?? ''}`);
+    await expect(this.engineState).toHaveText(/^Engine (ready|busy)$/, { timeout: 30_000 });
+  }
+
   /** Loads the app served at `url` (a server the spec started itself, with its printed URL) with the test hook on. */
   async openAt(url: string): Promise<void> {
     const target = new URL(url);
@@ -115,6 +124,8 @@ export class StudioPage {
       let rgb = [bg[0]!, bg[1]!, bg[2]!];
       for (const canvas of canvases) {
         const box = canvas.getBoundingClientRect();
+        // A hidden layer (the region overlay after a run) has no box and shows nothing.
+        if (box.width === 0 || box.height === 0) continue;
         const px = Math.floor(((x - box.left) * canvas.width) / box.width);
         const py = Math.floor(((y - box.top) * canvas.height) / box.height);
         const d = canvas.getContext('2d')!.getImageData(px, py, 1, 1).data;

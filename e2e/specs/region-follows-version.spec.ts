@@ -25,6 +25,11 @@ test('a region drawn on the original is rescaled onto a smaller version, and the
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await studio.waitForRunEnd();
   await expect(studio.versionRows).toHaveCount(2);
+  // "Changed pixels" works across the two sizes: compared at the smaller one.
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page.getByTestId('diff-summary')).toHaveText(/^\d+\.\d% changed$/);
+  await expect(page.getByRole('checkbox', { name: 'Changed pixels' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Done' }).click();
 
   await studio.versionRows.first().click();
   await studio.expectImageShown('poster.png', 256, 192);

@@ -78,4 +78,27 @@ describe('JobQueue', () => {
     await expect(failing).rejects.toThrow('boom');
     await expect(after).resolves.toBe('z ran');
   });
+
+  it("moves a job among its own project's waiting jobs, leaving other projects' jobs in place", async () => {
+    const queue = new JobQueue();
+    const first = gate('r');
+    const all = [queue.enqueue(job('r'), first.run)];
+    const order: string[] = [];
+    const ids = ['p1', 'q1', 'p2', 'q2', 'p3'];
+    for (const id of ids) {
+      const projectId = id.startsWith('p') ? 'p' : 'q';
+      all.push(queue.enqueue({ ...job(id), projectId }, async () => (order.push(id), id)));
+    }
+    expect(queue.move('p3', 0)).toBe(true);
+    expect(queue.list('p').map((j) => j.jobId)).toEqual(['r', 'p3', 'p1', 'p2']);
+    expect(queue.list().map((j) => j.jobId)).toEqual(['r', 'p3', 'p1', 'q1', 'p2', 'q2']);
+    expect(queue.move('p3', 99)).toBe(true);
+    expect(queue.list('p').map((j) => j.jobId)).toEqual(['r', 'p1', 'p2', 'p3']);
+    expect(queue.move('q2', -4)).toBe(true);
+    expect(queue.list('q').map((j) => j.jobId)).toEqual(['q2', 'q1']);
+    expect(queue.move('r', 1)).toBe(false); // running
+    first.open();
+    await Promise.all(all);
+    expect(order).toEqual(['p1', 'q2', 'q1', 'p2', 'p3']);
+  });
 });

@@ -51,13 +51,21 @@ export class JobQueue {
     return true;
   }
 
-  /** Moves a waiting job to `toIndex` among the waiting ones (clamped); false if it is not waiting. */
+  /**
+   * Moves a waiting job to `toIndex` among its own project's waiting jobs (clamped), the order the UI lists;
+   * other projects' jobs keep their places. False if it is not waiting.
+   */
   move(jobId: string, toIndex: number): boolean {
     const at = this.#waiting.findIndex((e) => e.job.jobId === jobId);
     if (at < 0) return false;
     const [entry] = this.#waiting.splice(at, 1);
-    this.#waiting.splice(Math.max(0, Math.min(this.#waiting.length, toIndex)), 0, entry!);
-    this.#changed(entry!.job.projectId);
+    const projectId = entry!.job.projectId;
+    const slots = this.#waiting.flatMap((e, i) => (e.job.projectId === projectId ? [i] : []));
+    const k = Math.max(0, Math.min(slots.length, Math.trunc(toIndex)));
+    const insertAt =
+      k < slots.length ? slots[k]! : slots.length > 0 ? slots.at(-1)! + 1 : this.#waiting.length;
+    this.#waiting.splice(insertAt, 0, entry!);
+    this.#changed(projectId);
     return true;
   }
 

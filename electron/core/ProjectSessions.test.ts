@@ -82,7 +82,16 @@ describe('projects and edits through the contract', () => {
     const progress = events.filter(
       (e) => e.name === 'job:progress' && (e.payload as { jobId: string }).jobId === 'edit-1',
     );
-    expect(progress.map((e) => (e.payload as { step: number }).step)).toEqual([1, 2, 3]);
+    // The stages around the steps: the model opens on this first edit, and the result is decoded last.
+    const seen = progress.map((e) => e.payload as { step: number; stage?: string });
+    expect(seen.map((p) => (p.stage === 'denoising' ? p.step : p.stage))).toEqual([
+      'loading-model',
+      'encoding',
+      1,
+      2,
+      3,
+      'decoding',
+    ]);
 
     const exported = await dispatch('version:export', {
       projectId: project.projectId,
@@ -171,6 +180,22 @@ describe('projects and edits through the contract', () => {
       }
     expect(outsideDiffers).toBe(0);
     expect(insideDiffers).toBeGreaterThan(0);
+    // "Use these settings" gets the region back: the stored mask is white exactly on the box.
+    const regionMask = await dispatch('version:regionMask', { projectId: project.projectId, versionId });
+    expect(regionMask).toMatchObject({ ok: true, value: { width: a!.info.width, height: a!.info.height } });
+    const mask = await sharp((regionMask as { ok: true; value: { png: Uint8Array } }).value.png)
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
+    const white = [...mask].flatMap((v, i) => (v === 255 ? [i] : []));
+    expect(white).toHaveLength(box.width * box.height);
+    expect(white[0]).toBe(box.y * a!.info.width + box.x);
+    expect(
+      await dispatch('version:regionMask', { projectId: project.projectId, versionId: root }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     // The same box pasted back onto the source (the app's default): the replay below covers it too.
     const pasted = await run('edit-paste', root, { ...settings, region: box, outputMode: 'source' });
     expect(pasted.ok).toBe(true);

@@ -47,6 +47,7 @@ export function createAppHandlers(
     },
     'job:cancel': async ({ jobId }) => ({ cancelled: queue.cancelQueued(jobId) || supervisor.cancel(jobId) }),
     'queue:list': async ({ projectId }) => ({ jobs: queue.list(projectId) }),
+    'queue:move': async ({ jobId, toIndex }) => ({ moved: queue.move(jobId, toIndex) }),
     'image:inspect': async ({ name, bytes }) => inspectImage(name, bytes),
     ...modelHandlers(supervisor, vault),
     ...(sessions && {

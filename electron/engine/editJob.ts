@@ -15,7 +15,7 @@ import {
 } from '../../native-models/src';
 import type { EditErrorCode, StepEvent } from '../../native-models/src';
 import { editRequest } from '../core/editRecipe';
-import type { EditSettings } from '../shared/contract';
+import type { EditSettings, JobStage } from '../shared/contract';
 import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
 import { encodePreviewFrame } from '../shared/previewFrame';
 import { CodedError } from '../shared/result';
@@ -24,6 +24,8 @@ import type { JobContext } from './EngineHost';
 import { fitRefusal } from './fitCheck';
 
 let pipeline: Promise<EditPipeline> | null = null;
+/** The model is open (the pipeline promise resolved once): later edits skip the loading stage. */
+let pipelineOpened = false;
 /** One edit at a time: the pipeline and its caches serve one run, and a second caller is told to wait. */
 let editing = false;
 
@@ -74,11 +76,17 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
       const refusal = await fitRefusal(modelFolder, settings.size ?? { width: 1024, height: 1024 });
       if (refusal) throw new CodedError('MODEL_TOO_LARGE', refusal);
     }
+    const stage = (name: JobStage, step = 0, elapsedMs = 0) =>
+      ctx.emit('job:progress', { jobId, step, total: settings.steps, elapsedMs, stage: name });
+    // The first edit opens the model (seconds to minutes): the UI says so rather than "Step 0".
+    if (!pipelineOpened) stage('loading-model');
     pipeline ??= openPipeline(modelFolder, log).catch((error: unknown) => {
       pipeline = null; // let the next request try again (e.g. after the user fixes the model folder)
       throw error;
     });
     const p = await pipeline;
+    pipelineOpened = true;
+    stage('encoding');
     let result;
     try {
       result = await p.edit(editRequest(image, settings), {
@@ -101,7 +109,9 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
             step: event.step,
             total: event.steps,
             elapsedMs: event.elapsedMs,
+            stage: 'denoising',
           });
+          if (event.step === event.steps) stage('decoding', event.steps, event.elapsedMs);
         },
       });
     } catch (error) {

@@ -264,6 +264,11 @@ export const requests = {
   },
   /** A project's part of the edit queue: its running job, then its waiting ones in the order they will run. */
   'queue:list': { params: z.object({ projectId }).strict(), result: queueSchema },
+  /** Moves a waiting job to `toIndex` among its project's waiting jobs; false when it is no longer waiting. */
+  'queue:move': {
+    params: z.object({ jobId: jobIdSchema, toIndex: z.number().int().min(0).max(10_000) }).strict(),
+    result: z.object({ moved: z.boolean() }),
+  },
   /** Checks an image the user opened: decodable, a supported format, not too large. */
   'image:inspect': {
     params: z.object({ name: z.string().max(1024), bytes: bytesSchema() }).strict(),
@@ -300,6 +305,14 @@ export const requests = {
   'version:deleteBranch': {
     params: z.object({ projectId, versionId: versionIdSchema }).strict(),
     result: projectTreeSchema,
+  },
+  /**
+   * The region mask a version's edit ran with (white = editable, at its parent's size), for "Use these
+   * settings"; NOT_FOUND when the edit had no region.
+   */
+  'version:regionMask': {
+    params: z.object({ projectId, versionId: versionIdSchema }).strict(),
+    result: z.object({ png: bytesSchema(), width: z.number().int(), height: z.number().int() }),
   },
   'version:diff': {
     params: z.object({ projectId, a: versionIdSchema, b: versionIdSchema }).strict(),
@@ -456,6 +469,13 @@ export type RequestName = keyof typeof requests;
 export type ParamsOf<N extends RequestName> = z.input<(typeof requests)[N]['params']>;
 export type ResultOf<N extends RequestName> = z.output<(typeof requests)[N]['result']>;
 
+/**
+ * The stages of an edit, in order: the model opening (the first edit only), the prompt and image being
+ * encoded, the denoising steps, the result being decoded and composited.
+ */
+export const jobStageSchema = z.enum(['loading-model', 'encoding', 'denoising', 'decoding']);
+export type JobStage = z.infer<typeof jobStageSchema>;
+
 /** Every event pushed to the UI. */
 export const events = {
   'engine:state': z.object({ state: engineStateSchema, detail: z.string(), restarts: z.number().int() }),
@@ -464,6 +484,8 @@ export const events = {
     step: z.number().int().nonnegative(),
     total: z.number().int().positive(),
     elapsedMs: z.number().nonnegative(),
+    /** What the edit is doing (issue 13 §4): steps count only while `denoising`; left out, it is denoising. */
+    stage: jobStageSchema.optional(),
   }),
   /** The next piece of a `text:generate` answer, as the model writes it. */
   'text:delta': z.object({ jobId: jobIdSchema, delta: z.string() }),

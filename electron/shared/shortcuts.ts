@@ -108,6 +108,7 @@ const table = [
   { id: 'toolMove', label: 'Move tool', group: 'Tools', accelerator: 'V', test: (e) => letter(e, 'v') },
   { id: 'toolBox', label: 'Box tool', group: 'Tools', accelerator: 'M', test: (e) => letter(e, 'm') },
   { id: 'toolBrush', label: 'Brush tool', group: 'Tools', accelerator: 'B', test: (e) => letter(e, 'b') },
+  { id: 'toolLasso', label: 'Lasso tool', group: 'Tools', accelerator: 'L', test: (e) => letter(e, 'l') },
   { id: 'toolErase', label: 'Eraser tool', group: 'Tools', accelerator: 'E', test: (e) => letter(e, 'e') },
   { id: 'toolText', label: 'Text tool', group: 'Tools', accelerator: 'T', test: (e) => letter(e, 't') },
   {

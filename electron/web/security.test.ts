@@ -176,7 +176,7 @@ describe('security', () => {
     });
     const byId = (id: number) => attacker.replies.find((r) => r.id === id)?.result;
     expect(byId(1)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
-    expect(byId(1)?.error?.message).toMatch(/only its owner may cancel it/);
+    expect(byId(1)?.error?.message).toMatch(/only its owner may cancel or move it/);
     expect(byId(2)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
 
     expect(await legit.request('job:cancel', { jobId: 'victim-job' })).toEqual({

@@ -99,4 +99,60 @@ describe('ws endpoint routing', () => {
     owner.ws.close();
     other.ws.close();
   });
+
+  it('lets a reloaded page (a new connection of the same session) cancel and hear the jobs it started', async () => {
+    const session = 'tab-0123456789abcdef';
+    const first = await openRawClient(`${url}?session=${session}`);
+    const started = new Promise<void>((resolve) => (jobStarted = resolve));
+    first.send(request(1, 'engine:selftest', { jobId: 'kept', seconds: 1 }));
+    await started;
+    first.ws.close();
+    await new Promise((resolve) => first.ws.once('close', resolve));
+
+    const [reloaded, stranger] = await Promise.all([
+      openRawClient(`${url}?session=${session}`),
+      openRawClient(`${url}?session=tab-fedcba9876543210`),
+    ]);
+    stranger.send(request(1, 'job:cancel', { jobId: 'kept' }));
+    stranger.send(request(2, 'queue:move', { jobId: 'kept', toIndex: 0 }));
+    reloaded.send(request(1, 'job:cancel', { jobId: 'kept' }));
+    await Promise.all([stranger.replyCount(2), reloaded.replyCount(1)]);
+    expect(stranger.replies.map((r) => r.result.error?.code)).toEqual([
+      'FORBIDDEN_SENDER',
+      'FORBIDDEN_SENDER',
+    ]);
+    expect(reloaded.replies[0]!.result.ok).toBe(true);
+
+    endpoint.routeEvent('job:progress', { jobId: 'kept', step: 1, total: 2, elapsedMs: 1 });
+    endpoint.routeEvent('engine:state', { state: 'busy', detail: '', restarts: 0 });
+    await new Promise<void>((resolve) => {
+      const check = () =>
+        reloaded.events.length === 2 && stranger.events.length === 1 ? resolve() : undefined;
+      reloaded.ws.on('message', check);
+      stranger.ws.on('message', check);
+      check();
+    });
+    expect(reloaded.events.map((e) => e.name)).toEqual(['job:progress', 'engine:state']);
+    expect(stranger.events.map((e) => e.name)).toEqual(['engine:state']);
+    releaseJob();
+    reloaded.ws.close();
+    stranger.ws.close();
+  });
+
+  it('treats a connection without a well-formed session as a page of its own', async () => {
+    const [a, b] = await Promise.all([
+      openRawClient(`${url}?session=short`),
+      openRawClient(`${url}?session=short`),
+    ]);
+    const started = new Promise<void>((resolve) => (jobStarted = resolve));
+    a.send(request(1, 'engine:selftest', { jobId: 'solo', seconds: 1 }));
+    await started;
+    b.send(request(1, 'job:cancel', { jobId: 'solo' }));
+    await b.replyCount(1);
+    expect(b.replies[0]!.result.error?.code).toBe('FORBIDDEN_SENDER');
+    releaseJob();
+    await a.replyCount(1);
+    a.ws.close();
+    b.ws.close();
+  });
 });

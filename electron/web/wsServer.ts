@@ -3,17 +3,19 @@
  * frames as binary messages, each page under its own credit (one unacknowledged frame, the latest held back
  * until the page acks).
  *
- * Each connection is a separate client (issue 10, items 2 and 4): a job belongs to the connection that
- * started it, so its progress and previews go only there and only it may cancel it; a project's changes go
- * only to connections that opened it; every request is checked against the size, rate and concurrency
- * limits, and every malformed frame is answered with BAD_REQUEST.
+ * Each page is a separate client (issue 10, items 2 and 4): a job belongs to the page that started it, so
+ * its progress and previews go only there and only it may cancel or move it; a project's changes go only to
+ * connections that opened it; every request is checked against the size, rate and concurrency limits, and
+ * every malformed frame is answered with BAD_REQUEST. A page is its `session` (issue 13 §2): the id it keeps
+ * for its tab and sends with every connection, so a reloaded page still owns the jobs it queued.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Dispatch } from '../shared/dispatcher';
 import { err, type Result } from '../shared/result';
 import { PreviewCredit } from '../shared/transport/previewCredit';
-import type { WsServerEnvelope } from '../shared/transport/wsTransport';
+import { WS_SESSION_PARAM, type WsServerEnvelope } from '../shared/transport/wsTransport';
 import { toWireJson } from '../shared/wireJson';
 import {
   MAX_FRAME_BYTES,
@@ -51,6 +53,8 @@ type Connection = {
   tokens: number;
   refilledAt: number;
   projects: Set<string>;
+  /** The page this connection serves; its jobs are this session's. */
+  session: string;
 };
 
 export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: WsEndpointOptions): WsEndpoint {
@@ -64,7 +68,10 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
     allowSynchronousEvents: false,
   });
   const connections = new Map<WebSocket, Connection>();
-  const jobOwners = new Map<string, Connection>();
+  /** jobId → the session that started it, until the job's request is answered. */
+  const jobOwners = new Map<string, string>();
+  const sessionConnections = (session: string | undefined) =>
+    [...connections.values()].filter((c) => c.session === session);
 
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -75,7 +82,7 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
 
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     const conn: Connection = {
       ws,
       credit: new PreviewCredit<Uint8Array>((frame) => {
@@ -85,15 +92,14 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
       tokens: RATE_BURST,
       refilledAt: performance.now(),
       projects: new Set(),
+      session: sessionIdOf(request),
     };
     connections.set(ws, conn);
     // ws reports a protocol violation (an oversized or malformed frame) here, then closes the socket itself
     // with the right code; without a listener the error would take the whole server down.
     ws.on('error', () => undefined);
-    ws.on('close', () => {
-      connections.delete(ws);
-      for (const [jobId, owner] of jobOwners) if (owner === conn) jobOwners.delete(jobId);
-    });
+    // The page's jobs outlive this connection: the same page, reloaded, owns them again.
+    ws.on('close', () => connections.delete(ws));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return reply(ws, 0, err('BAD_REQUEST', 'binary frames are not requests'));
       let envelope;
@@ -112,22 +118,23 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
     const refused = admit(conn) ?? checkParams(method, params, options.maxEditPixels);
     if (refused) return reply(conn.ws, id, refused);
     const jobId = jobIdOf(params);
-    if (method === 'job:cancel' && jobId !== null && jobOwners.get(jobId) !== conn) {
+    const namesJob = method === 'job:cancel' || method === 'queue:move';
+    if (namesJob && jobId !== null && jobOwners.get(jobId) !== conn.session) {
       return reply(
         conn.ws,
         id,
         err(
           'FORBIDDEN_SENDER',
-          `job ${jobId} is not one this connection started; only its owner may cancel it`,
+          `job ${jobId} is not one this page started; only its owner may cancel or move it`,
         ),
       );
     }
-    const startsJob = method !== 'job:cancel' && jobId !== null;
+    const startsJob = !namesJob && jobId !== null;
     if (startsJob) {
       const owner = jobOwners.get(jobId);
-      if (owner && owner !== conn)
+      if (owner !== undefined && owner !== conn.session)
         return reply(conn.ws, id, err('BAD_REQUEST', `job id ${jobId} is in use; choose another`));
-      jobOwners.set(jobId, conn);
+      jobOwners.set(jobId, conn.session);
     }
     conn.inFlight++;
     try {
@@ -138,7 +145,7 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
       reply(conn.ws, id, result);
     } finally {
       conn.inFlight--;
-      if (startsJob && jobOwners.get(jobId) === conn) jobOwners.delete(jobId);
+      if (startsJob && jobOwners.get(jobId) === conn.session) jobOwners.delete(jobId);
     }
   }
 
@@ -157,10 +164,8 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
     return null;
   }
 
-  const jobOwnerOf = (payload: unknown) => {
-    const jobId = jobIdOf(payload);
-    return jobId === null ? undefined : jobOwners.get(jobId);
-  };
+  const jobOwnersOf = (jobId: string | null) =>
+    sessionConnections(jobId === null ? undefined : jobOwners.get(jobId));
 
   return {
     broadcastEvent(name, payload) {
@@ -172,8 +177,7 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
     routeEvent(name, payload) {
       const event: WsServerEnvelope = { kind: 'event', name, payload };
       if (name === 'job:progress') {
-        const owner = jobOwnerOf(payload);
-        if (owner) send(owner.ws, event);
+        for (const owner of jobOwnersOf(jobIdOf(payload))) send(owner.ws, event);
       } else if (name === 'project:changed' || name === 'queue:changed') {
         const projectId = idOf(payload);
         for (const conn of connections.values())
@@ -183,8 +187,7 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
       }
     },
     routePreview(frame) {
-      const owner = jobOwners.get(previewJobId(frame) ?? '');
-      owner?.credit.offer(frame);
+      for (const owner of jobOwnersOf(previewJobId(frame))) owner.credit.offer(frame);
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -192,6 +195,15 @@ export function attachWsEndpoint(server: Server, dispatch: Dispatch, options: Ws
         wss.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The page's session id from its connection URL; a connection without a well-formed one is a session of its
+ * own (it owns its jobs only while it lasts in practice, as no other connection can name its random id).
+ */
+function sessionIdOf(request: IncomingMessage): string {
+  const given = new URL(request.url ?? '/', 'http://localhost').searchParams.get(WS_SESSION_PARAM);
+  return given !== null && /^[\w-]{16,64}$/.test(given) ? given : `conn-${randomUUID()}`;
 }
 
 /** Size checks a request gets before anything decodes it: images by their length and PNG header, edits by size. */

@@ -14,6 +14,7 @@ import { createPanels } from './app/panels';
 import { createShellHandlers } from './app/shellCommands';
 import { SHOW_SHORTCUTS_EVENT } from './features/help/ShortcutsSheet';
 import { startEngineSync } from './bridge/engineSync';
+import { persistAcrossReloads } from './bridge/persistAcrossReloads';
 import { resumeAfterReconnect } from './bridge/resumeAfterReconnect';
 import { PreviewSink } from './ui/previewSink';
 import { createEditor } from './actions/Editor';
@@ -65,6 +66,15 @@ const services: AppServices = {
   preview,
   openImage: handOffToShell(window.qwenEdit, openImage),
 };
+const storage = localStorageOrNull();
+if (storage)
+  persistAcrossReloads(store, storage, async (path) => {
+    const answer = await client.request('project:open', { path });
+    if (!answer.ok) return false;
+    // The user may have opened something while the last project was loading: theirs wins.
+    if (store.getState().project === null) await editor.showProject(answer.value);
+    return true;
+  });
 // Deletions wait out their undo window; closing the window must not lose them.
 window.addEventListener('pagehide', () => void editor.commitPendingDeletes());
 
@@ -89,3 +99,11 @@ createRoot(root).render(
     </AppStoreContext.Provider>
   </StrictMode>,
 );
+
+function localStorageOrNull(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage blocked by the browser's settings: nothing persists across reloads
+  }
+}

@@ -1,5 +1,6 @@
 /** Contract handlers on one open project's versions: images, rollback, labels, branches, diff, export. */
 import type { Handlers } from '../../shared/dispatcher';
+import { CodedError } from '../../shared/result';
 import { exportVersion } from '../projects/exportVersion';
 import { inspectImage } from '../projects/imageOps';
 import type { Project } from '../projects/Project';
@@ -34,6 +35,15 @@ export function versionHandlers(sessions: ProjectSessions): Handlers {
       changeTree(projectId, (p) => p.setLabel(versionId, label)),
     'version:deleteBranch': ({ projectId, versionId }) =>
       changeTree(projectId, (p) => p.deleteBranch(versionId)),
+    'version:regionMask': async ({ projectId, versionId }) => {
+      const project = sessions.get(projectId);
+      const node = project.getVersion(versionId);
+      const mask = node.recipe?.region?.mask;
+      if (!mask) throw new CodedError('NOT_FOUND', `Version ${versionId} was not edited in a region.`);
+      const png = new Uint8Array(await project.readBlob(mask));
+      const { width, height } = await inspectImage('The region mask', png);
+      return { png, width, height };
+    },
     'version:diff': async ({ projectId, a, b }) => {
       const { changedFraction, maskPng, width, height } = await sessions.get(projectId).diff(a, b);
       return { changedFraction, maskPng: new Uint8Array(maskPng), width, height };

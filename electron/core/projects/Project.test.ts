@@ -269,14 +269,17 @@ describe('diff, export, thumbnails, recipe embedding, replay', () => {
     expect((await p.diff(a.id, b.id, 200)).changedPixels).toBe(0);
   });
 
-  it('diff of different sizes is SIZE_MISMATCH', async () => {
+  it('diffs versions of different sizes at the smaller size', async () => {
     const p = await newProject();
     const big = await p.addVersion({
       parentId: p.head,
       png: await seededPng(1, 40, 30),
       recipe: sampleRecipe(1),
     });
-    await expectCode(p.diff(p.versions[0]!.id, big.id), 'SIZE_MISMATCH');
+    const root = p.versions[0]!;
+    const diff = await p.diff(root.id, big.id);
+    expect(diff).toMatchObject({ resampled: true, width: root.image.width, height: root.image.height });
+    expect(diff.changedFraction).toBeGreaterThan(0);
   });
 
   it('exports PNG (same pixels, recipe + lineage in iTXt), JPEG and WebP, and writes the file atomically', async () => {

@@ -12,7 +12,7 @@ import { subtreeIds } from '../../shared/versionTree';
 import { blobRefOf, checkBlobRef } from './blobStore';
 import type { BlobStore } from './blobStore';
 import { ProjectError, toWriteError } from './errors';
-import { diffImages, makeThumbnail } from './imageOps';
+import { diffAtSmallerSize, makeThumbnail } from './imageOps';
 import type { PixelDiff } from './imageOps';
 import { checkBlobs, createProjectFolder, openProjectFolder } from './opening';
 import type { CreateOptions, OpenedProject, OpenOptions, OpenReport } from './opening';
@@ -287,10 +287,10 @@ export class Project {
     return this.exclusive(() => purgeTrash(this.fs, this.dir));
   }
 
-  /** Changed-pixel mask and fraction between two versions' images. */
-  async diff(a: string, b: string, threshold = 0): Promise<PixelDiff> {
+  /** Changed-pixel mask and fraction between two versions' images (of different sizes: at the smaller). */
+  async diff(a: string, b: string, threshold = 0): Promise<PixelDiff & { resampled: boolean }> {
     const [x, y] = await Promise.all([this.readImage(a), this.readImage(b)]);
-    return diffImages(x, y, threshold);
+    return diffAtSmallerSize(x, y, threshold);
   }
 
   /** Re-reads the project from disk (for a read-only viewer following another instance's edits). */

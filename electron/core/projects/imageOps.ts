@@ -160,6 +160,44 @@ export async function diffImages(a: Uint8Array, b: Uint8Array, threshold = 0): P
   };
 }
 
+/**
+ * Resampling alone moves a channel by a few levels (Lanczos ringing at edges); a resampled comparison counts
+ * only differences above this as changes.
+ */
+export const RESAMPLED_DIFF_THRESHOLD = 24;
+
+/**
+ * Compares two versions whatever their sizes (issue 13 §4): at the smaller one's size (fewer pixels), the
+ * larger resampled to it (Lanczos, aspect ratio not kept: both show the same scene), ignoring differences
+ * up to RESAMPLED_DIFF_THRESHOLD. Images of one size are compared exactly, as diffImages does.
+ */
+export async function diffAtSmallerSize(
+  a: Uint8Array,
+  b: Uint8Array,
+  threshold = 0,
+): Promise<PixelDiff & { resampled: boolean }> {
+  const [x, y] = await Promise.all([open(a).then((i) => i.metadata()), open(b).then((i) => i.metadata())]);
+  const size = (m: { width?: number; height?: number; orientation?: number }) => {
+    const turned = (m.orientation ?? 1) >= 5; // EXIF 5–8 swap the sides once oriented
+    return { width: (turned ? m.height : m.width) ?? 0, height: (turned ? m.width : m.height) ?? 0 };
+  };
+  const [sa, sb] = [size(x), size(y)];
+  if (sa.width === sb.width && sa.height === sb.height)
+    return { ...(await diffImages(a, b, threshold)), resampled: false };
+  const aSmaller = sa.width * sa.height <= sb.width * sb.height;
+  const target = aSmaller ? sa : sb;
+  const resized = await (
+    await open(aSmaller ? b : a)
+  )
+    .autoOrient()
+    .resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' })
+    .png()
+    .toBuffer();
+  const limit = Math.max(threshold, RESAMPLED_DIFF_THRESHOLD);
+  const diff = aSmaller ? await diffImages(a, resized, limit) : await diffImages(resized, b, limit);
+  return { ...diff, resampled: true };
+}
+
 export type ExportFormat = 'png' | 'jpeg' | 'webp';
 
 /** Print options of an export: a scale factor (Lanczos), the DPI written in the file, an sRGB ICC profile. */

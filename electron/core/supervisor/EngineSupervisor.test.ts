@@ -99,6 +99,14 @@ describe('EngineSupervisor with a real engine process', () => {
       settings: { ...settings, steps: 1 },
     });
     expect(after.ok).toBe(true);
+    // The stages each edit reported: only the first opened the model; the last step is followed by decoding.
+    const stages = (jobId: string) =>
+      events
+        .map((e) => e.payload as { jobId: string; stage?: string; step: number })
+        .filter((p) => p.jobId === jobId)
+        .map((p) => (p.stage === 'denoising' ? `step ${p.step}` : p.stage));
+    expect(stages('edit-first').slice(0, 2)).toEqual(['loading-model', 'encoding']);
+    expect(stages('edit-after')).toEqual(['encoding', 'step 1', 'decoding']);
   });
 
   it('turns an engine crash mid-job into ENGINE_CRASHED and restarts the engine', async () => {

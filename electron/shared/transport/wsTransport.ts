@@ -9,6 +9,8 @@ import { deliverPreview } from './previewCredit';
 
 /** The WebSocket endpoint's path on the web-mode server. */
 export const WS_PATH = '/ws';
+/** The query parameter naming the page's session: its tab's id, the same after a reload (it owns its jobs). */
+export const WS_SESSION_PARAM = 'session';
 
 /** Client → server. */
 export type WsClientEnvelope =

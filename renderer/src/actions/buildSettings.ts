@@ -4,7 +4,7 @@ import { DEFAULT_NEGATIVE_PROMPT } from '../../../electron/shared/editVocabulary
 import type { AppState } from '../state/appStore';
 import { selectIsDemoModel } from '../state/engineSlice';
 import { DEMO_AREA, resolveOutputSize, type PixelSize } from '../state/paramsSlice';
-import { hasRegion, type RegionState } from '../state/regionSlice';
+import { hasRegion, needsMaskImage, type RegionState } from '../state/regionSlice';
 
 /** Draws a region as a mask PNG (white = editable) at the image's size; the page does it on a canvas. */
 export type MaskRasterizer = (region: RegionState, size: PixelSize) => Promise<Uint8Array>;
@@ -18,10 +18,10 @@ export async function buildSettings(
   const region = override?.region ?? s.region;
   let editRegion: EditRegion | null = null;
   if (hasRegion(region) && source) {
-    const onlyBox = region.strokes.length === 0 && region.box;
-    editRegion = onlyBox
-      ? { kind: 'box', ...onlyBox }
-      : { kind: 'mask', png: await rasterize(region, source) };
+    editRegion =
+      region.box && !needsMaskImage(region)
+        ? { kind: 'box', ...region.box }
+        : { kind: 'mask', png: await rasterize(region, source) };
   }
   const prompt = override?.prompt ?? s.prompt;
   // Upstream's 1 MP reference costs seconds per step with the demo model on CPU; its edits are noise anyway.

@@ -4,6 +4,7 @@ import { MAX_SEED } from '../state/paramsSlice';
 import { findVersion } from '../state/projectSlice';
 import type { RegionState } from '../state/regionSlice';
 import { buildSettings } from './buildSettings';
+import { regionFromRecipe } from './recipeRegion';
 import type { Decoded, EditorContext } from './editorContext';
 import { SHORTCUT } from '../../../electron/shared/shortcuts';
 import type { KeyBinding } from './keyBinding';
@@ -54,6 +55,8 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
       }
       ctx.s.updateTree(answer.value.project, answer.value.versionId);
       if (!ctx.s.seedLocked) ctx.s.rollSeed();
+      // The result is what the user wants to see: the region's overlay steps aside until asked for.
+      ctx.s.setMaskVisible(false);
       // The new version's image is decoded before the job ends, so the final image replaces the preview.
       await view.showVersion(answer.value.versionId);
       return true;
@@ -151,6 +154,12 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
       if (!answer.ok) ctx.fail("Couldn't cancel", answer.error);
     },
 
+    /** Moves a waiting job to `toIndex` among the project's waiting jobs (the list updates on `queue:changed`). */
+    async moveJob(jobId: string, toIndex: number): Promise<void> {
+      const answer = await d.client.request('queue:move', { jobId, toIndex: Math.max(0, toIndex) });
+      if (!answer.ok) ctx.fail("Couldn't move the queued edit", answer.error);
+    },
+
     /** Runs the last failed edit again with the same settings. */
     async retry(): Promise<boolean> {
       const failure = ctx.s.lastFailure;
@@ -180,11 +189,29 @@ export function createRunActions<T extends Decoded>(ctx: EditorContext<T>, view:
       if (!answer.ok) ctx.fail("Couldn't cancel", answer.error);
     },
 
-    /** Restores a version's recipe into the controls. */
-    useSettingsOf(versionId: string): void {
+    /** Restores a version's recipe into the controls, its region included. */
+    async useSettingsOf(versionId: string): Promise<void> {
       const node = findVersion(ctx.s, versionId);
-      if (node?.recipe) return ctx.s.applyRecipe(node.recipe);
-      ctx.s.pushNotice({ tone: 'info', title: 'No settings to use', message: 'That version is an import.' });
+      const project = ctx.s.project;
+      if (!node?.recipe || !project) {
+        ctx.s.pushNotice({
+          tone: 'info',
+          title: 'No settings to use',
+          message: 'That version is an import.',
+        });
+        return;
+      }
+      ctx.s.applyRecipe(node.recipe);
+      const drawnOn = node.parentId ? (findVersion(ctx.s, node.parentId)?.image ?? null) : null;
+      const region = regionFromRecipe(node.recipe, drawnOn, ctx.s.image);
+      if (region !== 'mask') return ctx.s.setRegion(region);
+      const answer = await d.client.request('version:regionMask', {
+        projectId: project.projectId,
+        versionId,
+      });
+      if (!answer.ok) return ctx.fail("Couldn't restore the region", answer.error);
+      if (ctx.s.project?.projectId !== project.projectId) return;
+      ctx.s.setRegion({ box: null, strokes: [], base: answer.value });
     },
   };
   return actions;

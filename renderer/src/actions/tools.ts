@@ -31,6 +31,13 @@ export const TOOLS: readonly {
     shortcut: 'toolBrush',
     hint: 'Paint the area the edit may change',
   },
+  {
+    tool: 'lasso',
+    label: 'Lasso',
+    key: 'L',
+    shortcut: 'toolLasso',
+    hint: 'Draw around the area the edit may change (Alt: cut it out)',
+  },
   { tool: 'erase', label: 'Eraser', key: 'E', shortcut: 'toolErase', hint: 'Remove painted area' },
   {
     tool: 'text',

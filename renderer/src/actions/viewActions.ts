@@ -37,7 +37,8 @@ export function createViewActions<T extends Decoded>(ctx: EditorContext<T>) {
     const sx = next.width / shown.width;
     const sy = next.height / shown.height;
     const s = ctx.s;
-    if (s.region.box || s.region.strokes.length > 0) s.setRegion(scaleRegion(s.region, sx, sy), false);
+    if (s.region.box || s.region.strokes.length > 0 || s.region.grow)
+      s.setRegion(scaleRegion(s.region, sx, sy), false);
     if (s.text.box) s.setTextBox(scaleBox(s.text.box, sx, sy));
   }
 

@@ -13,7 +13,7 @@ import {
   type ConnectionEvents,
 } from '../../../electron/shared/transport/reconnectingTransport';
 import { createWsTransport } from '../../../electron/shared/transport/wsTransport';
-import { chooseTransport, withoutToken, type TransportChoice } from './chooseTransport';
+import { chooseTransport, tabSessionId, withoutToken, type TransportChoice } from './chooseTransport';
 
 declare global {
   interface Window {
@@ -29,7 +29,11 @@ export type AppConnection = { client: ContractClient; transport: TransportChoice
  * `events.restored` the return (IPC never drops).
  */
 export function connectToApp(events: ConnectionEvents): AppConnection {
-  const choice = chooseTransport({ bridge: window.qwenEdit, href: window.location.href });
+  const choice = chooseTransport({
+    bridge: window.qwenEdit,
+    href: window.location.href,
+    session: tabSessionId(sessionStorageOrNull(), () => crypto.randomUUID()),
+  });
   if (choice.kind === 'ipc') {
     return {
       client: createContractClient(createIpcTransport(choice.bridge, onPreviewPort)),
@@ -53,6 +57,14 @@ export function connectToApp(events: ConnectionEvents): AppConnection {
     events,
   );
   return { client: createContractClient(ws), transport: 'ws' };
+}
+
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // storage blocked by the browser's settings
+  }
 }
 
 /** Preview ports the preload re-posts to this window (only this window's own messages count). */

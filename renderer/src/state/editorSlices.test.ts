@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
 import { defaultComparePair } from './compareSlice';
 import { MAX_HISTORY } from './historySlice';
-import { formatDuration, progressFigures } from './jobSlice';
+import { formatDuration, progressFigures, stageText } from './jobSlice';
 import {
   DEMO_AREA,
   MAX_RECENT_PROMPTS,
@@ -11,8 +11,15 @@ import {
   resolveOutputSize,
   sizeForArea,
 } from './paramsSlice';
-import { selectLastRunModel, subtreeIds, treeRows } from './projectSlice';
-import { boxFromPoints, EMPTY_REGION, hasRegion, scaleRegion } from './regionSlice';
+import { selectLastRunModel, subtreeIds, treeRows, versionDetail } from './projectSlice';
+import {
+  boxFromPoints,
+  EMPTY_REGION,
+  GROW_RANGE,
+  hasRegion,
+  needsMaskImage,
+  scaleRegion,
+} from './regionSlice';
 import { composeTextInstruction, containsCjk } from './toolSlice';
 import { BATCH_RANGE } from './variationsSlice';
 import { branchedTree, recipe, tree, version } from '../testing/testTree';
@@ -117,6 +124,21 @@ describe('project slice', () => {
       ['c', 1, true, false],
     ]);
     expect(rows[0]!.childCount).toBe(2);
+    expect(rows.map((r) => `${r.sibling.index}/${r.sibling.count}`)).toEqual(['1/1', '1/2', '1/1', '2/2']);
+  });
+
+  it('tells sibling versions apart by seed, time and their place among the siblings', () => {
+    const rows = treeRows(branchedTree());
+    const time = (iso: string) => iso.slice(11, 19);
+    const details = rows.map((r) => versionDetail(r, time));
+    const [a, c] = [rows[1]!, rows[3]!];
+    expect(details[1]).toBe(
+      `seed ${a.node.recipe!.seed} · ${a.node.recipe!.steps} steps · CFG ${a.node.recipe!.cfg} · ${time(a.node.createdAt)} · 1 of 2`,
+    );
+    expect(details[3]).toContain(`${time(c.node.createdAt)} · 2 of 2`);
+    expect(details[2]).not.toContain(' of ');
+    expect(details[0]).toMatch(/^original · \d+×\d+ · /);
+    expect(new Set(details).size).toBe(details.length);
   });
 
   it('hides a branch (and its descendants) while its deletion can be undone', () => {
@@ -172,7 +194,13 @@ describe('job slice', () => {
     expect(store.getState().progress?.step).toBe(0);
     store.getState().applyProgress({ jobId: 'j1', step: 1, total: 4, elapsedMs: 3000 });
     store.getState().applyProgress({ jobId: 'j1', step: 3, total: 4, elapsedMs: 4000 });
-    expect(store.getState().progress).toEqual({ step: 3, total: 4, elapsedMs: 4000, firstStepMs: 3000 });
+    expect(store.getState().progress).toEqual({
+      step: 3,
+      total: 4,
+      elapsedMs: 4000,
+      firstStepMs: 3000,
+      stage: 'denoising',
+    });
     store.getState().requestCancel();
     expect(store.getState().jobStatus).toBe('cancelling');
     store.getState().endJob();
@@ -181,12 +209,39 @@ describe('job slice', () => {
     expect(store.getState().progress).toBeNull();
   });
 
+  it('names the stage before the first step (loading, encoding) and after the last (decoding), not "Step 0"', () => {
+    const store = createAppStore();
+    store.getState().startJob('j1', 'root', 50);
+    const progress = () => store.getState().progress;
+    expect(stageText(progress(), true)).toBe('Waiting for the edits before it…');
+    expect(stageText(progress(), false)).toBe('Starting…');
+    store.getState().applyProgress({ jobId: 'j1', step: 0, total: 50, elapsedMs: 0, stage: 'loading-model' });
+    expect(stageText(progress(), false)).toBe('Loading the model (the first edit only)…');
+    store.getState().applyProgress({ jobId: 'j1', step: 0, total: 50, elapsedMs: 0, stage: 'encoding' });
+    expect(stageText(progress(), false)).toBe('Encoding the prompt and image…');
+    store.getState().applyProgress({ jobId: 'j1', step: 1, total: 50, elapsedMs: 900, stage: 'denoising' });
+    expect(stageText(progress(), false)).toBeNull();
+    store.getState().applyProgress({ jobId: 'j1', step: 50, total: 50, elapsedMs: 9000 });
+    store.getState().applyProgress({ jobId: 'j1', step: 50, total: 50, elapsedMs: 9000, stage: 'decoding' });
+    expect(stageText(progress(), false)).toBe('Decoding the result…');
+    // The step figures are the last denoising step's, whatever stage followed.
+    expect(progress()).toMatchObject({ step: 50, elapsedMs: 9000, firstStepMs: 900 });
+  });
+
   it('derives s/step from the steps after the first (which also encodes the prompt), and the ETA', () => {
-    const f = progressFigures({ step: 3, total: 10, elapsedMs: 4000, firstStepMs: 3000 })!;
+    const f = progressFigures({
+      step: 3,
+      total: 10,
+      elapsedMs: 4000,
+      firstStepMs: 3000,
+      stage: 'denoising',
+    })!;
     expect(f.secondsPerStep).toBeCloseTo(0.5, 9);
     expect(f.etaSeconds).toBeCloseTo(3.5, 9);
     expect(f.fraction).toBeCloseTo(0.3, 9);
-    expect(progressFigures({ step: 0, total: 10, elapsedMs: 0, firstStepMs: null })!.etaSeconds).toBeNull();
+    expect(
+      progressFigures({ step: 0, total: 10, elapsedMs: 0, firstStepMs: null, stage: null })!.etaSeconds,
+    ).toBeNull();
     expect(formatDuration(3.25)).toBe('3.3 s');
     expect(formatDuration(125)).toBe('2 min 05 s');
   });
@@ -225,6 +280,33 @@ describe('region slice and UI history', () => {
       strokes: [{ mode: 'paint', radius: 8 * Math.sqrt(3), points: [20, 30, 60, 60] }],
     });
     expect(scaleRegion(EMPTY_REGION, 2, 2)).toEqual(EMPTY_REGION);
+  });
+
+  it('grows, shrinks and inverts a region (undoable, clamped); anything but a plain box needs a mask image', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().setBox({ x: 4, y: 4, width: 8, height: 8 });
+    expect(needsMaskImage(s().region)).toBe(false);
+    s().setMaskVisible(false);
+    s().setRegionOptions({ grow: 6.4 });
+    expect(s().region.grow).toBe(6);
+    expect(s().maskVisible).toBe(true); // a change the user makes shows the region again
+    expect(needsMaskImage(s().region)).toBe(true);
+    s().setRegionOptions({ grow: -1000, invert: true });
+    expect(s().region).toMatchObject({ grow: GROW_RANGE.min, invert: true });
+    s().takeUndo();
+    expect(s().region).toMatchObject({ grow: 6 });
+    expect(s().region.invert).toBeUndefined();
+    // Grown by 6 px on an image twice the size is grown by 12 there.
+    expect(scaleRegion(s().region, 2, 2).grow).toBe(12);
+    const lasso = { mode: 'paint' as const, radius: 0, points: [0, 0, 9, 0, 0, 9], shape: 'lasso' as const };
+    expect(hasRegion({ box: null, strokes: [lasso] })).toBe(true);
+    expect(needsMaskImage({ box: null, strokes: [lasso] })).toBe(true);
+    const base = { png: new Uint8Array([1]), width: 4, height: 4 };
+    expect(hasRegion({ box: null, strokes: [], base })).toBe(true);
+    expect(needsMaskImage({ box: { x: 0, y: 0, width: 1, height: 1 }, strokes: [], invert: true })).toBe(
+      true,
+    );
   });
 
   it('makes boxes from drag corners, clamped to the image', () => {

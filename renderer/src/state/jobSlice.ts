@@ -5,7 +5,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppError } from '../../../electron/shared/result';
-import type { EditSettings } from '../../../electron/shared/contract';
+import type { EditSettings, JobStage } from '../../../electron/shared/contract';
 import type { AppState } from './appStore';
 
 export type JobStatus = 'idle' | 'running' | 'cancelling';
@@ -15,6 +15,8 @@ export type JobProgress = Readonly<{
   total: number;
   elapsedMs: number;
   firstStepMs: number | null;
+  /** What the engine said it is doing; null until it says anything (the job may wait in the queue). */
+  stage: JobStage | null;
 }>;
 
 export type JobFailure = Readonly<{ error: AppError; parentId: string; settings: EditSettings }>;
@@ -27,7 +29,13 @@ export type JobSlice = {
   lastFailure: JobFailure | null;
   startJob(jobId: string, parentId: string, total: number): void;
   /** A `job:progress` event; ignored unless it is for the running job. */
-  applyProgress(event: { jobId: string; step: number; total: number; elapsedMs: number }): void;
+  applyProgress(event: {
+    jobId: string;
+    step: number;
+    total: number;
+    elapsedMs: number;
+    stage?: JobStage;
+  }): void;
   requestCancel(): void;
   /** The run ended (done, cancelled or failed): the UI is ready for the next one. */
   endJob(failure?: JobFailure): void;
@@ -45,14 +53,16 @@ export const createJobSlice: StateCreator<AppState, [], [], JobSlice> = (set, ge
       jobStatus: 'running',
       jobId,
       jobParentId: parentId,
-      progress: { step: 0, total, elapsedMs: 0, firstStepMs: null },
+      progress: { step: 0, total, elapsedMs: 0, firstStepMs: null, stage: null },
       lastFailure: null,
     }),
-  applyProgress: ({ jobId, step, total, elapsedMs }) => {
+  applyProgress: ({ jobId, step, total, elapsedMs, stage = 'denoising' }) => {
     const s = get();
-    if (s.jobId !== jobId || s.jobStatus === 'idle') return;
-    const firstStepMs = s.progress?.firstStepMs ?? (step >= 1 ? elapsedMs : null);
-    set({ progress: { step, total, elapsedMs, firstStepMs } });
+    if (s.jobId !== jobId || s.jobStatus === 'idle' || !s.progress) return;
+    // Only denoising steps move the step count and its timing; the other stages name what is happening.
+    if (stage !== 'denoising') return set({ progress: { ...s.progress, stage } });
+    const firstStepMs = s.progress.firstStepMs ?? (step >= 1 ? elapsedMs : null);
+    set({ progress: { step, total, elapsedMs, firstStepMs, stage } });
   },
   requestCancel: () => {
     if (get().jobStatus === 'running') set({ jobStatus: 'cancelling' });
@@ -80,6 +90,25 @@ export function progressFigures(p: JobProgress | null): ProgressFigures | null {
   else if (p.step === 1) secondsPerStep = p.elapsedMs / 1000;
   const etaSeconds = secondsPerStep === null ? null : Math.max(0, secondsPerStep * (p.total - p.step));
   return { step: p.step, total: p.total, fraction, secondsPerStep, etaSeconds };
+}
+
+/**
+ * What the progress line says instead of "Step n/N" while no step runs: waiting behind other edits, opening
+ * the model, encoding, decoding. Null while denoising (the step figures say it).
+ */
+export function stageText(p: JobProgress | null, waitingInQueue: boolean): string | null {
+  if (!p || p.stage === 'denoising') return null;
+  if (waitingInQueue) return 'Waiting for the edits before it…';
+  switch (p.stage) {
+    case null:
+      return 'Starting…';
+    case 'loading-model':
+      return 'Loading the model (the first edit only)…';
+    case 'encoding':
+      return 'Encoding the prompt and image…';
+    case 'decoding':
+      return 'Decoding the result…';
+  }
 }
 
 /** `12 s`, `2 min 05 s`. */

@@ -62,6 +62,7 @@ export type ParamsSlice = {
   setSteps(steps: number): void;
   setSizeMode(mode: SizeMode): void;
   setCustomSize(size: PixelSize): void;
+  setFeather(pixels: number): void;
   applyPreset(name: PresetName): void;
   /** Restores a version's recipe into the controls; its seed is locked so the run reproduces. */
   applyRecipe(recipe: Recipe): void;
@@ -140,6 +141,8 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
         height: clampInt(size.height, SIDE_RANGE.min, SIDE_RANGE.max),
       },
     }),
+  setFeather: (pixels) =>
+    set({ feather: clampInt(pixels, EDIT_LIMITS.feather.min, EDIT_LIMITS.feather.max) }),
   applyPreset: (name) => set({ steps: PRESETS[name].steps, cfg: PRESETS[name].cfg }),
   applyRecipe: (recipe) => {
     const output = recipe.sizes.output;
@@ -156,6 +159,7 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
       sizeMode: recipe.options.outputMode === 'source' ? 'source' : 'custom',
       customSize: { width: output.width, height: output.height },
       workingArea: typeof area === 'number' && area !== EDIT_LIMITS.area.default ? area : null,
+      ...(recipe.region ? { feather: recipe.region.feather } : {}),
     });
   },
   resetImageParams: () =>

@@ -66,6 +66,8 @@ export type TreeRow = Readonly<{
   childCount: number;
   /** True when this node is not its parent's first child: it starts a branch. */
   branch: boolean;
+  /** Its place among its parent's shown children (1-based, oldest first) and how many there are. */
+  sibling: Readonly<{ index: number; count: number }>;
 }>;
 
 /**
@@ -85,18 +87,37 @@ export function treeRows(project: ProjectTree | null, hidden: readonly string[] 
   }
   for (const list of children.values()) list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const rows: TreeRow[] = [];
-  const stack: { node: VersionNode; depth: number; branch: boolean }[] = (children.get(null) ?? [])
-    .map((node) => ({ node, depth: 0, branch: false }))
+  type Pending = { node: VersionNode; depth: number; branch: boolean; sibling: TreeRow['sibling'] };
+  const roots = (children.get(null) ?? []).filter((r) => !hiddenSet.has(r.id));
+  const stack: Pending[] = roots
+    .map((node, i) => ({ node, depth: 0, branch: false, sibling: { index: i + 1, count: roots.length } }))
     .reverse();
   while (stack.length > 0) {
-    const { node, depth, branch } = stack.pop()!;
-    if (hiddenSet.has(node.id)) continue;
+    const { node, depth, branch, sibling } = stack.pop()!;
     const kids = (children.get(node.id) ?? []).filter((k) => !hiddenSet.has(k.id));
-    rows.push({ node, depth, isHead: node.id === project.head, childCount: kids.length, branch });
+    rows.push({ node, depth, isHead: node.id === project.head, childCount: kids.length, branch, sibling });
     for (let i = kids.length - 1; i >= 0; i--)
-      stack.push({ node: kids[i]!, depth: depth + 1, branch: i > 0 });
+      stack.push({
+        node: kids[i]!,
+        depth: depth + 1,
+        branch: i > 0,
+        sibling: { index: i + 1, count: kids.length },
+      });
   }
   return rows;
+}
+
+/**
+ * The line under a version's title, enough to tell siblings apart (issue 13 §4): seed and settings, when it
+ * was made, and its place among its siblings when it has any.
+ */
+export function versionDetail(row: TreeRow, timeOf: (iso: string) => string): string {
+  const { node, sibling } = row;
+  const made = timeOf(node.createdAt);
+  const place = sibling.count > 1 ? ` · ${sibling.index} of ${sibling.count}` : '';
+  if (!node.recipe) return `original · ${node.image.width}×${node.image.height} · ${made}${place}`;
+  const r = node.recipe;
+  return `seed ${r.seed} · ${r.steps} steps · CFG ${r.cfg}${r.region ? ' · region' : ''} · ${made}${place}`;
 }
 
 /** `fp32 · cpu`: the precision and execution provider the newest edit of the project really ran with. */

@@ -1,14 +1,34 @@
 /**
- * Where the next edit may change pixels (design.md §5): a box and/or brushed mask strokes in image pixels.
+ * Where the next edit may change pixels (design.md §5): a box, brushed strokes and lassos in image pixels, a
+ * mask restored from a version's recipe, grown or shrunk by some pixels and optionally inverted (issue 13 §3).
  * Region changes are recorded for UI undo.
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from './appStore';
 
 export type Box = Readonly<{ x: number; y: number; width: number; height: number }>;
-export type Stroke = Readonly<{ mode: 'paint' | 'erase'; radius: number; points: readonly number[] }>;
+/** A brush line of `radius`, or with `shape: 'lasso'` the filled polygon its points outline. */
+export type Stroke = Readonly<{
+  mode: 'paint' | 'erase';
+  radius: number;
+  points: readonly number[];
+  shape?: 'lasso';
+}>;
+/** A mask image (white = editable) a version's recipe recorded; drawn at whatever size the image has now. */
+export type BaseMask = Readonly<{ png: Uint8Array; width: number; height: number }>;
 /** The region as plain data: what the history records and restores. */
-export type RegionState = Readonly<{ box: Box | null; strokes: readonly Stroke[] }>;
+export type RegionState = Readonly<{
+  box: Box | null;
+  strokes: readonly Stroke[];
+  base?: BaseMask;
+  /** Pixels to grow the region by (negative: shrink), before inverting. */
+  grow?: number;
+  /** The edit may change everything except the region drawn. */
+  invert?: boolean;
+}>;
+
+/** How far a region can be grown or shrunk, in image pixels. */
+export const GROW_RANGE = { min: -128, max: 128 } as const;
 
 export const EMPTY_REGION: RegionState = { box: null, strokes: [] };
 
@@ -21,6 +41,8 @@ export type RegionSlice = {
   addStroke(stroke: Stroke): void;
   clearRegion(): void;
   setMaskVisible(visible: boolean): void;
+  /** Grows (positive) or shrinks the region by whole pixels, or inverts it. */
+  setRegionOptions(options: { grow?: number; invert?: boolean }): void;
 };
 
 /** A box from two corner points, clamped to the image and at least one pixel wide. */
@@ -41,7 +63,12 @@ export function boxFromPoints(
 }
 
 export function hasRegion(region: RegionState): boolean {
-  return region.box !== null || region.strokes.some((s) => s.mode === 'paint');
+  return region.box !== null || region.base !== undefined || region.strokes.some((s) => s.mode === 'paint');
+}
+
+/** Anything but a plain box needs a mask image: strokes, lassos, a restored mask, grow/shrink or invert. */
+export function needsMaskImage(region: RegionState): boolean {
+  return !(region.box && region.strokes.length === 0 && !region.base && !region.grow && !region.invert);
 }
 
 /**
@@ -63,6 +90,8 @@ export function scaleBox(box: Box, sx: number, sy: number): Box {
 export function scaleRegion(region: RegionState, sx: number, sy: number): RegionState {
   const radius = Math.sqrt(sx * sy);
   return {
+    ...region,
+    ...(region.grow ? { grow: Math.round(region.grow * radius) } : {}),
     box: region.box && scaleBox(region.box, sx, sy),
     strokes: region.strokes.map((s) => ({
       ...s,
@@ -76,7 +105,8 @@ export const createRegionSlice: StateCreator<AppState, [], [], RegionSlice> = (s
   const change = (region: RegionState, record: boolean) => {
     const before = get().region;
     if (before === region) return;
-    set({ region });
+    // A region the user changes is shown again (a run hides it: issue 13 §3).
+    set(record ? { region, maskVisible: true } : { region });
     if (record) get().recordHistory({ kind: 'region', label: 'region', before, after: region });
   };
   return {
@@ -89,5 +119,14 @@ export const createRegionSlice: StateCreator<AppState, [], [], RegionSlice> = (s
       if (hasRegion(get().region) || get().region.strokes.length > 0) change(EMPTY_REGION, true);
     },
     setMaskVisible: (maskVisible) => set({ maskVisible }),
+    setRegionOptions: ({ grow, invert }) => {
+      const region = get().region;
+      const next = { ...region };
+      if (grow !== undefined)
+        next.grow = Math.max(GROW_RANGE.min, Math.min(GROW_RANGE.max, Math.round(grow) || 0));
+      if (invert !== undefined) next.invert = invert;
+      if (next.grow === region.grow && next.invert === region.invert) return;
+      change(next, true);
+    },
   };
 };

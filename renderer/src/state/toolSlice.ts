@@ -5,7 +5,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from './appStore';
 import type { Box } from './regionSlice';
 
-export type CanvasTool = 'navigate' | 'box' | 'brush' | 'erase' | 'text';
+export type CanvasTool = 'navigate' | 'box' | 'brush' | 'lasso' | 'erase' | 'text';
 
 export type TextToolState = Readonly<{
   box: Box | null;

@@ -8,6 +8,7 @@ import { useCallback, useMemo, useRef } from 'react';
 import { Group, Image as KonvaImage, Layer, Line, Rect, Stage } from 'react-konva';
 import { useServices } from '../../actions/services';
 import { useAppStore, useAppStoreApi } from '../../state/useAppStore';
+import { needsMaskImage } from '../../state/regionSlice';
 import { fitView } from '../../state/viewTransform';
 import { versionKey } from '../../actions/editorContext';
 import { checkerboardTile } from './checkerboard';
@@ -165,14 +166,15 @@ export function CanvasStage({ onStage }: { onStage?: (stage: Konva.Stage | null)
               draft={draft}
               textBox={textBox}
               scale={view.scale}
-              visible={maskVisible || tool !== 'navigate'}
+              visible={maskVisible || !!draft.box || !!draft.stroke || !!draft.textBox}
+              imageSize={{ width: w, height: h }}
             />
           )}
           {image && (
             <PreviewLayer
               sink={preview}
               size={{ width: w, height: h }}
-              clip={region.box && region.strokes.length === 0 ? region.box : null}
+              clip={region.box && !needsMaskImage(region) ? region.box : null}
             />
           )}
           <Layer listening={false}>

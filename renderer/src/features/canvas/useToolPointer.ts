@@ -1,6 +1,6 @@
 /**
  * Drawing on the canvas with the region tools: drag a box (box and text tools), brush or erase mask
- * strokes. Left button only, and not while space is held (that pans). Points are in image pixels.
+ * strokes, draw a lasso (Alt held at the end: it cuts the area out). Left button only, and not while space is held (that pans). Points are in image pixels.
  */
 import { useEffect, useState, type RefObject } from 'react';
 import type { AppStore } from '../../state/appStore';
@@ -37,13 +37,16 @@ export function useToolPointer(
         } else s.setTextBox(box);
       } else {
         active.points.push(p.x, p.y);
+        const lasso = s.tool === 'lasso';
         const stroke: Stroke = {
-          mode: s.tool === 'erase' ? 'erase' : 'paint',
-          radius: s.brushSize / 2,
+          mode: s.tool === 'erase' || (lasso && e.altKey) ? 'erase' : 'paint',
+          radius: lasso ? 0 : s.brushSize / 2,
           points: [...active.points],
+          ...(lasso ? { shape: 'lasso' as const } : {}),
         };
         if (!done) setDraft({ stroke });
-        else if (touchesImage(stroke, image)) s.addStroke(stroke);
+        // A lasso needs an area: at least three points.
+        else if (touchesImage(stroke, image) && (!lasso || stroke.points.length >= 6)) s.addStroke(stroke);
       }
       if (done) {
         active = null;

@@ -1,7 +1,12 @@
-/** The canvas tools (navigate, box, brush, eraser, text) and the region's show/clear controls. */
+/**
+ * The canvas tools (navigate, box, brush, lasso, eraser, text) and the region's controls: grow/shrink,
+ * invert, feather, show and clear.
+ */
+import { EDIT_LIMITS } from '../../../../electron/shared/editVocabulary';
 import { TOOLS } from '../../actions/tools';
-import { hasRegion } from '../../state/regionSlice';
+import { GROW_RANGE, hasRegion, type RegionState } from '../../state/regionSlice';
 import { useAppStore } from '../../state/useAppStore';
+import { NumberField } from '../../ui/NumberField';
 
 export function RegionTools() {
   const tool = useAppStore((s) => s.tool);
@@ -12,6 +17,9 @@ export function RegionTools() {
   const setBrushSize = useAppStore((s) => s.setBrushSize);
   const maskVisible = useAppStore((s) => s.maskVisible);
   const setMaskVisible = useAppStore((s) => s.setMaskVisible);
+  const setOptions = useAppStore((s) => s.setRegionOptions);
+  const feather = useAppStore((s) => s.feather);
+  const setFeather = useAppStore((s) => s.setFeather);
   const active = hasRegion(region);
   return (
     <fieldset className="region-tools">
@@ -47,13 +55,43 @@ export function RegionTools() {
       )}
       <div className="control-row">
         <p className="hint" data-testid="region-status">
-          {active
-            ? region.box && region.strokes.length === 0
-              ? `Box ${region.box.width}×${region.box.height} at ${region.box.x},${region.box.y}: pixels outside stay identical`
-              : 'Painted mask: pixels outside stay identical'
-            : 'Whole image'}
+          {regionSummary(region, active)}
         </p>
       </div>
+      {active && (
+        <div className="control-row">
+          <label htmlFor="region-grow">Grow</label>
+          <NumberField
+            id="region-grow"
+            className="field number"
+            aria-label="Grow or shrink the region (pixels)"
+            title="Pixels to grow the region by; negative shrinks it"
+            min={GROW_RANGE.min}
+            max={GROW_RANGE.max}
+            value={region.grow ?? 0}
+            onCommit={(grow) => setOptions({ grow })}
+          />
+          <label htmlFor="region-feather">Feather</label>
+          <NumberField
+            id="region-feather"
+            className="field number"
+            aria-label="Feather (pixels)"
+            title="How many pixels the region's edge blends over"
+            min={EDIT_LIMITS.feather.min}
+            max={EDIT_LIMITS.feather.max}
+            value={feather}
+            onCommit={setFeather}
+          />
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={region.invert === true}
+              onChange={(e) => setOptions({ invert: e.currentTarget.checked })}
+            />
+            Invert
+          </label>
+        </div>
+      )}
       <div className="control-row">
         <label className="checkbox">
           <input
@@ -74,4 +112,22 @@ export function RegionTools() {
       </div>
     </fieldset>
   );
+}
+
+function regionSummary(region: RegionState, active: boolean): string {
+  if (!active) return 'Whole image';
+  const shape =
+    region.box && region.strokes.length === 0 && !region.base
+      ? `Box ${region.box.width}×${region.box.height} at ${region.box.x},${region.box.y}`
+      : region.base && region.strokes.length === 0 && !region.box
+        ? 'Mask from the recipe'
+        : 'Painted mask';
+  const grow = region.grow
+    ? region.grow > 0
+      ? `, grown ${region.grow} px`
+      : `, shrunk ${-region.grow} px`
+    : '';
+  return region.invert
+    ? `${shape}${grow}, inverted: pixels inside stay identical`
+    : `${shape}${grow}: pixels outside stay identical`;
 }

@@ -1,6 +1,6 @@
 /** Run and Cancel (Esc), the progress bar with step n/N, seconds per step and ETA, and the last error with Retry. */
 import { useServices } from '../../actions/services';
-import { formatDuration, progressFigures } from '../../state/jobSlice';
+import { formatDuration, progressFigures, stageText } from '../../state/jobSlice';
 import { useAppStore } from '../../state/useAppStore';
 import { BATCH_RANGE } from '../../state/variationsSlice';
 import { QueueList } from './QueueList';
@@ -16,6 +16,8 @@ export function RunBar() {
   const batchCount = useAppStore((s) => s.batchCount);
   const setBatchCount = useAppStore((s) => s.setBatchCount);
   const figures = progressFigures(progress);
+  const waitingInQueue = useAppStore((s) => s.queue.some((j) => j.jobId === s.jobId && j.state === 'queued'));
+  const stage = stageText(progress, waitingInQueue);
   const running = status !== 'idle';
   return (
     <div className="run-bar">
@@ -74,9 +76,9 @@ export function RunBar() {
             aria-valuetext={`step ${figures.step} of ${figures.total}`}
           />
           <p className="progress-text" role="status">
-            Step {figures.step}/{figures.total}
-            {figures.secondsPerStep !== null && ` · ${figures.secondsPerStep.toFixed(2)} s/step`}
-            {figures.etaSeconds !== null && ` · ETA ${formatDuration(figures.etaSeconds)}`}
+            {stage ?? `Step ${figures.step}/${figures.total}`}
+            {!stage && figures.secondsPerStep !== null && ` · ${figures.secondsPerStep.toFixed(2)} s/step`}
+            {!stage && figures.etaSeconds !== null && ` · ETA ${formatDuration(figures.etaSeconds)}`}
           </p>
         </div>
       )}

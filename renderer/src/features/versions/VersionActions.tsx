@@ -40,7 +40,7 @@ export function VersionActions({ onLabel }: { onLabel: (id: string) => void }) {
         type="button"
         className="button"
         disabled={!viewed.recipe}
-        onClick={() => editor.useSettingsOf(id)}
+        onClick={() => void editor.useSettingsOf(id)}
         title="Put this version's prompt, seed and settings in the controls"
       >
         Use these settings

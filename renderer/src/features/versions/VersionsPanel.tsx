@@ -5,8 +5,9 @@
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useServices } from '../../actions/services';
-import { selectViewedVersion, treeRows, type TreeRow } from '../../state/projectSlice';
+import { selectViewedVersion, treeRows, versionDetail, type TreeRow } from '../../state/projectSlice';
 import { useAppStore } from '../../state/useAppStore';
+import { BranchIcon } from './BranchIcon';
 import { useThumbnail } from './useThumbnail';
 import { VersionActions } from './VersionActions';
 import { useVersionCaption } from './VersionCaption';
@@ -121,9 +122,7 @@ function VersionRow({
   const caption = useVersionCaption(row.node.id);
   const { node } = row;
   const title = node.label || (node.recipe ? node.recipe.prompt : (node.sourceName ?? 'Original'));
-  const detail = node.recipe
-    ? `seed ${node.recipe.seed} · ${node.recipe.steps} steps · CFG ${node.recipe.cfg}${node.recipe.region ? ' · region' : ''}`
-    : `original · ${node.image.width}×${node.image.height}`;
+  const detail = versionDetail(row, timeOfDay);
   return (
     <li
       role="treeitem"
@@ -164,14 +163,16 @@ function VersionRow({
         ) : (
           <span className="version-title">
             {row.branch && (
-              <span className="branch-mark" title="Branch">
-                ⑂{' '}
-              </span>
+              <>
+                <BranchIcon />{' '}
+              </>
             )}
             {title}
           </span>
         )}
-        <span className="version-detail">{detail}</span>
+        <span className="version-detail" title={new Date(node.createdAt).toLocaleString()}>
+          {detail}
+        </span>
       </span>
       {row.isHead && (
         <span className="head-badge" title="The head: the current version of the project">
@@ -184,3 +185,12 @@ function VersionRow({
 }
 
 export { selectViewedVersion };
+
+/** `14:03:22` in the user's locale: seconds apart is enough to tell runs apart. */
+function timeOfDay(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
