@@ -76,6 +76,7 @@ const PERFORM: Record<PageCommandId, Perform> = {
   toolBox: tool('toolBox'),
   toolBrush: tool('toolBrush'),
   toolErase: tool('toolErase'),
+  toolLasso: tool('toolLasso'),
   toolText: tool('toolText'),
   shortcuts: ({ showShortcuts }) => showShortcuts(),
 };
