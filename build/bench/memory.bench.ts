@@ -3,9 +3,9 @@
  * planner (native-models/src/model-manager/plan.ts):
  * - weights per component and precision: the transformer and modulation graphs built by the project's
  *   builders for the real 60-layer config from a stub weight source (exact initializer bytes, no data); the
- *   text encoder, vision tower and VAE from their tensor lists with the converter's rules (only the language
- *   model's linears are quantised; the embedding table, vision and norms stay dense: fp32, or bf16 in a bf16
- *   build; the VAE is always fp32);
+ *   text encoder, vision tower and VAE from their tensor lists with the converter's rules (int builds quantise
+ *   the language model's linears, the ViT's at 8 bits, and keep the embedding table in bf16; norms stay in the
+ *   compute type; the VAE is always fp32);
  * - activation peaks at 512², 1024² and 1536² from the planner's formula (the same function the app uses);
  * - what fits 16, 24, 48 and 80 GB cards at each size under each precision and policy (planModel itself).
  */
@@ -57,7 +57,7 @@ const elements = (t: ExpectedTensor) => t.shape.reduce((a, b) => a * b, 1);
 const gb = (n: number) => (n / 1e9).toFixed(2);
 
 /** MatMulNBits bytes of an [N, K] linear: packed weights plus one fp32 scale per block. */
-function quantisedLinear(t: ExpectedTensor, precision: Precision): number {
+function quantisedLinear(t: ExpectedTensor, precision: 'int8' | 'int4'): number {
   const [n, k] = t.shape as [number, number];
   const bits = precision === 'int8' ? 8 : 4;
   return (n * k * bits) / 8 + n * Math.ceil(k / BLOCK[precision]) * 4;
@@ -84,10 +84,15 @@ function componentSizes(precision: Precision): ComponentSizes {
     modulation: weightBytes(modulationGraph(shape, src, options)),
     text: sum(language, (t) =>
       quantised && t.kind === 'linear' && t.shape.length === 2
-        ? quantisedLinear(t, precision)
+        ? quantisedLinear(t, precision as 'int8' | 'int4')
+        : elements(t) * (quantised && t.kind === 'embedding' ? 2 : dense(precision)),
+    ),
+    // int builds keep the ViT's linears at 8 bits (graphs/vision: visionPrecision).
+    vision: sum(vision, (t) =>
+      quantised && t.kind === 'linear' && t.shape.length === 2
+        ? quantisedLinear(t, 'int8')
         : elements(t) * dense(precision),
     ),
-    vision: sum(vision, (t) => elements(t) * dense(precision)),
     vae_encoder: sum(
       vae.filter((t) => /^(encoder|quant_conv)\./.test(t.name)),
       (t) => elements(t) * 4,

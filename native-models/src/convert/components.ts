@@ -11,14 +11,10 @@ import { buildModulationGraph } from '../graphs/transformer/modulation';
 import { readVaeConfig } from '../config/vae';
 import { buildVaeDecoderGraph, buildVaeEncoderGraph } from '../graphs/vae/graph';
 
-import { buildVisionGraph } from '../graphs/vision/graph';
-import type { Precision } from '../onnx';
+import { buildVisionGraph, visionPrecision } from '../graphs/vision/graph';
 import { readTransformerConfig } from '../config/transformer';
 import { component } from './component';
 import type { ComponentPlugin, ConvertSettings } from './component';
-
-/** Only the transformer's and the language model's linears are quantised; other graphs stay dense. */
-const denseOnly = (p: Precision): Precision => (p === 'bf16' ? 'bf16' : 'fp32');
 
 const quantOptions = (s: ConvertSettings) => ({
   precision: s.precision,
@@ -64,8 +60,8 @@ const vision = component({
   prefixes: ['model.visual.'],
   parseConfig: (json, file) => readTextEncoderConfig(json, file).vision,
   build: (config, weights, settings, outDir) =>
-    buildVisionGraph(config, weights, { precision: settings.precision }, outDir),
-  effectivePrecision: denseOnly,
+    buildVisionGraph(config, weights, quantOptions(settings), outDir),
+  effectivePrecision: visionPrecision,
 });
 
 const text = component({

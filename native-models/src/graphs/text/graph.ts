@@ -15,6 +15,8 @@ export type TextGraphOptions = Readonly<{
   blockSize?: QuantBlockSize;
   /** Compute type for int8/int4 graphs: float32 (default, runs on CPU) or bfloat16 (GPU; dense weights bf16 too). */
   compute?: ComputeType;
+  /** MatMulNBits accuracy level (default: the precision plan's). */
+  accuracyLevel?: 0 | 4;
 }>;
 
 /** Graph input and output names of the text graph (see {@link buildTextGraph}). */
@@ -50,6 +52,7 @@ export async function buildTextGraph(
     precision: options.precision ?? 'fp32',
     ...(options.blockSize ? { blockSize: options.blockSize } : {}),
     ...(options.compute ? { compute: options.compute } : {}),
+    ...(options.accuracyLevel !== undefined ? { accuracyLevel: options.accuracyLevel } : {}),
   });
   const p = detectPrefixes(weights, 'language');
   const h = config.hiddenSize;

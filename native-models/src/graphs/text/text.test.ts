@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../../onnx/testing/runOnce';
+import { dequantizeBlockwise, quantizeBlockwise } from '../../onnx';
 import type { Precision } from '../../onnx';
+import { bf16BitsToF32, f32ToBf16Bits } from '../../onnx/dtypes';
 import { readTextEncoderConfig } from '../../config/text-encoder';
 import { textGraphFeeds } from './feeds';
 import { TEXT_IO, buildTextGraph } from './graph';
@@ -195,6 +197,34 @@ describe('text graph on ORT CPU (tiny config)', () => {
     const rel = Math.sqrt(num / den);
     expect(rel).toBeGreaterThan(0);
     expect(rel).toBeLessThan(bound);
+  });
+
+  it('int builds keep the embedding table in bfloat16: the reference on the dequantised linears and the bf16-rounded table', async () => {
+    const quantised = /^model\.language_model\..*(self_attn\.[qkvo]_proj|mlp\.(gate|up|down)_proj)\.weight$/;
+    const table = /embed_tokens\.weight$/;
+    const exact: typeof weights.tensors = new Map();
+    for (const [name, t] of weights.tensors) {
+      const [n, k] = t.shape as [number, number];
+      const data = quantised.test(name)
+        ? dequantizeBlockwise(quantizeBlockwise(t.data, n, k, 8, 32), 8, 32)
+        : table.test(name)
+          ? t.data.map((v) => bf16BitsToF32(f32ToBf16Bits(v)))
+          : t.data;
+      exact.set(name, { shape: t.shape, data });
+    }
+    // Accuracy level 0: MatMulNBits computes in float32 on the dequantised weights, exactly the formula.
+    const saved = await buildTextGraph(
+      TINY_TEXT_CONFIG,
+      weights.source,
+      { precision: 'int8', blockSize: 32, accuracyLevel: 0 },
+      join(dir, 'int8-exact'),
+    );
+    const out = await runGraph(saved.modelPath);
+    const ref = textReference(rows, mask, positions, image, TINY_TEXT_CONFIG, exact, prefix);
+    expect(maxAbsDiff(validRows(out), validRows(ref))).toBeLessThan(1e-5);
+    // The float32 table would differ: the test sees the bf16 rounding.
+    const wide = textReference(rows, mask, positions, image, TINY_TEXT_CONFIG, weights.tensors, prefix);
+    expect(maxAbsDiff(validRows(wide), validRows(ref))).toBeGreaterThan(1e-4);
   });
 
   it('bf16 builds with bf16 weights and float32 graph I/O', async () => {

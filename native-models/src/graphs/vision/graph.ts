@@ -1,5 +1,5 @@
 import { GraphBuilder, MS_DOMAIN, attr, castIfNeeded, encodeFloats, linear, rmsNorm, silu } from '../../onnx';
-import type { Precision, SavedModel } from '../../onnx';
+import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import { rotateHalfRope, sameSegment } from '../text/graph-ops';
 import { detectPrefixes } from '../text/parameters';
@@ -9,7 +9,23 @@ import { patchDim } from '../../config/text-encoder';
 /** Bias of keys outside the query's window: exp underflows to exactly 0, in float32 and in bf16 alike. */
 const MASKED_BIAS = -1e30;
 
-export type VisionGraphOptions = Readonly<{ precision?: Precision }>;
+export type VisionGraphOptions = Readonly<{
+  precision?: Precision;
+  /** MatMulNBits block size in int builds (default 32). */
+  blockSize?: QuantBlockSize;
+  /** Compute type in int builds: float32 (default, CPU) or bfloat16 (GPU). */
+  compute?: ComputeType;
+  /** MatMulNBits accuracy level in int builds (default: the precision plan's). */
+  accuracyLevel?: 0 | 4;
+}>;
+
+/**
+ * The ViT's own precision for a requested one: int4 builds keep the vision tower at 8 bits (its 0.67 B
+ * parameters are 1.3 GB in bf16; 4-bit round-to-nearest costs image features more than it saves).
+ */
+export function visionPrecision(requested: Precision): Precision {
+  return requested === 'int4' ? 'int8' : requested;
+}
 
 /** Graph input and output names of the vision graph (see {@link buildVisionGraph}). */
 export const VISION_IO = {
@@ -60,9 +76,14 @@ export async function buildVisionGraph(
   options: VisionGraphOptions,
   outDir: string,
 ): Promise<SavedModel> {
-  // Only the language model's linears are quantised; the ViT keeps dense weights at int8/int4.
-  const precision = options.precision === 'bf16' ? 'bf16' : 'fp32';
-  const b = new GraphBuilder({ name: 'vision', precision });
+  // int builds quantise the blocks' and the merger's linears (MatMulNBits, 8 bits); the patch embedding stays dense.
+  const b = new GraphBuilder({
+    name: 'vision',
+    precision: visionPrecision(options.precision ?? 'fp32'),
+    ...(options.blockSize ? { blockSize: options.blockSize } : {}),
+    ...(options.compute ? { compute: options.compute } : {}),
+    ...(options.accuracyLevel !== undefined ? { accuracyLevel: options.accuracyLevel } : {}),
+  });
   const p = detectPrefixes(weights, 'visual');
   const h = config.hiddenSize;
   const hd = config.headDim;
@@ -116,7 +137,7 @@ export async function buildVisionGraph(
     x = b.scope(`blocks.${i}`, () => {
       const normed = rmsNorm(b, weights, x, `${bp}.norm1.weight`, 1e-6);
       const attn = b.scope('attn', () => {
-        const qkv = linear(b, weights, normed, `${bp}.attn.qkv`);
+        const qkv = linear(b, weights, normed, `${bp}.attn.qkv`, { quantize: true });
         // [N, 3h] → [N, 3, heads, hd] → [3, heads, N, hd]
         const split = b.op('Transpose', [b.op('Reshape', [qkv, b.constant([0, 3, heads, hd], 'int64')])], {
           perm: [1, 2, 0, 3],
@@ -158,14 +179,14 @@ export async function buildVisionGraph(
           { domain: MS_DOMAIN, name: 'MultiHeadAttention' },
         );
         const merged = b.op('Reshape', [o, b.constant([-1, h], 'int64')], {}, { name: 'ReshapeO' });
-        return linear(b, weights, merged, `${bp}.attn.proj`);
+        return linear(b, weights, merged, `${bp}.attn.proj`, { quantize: true });
       });
       const x1 = b.op('Add', [x, attn], {}, { name: 'AddAttn' });
       const m = rmsNorm(b, weights, x1, `${bp}.norm2.weight`, 1e-6);
       const mlp = b.scope('mlp', () => {
-        const gate = silu(b, linear(b, weights, m, `${bp}.mlp.gate_proj`));
-        const up = linear(b, weights, m, `${bp}.mlp.up_proj`);
-        return linear(b, weights, b.op('Mul', [gate, up]), `${bp}.mlp.down_proj`);
+        const gate = silu(b, linear(b, weights, m, `${bp}.mlp.gate_proj`, { quantize: true }));
+        const up = linear(b, weights, m, `${bp}.mlp.up_proj`, { quantize: true });
+        return linear(b, weights, b.op('Mul', [gate, up]), `${bp}.mlp.down_proj`, { quantize: true });
       });
       return b.op('Add', [x1, mlp], {}, { name: 'AddMlp' });
     });
@@ -174,8 +195,13 @@ export async function buildVisionGraph(
   const out = b.scope('merger', () => {
     const normed = rmsNorm(b, weights, x, `${p}merger.ln_q.weight`, 1e-6);
     const grouped = b.op('Reshape', [normed, b.constant([-1, unit * h], 'int64')]);
-    const hidden = b.op('Gelu', [linear(b, weights, grouped, `${p}merger.mlp.0`)]);
-    const y = castIfNeeded(b, linear(b, weights, hidden, `${p}merger.mlp.2`), b.compute, 'float32');
+    const hidden = b.op('Gelu', [linear(b, weights, grouped, `${p}merger.mlp.0`, { quantize: true })]);
+    const y = castIfNeeded(
+      b,
+      linear(b, weights, hidden, `${p}merger.mlp.2`, { quantize: true }),
+      b.compute,
+      'float32',
+    );
     // Undo the window permutation: out[window_index[i]] = y[i] (window_index is a permutation, so y is fully overwritten).
     return b.op(
       'ScatterND',

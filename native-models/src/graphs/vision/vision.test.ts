@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../../onnx/testing/runOnce';
-import { maxAbsDiff } from '../../testing/compare';
+import { maxAbsDiff, relativeL2 } from '../../testing/compare';
+import { dequantizeBlockwise, quantizeBlockwise } from '../../onnx';
 import { randomArray, seededRandom } from '../../testing/seeded';
 import { TINY_VISION_CONFIG, randomQwen25VLWeights, TINY_TEXT_CONFIG } from '../testing/tiny-text-encoder';
 import { patchDim } from '../../config/text-encoder';
-import { VISION_IO, buildVisionGraph } from './graph';
+import { VISION_IO, buildVisionGraph, visionPrecision } from './graph';
 import type { GridThw } from './layout';
 import { visionLayout, visionWindowLayout } from './layout';
 import { visionGraphFeeds } from './feeds';
@@ -166,6 +167,48 @@ describe('vision graph on ORT CPU (tiny config)', () => {
     // Type inference and shape checks run before kernel assignment; ORT's CPU EP has no bf16 MatMul, so a
     // well-typed bf16 graph fails exactly there (it runs on CUDA).
     await expect(runOnce(saved.modelPath, {})).rejects.toThrow(/Could not find an implementation for MatMul/);
+  });
+
+  it('int8 (and int4 builds, which keep the ViT at 8 bits): the reference formula on the dequantised weights', async () => {
+    expect(visionPrecision('int4')).toBe('int8');
+    const quantised = /^model\.visual\..*(attn\.(qkv|proj)|mlp\.(gate|up|down)_proj|merger\.mlp\.[02])\.weight$/;
+    // MatMulNBits at accuracy level 0 computes in float32 on the dequantised weights: exactly the formula.
+    const saved = await buildVisionGraph(
+      TINY_VISION_CONFIG,
+      weights.source,
+      { precision: 'int4', blockSize: 32, accuracyLevel: 0 },
+      join(dir, 'int8-exact'),
+    );
+    const dequantised: typeof weights.tensors = new Map();
+    let replaced = 0;
+    for (const [name, t] of weights.tensors) {
+      if (!quantised.test(name)) {
+        dequantised.set(name, t);
+        continue;
+      }
+      const [n, k] = t.shape as [number, number];
+      const data = dequantizeBlockwise(quantizeBlockwise(t.data, n, k, 8, 32), 8, 32);
+      dequantised.set(name, { shape: t.shape, data });
+      replaced++;
+    }
+    expect(replaced).toBe(TINY_VISION_CONFIG.depth * 5 + 2);
+    const grids: GridThw[] = [[1, 8, 12]];
+    const pixels = randomArray(96 * patchDim(TINY_VISION_CONFIG), seededRandom(12));
+    const out = (await runGraph(saved.modelPath, pixels, grids)).data as Float32Array;
+    const ref = visionReference(pixels, grids, TINY_VISION_CONFIG, dequantised, prefix);
+    const scale = Math.max(...ref.map(Math.abs));
+    expect(maxAbsDiff(out, ref) / scale).toBeLessThan(1e-5);
+    // And the default CPU build (int8 activations, accuracy level 4) stays close to the fp32 graph.
+    const fast = await buildVisionGraph(
+      TINY_VISION_CONFIG,
+      weights.source,
+      { precision: 'int8', blockSize: 32 },
+      join(dir, 'int8-fast'),
+    );
+    const fp32 = visionReference(pixels, grids, TINY_VISION_CONFIG, weights.tensors, prefix);
+    const q = (await runGraph(fast.modelPath, pixels, grids)).data as Float32Array;
+    expect(relativeL2(q, fp32)).toBeLessThan(0.02);
+    expect(fast.payloadBytes).toBeLessThan(saved.payloadBytes * 1.01);
   });
 
   it('matches the reference at the 7B head geometry (head_dim 80: 20 rotary frequencies per axis)', async () => {
