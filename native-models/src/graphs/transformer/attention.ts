@@ -106,17 +106,28 @@ export function jointAttention(
     );
     const v = b.op('Concat', [vTxt, vImg], { axis: 1 }, { name: 'ConcatV' });
     const keys = joint.keys;
+    const half = ctx.attentionType === 'float16';
+    const toAttention = (x: string, name: string) =>
+      half ? castIfNeeded(b, x, b.compute, 'float16', name) : x;
+    const fromAttention = (x: string) => (half ? castIfNeeded(b, x, 'float16', b.compute, 'CastOut') : x);
     const out =
       keys.kind === 'mha'
-        ? b.op(
-            'MultiHeadAttention',
-            [q, k, merge(b, v), ...(keys.keyPaddingMask ? ['', keys.keyPaddingMask] : [])],
-            {
-              num_heads: shape.numHeads,
-              scale: attr.float(1 / Math.sqrt(shape.headDim)),
-              mask_filter_value: attr.float(MASKED_SCORE),
-            },
-            { domain: MS_DOMAIN },
+        ? fromAttention(
+            b.op(
+              'MultiHeadAttention',
+              [
+                toAttention(q, 'CastQ'),
+                toAttention(k, 'CastK'),
+                toAttention(merge(b, v), 'CastV'),
+                ...(keys.keyPaddingMask ? ['', keys.keyPaddingMask] : []),
+              ],
+              {
+                num_heads: shape.numHeads,
+                scale: attr.float(1 / Math.sqrt(shape.headDim)),
+                mask_filter_value: attr.float(MASKED_SCORE),
+              },
+              { domain: MS_DOMAIN },
+            ),
           )
         : b.scope('sdpa', () => {
             const qh = b.op('Mul', [

@@ -2,8 +2,24 @@ import type { GraphBuilder } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { TransformerConfig } from '../../config/transformer';
 
-/** What every part of the transformer graph needs: the builder, the checkpoint and the config. */
-export type TransformerContext = Readonly<{ b: GraphBuilder; src: WeightSource; shape: TransformerConfig }>;
+/**
+ * What every part of the transformer graph needs: the builder, the checkpoint and the config, and the element
+ * type MultiHeadAttention runs in ('compute', default, or 'float16' with casts around it).
+ */
+export type TransformerContext = Readonly<{
+  b: GraphBuilder;
+  src: WeightSource;
+  shape: TransformerConfig;
+  attentionType?: AttentionType;
+}>;
+
+/**
+ * 'float16': Q, K, V cast to float16 for MultiHeadAttention and its output cast back — for an onnxruntime whose
+ * CUDA MultiHeadAttention has no bfloat16 kernel (the rel-1.30 registrations could not be read here; a newer
+ * OperatorKernels.md lists bfloat16). Q and K are RMS-normalised per head, so |q·k|/√d stays far inside
+ * float16's range.
+ */
+export type AttentionType = 'compute' | 'float16';
 
 /** Per-forward values shared by all blocks. */
 export type JointInputs = Readonly<{

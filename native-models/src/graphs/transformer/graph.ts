@@ -30,7 +30,7 @@ import type { WeightSource } from '../../weights';
 import type { TransformerConfig } from '../../config/transformer';
 import { perTokenModulation, splitSix, transformerBlock } from './block';
 import type { BlockModulation } from './block';
-import type { AttentionKind, JointInputs, KeyMask, TransformerContext } from './context';
+import type { AttentionKind, AttentionType, JointInputs, KeyMask, TransformerContext } from './context';
 import { MASKED_SCORE } from './attention';
 import { blockModulationLinear, blockModulationWidth, siluTimestepEmbedding } from './modulation';
 
@@ -56,6 +56,8 @@ export type TransformerGraphOptions = PrecisionOptions &
   Readonly<{
     /** 'mha' (default): com.microsoft MultiHeadAttention; 'matmul': explicit MatMul + Softmax. */
     attention?: AttentionKind;
+    /** MultiHeadAttention's element type: the compute type (default) or float16 (context.ts). */
+    attentionType?: AttentionType;
     /**
      * true (default): the graph takes `encoder_hidden_states_mask` and masks padded text keys. false: no mask
      * input, every text token attends (right when the text is not padded, e.g. batch 1) and CUDA can use its
@@ -203,7 +205,7 @@ export function transformerGraph(
     ...precision
   } = options;
   const b = new GraphBuilder({ name: 'qwen_image_transformer', ...precision });
-  const ctx: TransformerContext = { b, src, shape };
+  const ctx: TransformerContext = { b, src, shape, attentionType: options.attentionType ?? 'compute' };
   const dim = shape.numHeads * shape.headDim;
   const outChannels = shape.patchSize * shape.patchSize * shape.outChannels;
   const hiddenIn = b.input(TRANSFORMER_INPUTS.hiddenStates, 'float32', [

@@ -54,6 +54,13 @@ describe('CUDA kernel coverage of the transformer graphs', () => {
           textMask: false,
         }),
         'fused, masked transformer': transformerGraph(shape, src, precisionOptions),
+        // The fallback for a release whose CUDA MultiHeadAttention lacks bfloat16.
+        'float16 attention': transformerGraph(shape, src, {
+          ...precisionOptions,
+          modulation: 'inputs',
+          textMask: false,
+          attentionType: 'float16',
+        }),
         modulation: modulationGraph(shape, src, precisionOptions),
       };
       for (const [name, b] of Object.entries(graphs)) {

@@ -428,6 +428,32 @@ describe('QwenImageTransformer2DModel graph (tiny config)', () => {
     },
   );
 
+  it('float16 attention (casts around MultiHeadAttention) stays within float16 rounding of the fp32 graph', async () => {
+    const half = await buildTransformerGraph(
+      shape,
+      src,
+      { precision: 'fp32', attentionType: 'float16' },
+      join(dir, 'attention-fp16'),
+    );
+    const view = transformerGraph(shape, src, { precision: 'fp32', attentionType: 'float16' }).view();
+    const attention = view.nodes.filter((n) => n.opType === 'MultiHeadAttention');
+    expect(attention).toHaveLength(shape.numLayers);
+    // Every MultiHeadAttention reads three float16 casts and feeds one cast back.
+    for (const node of attention) {
+      const producers = node.inputs.slice(0, 3).map((i) => view.nodes.find((n) => n.outputs.includes(i))!);
+      expect(producers.map((p) => [p.opType, Object.fromEntries(p.attributes).to])).toEqual(
+        Array(3).fill(['Cast', { type: 'int', value: 10 }]),
+      );
+    }
+    // The CPU has no float16 MultiHeadAttention: ORT inserts casts to float32 and then removes the redundant
+    // pairs, so here the graph must equal the fp32 one; on CUDA it runs in float16 (11-bit significand, relative
+    // step 9.8e-4), which the bound below also admits.
+    const out = (await run(half.saved.modelPath, transformerFeeds()))[TRANSFORMER_OUTPUT]!
+      .data as Float32Array;
+    expect(out.every(Number.isFinite)).toBe(true);
+    expect(relativeL2(out, fp32Out)).toBeLessThan(2e-3);
+  });
+
   it('is deterministic: rebuilding gives identical files, rerunning identical outputs', async () => {
     const again = await buildTransformerGraph(shape, src, { precision: 'fp32' }, join(dir, 'fp32-again'));
     expect(Buffer.compare(await readFile(again.saved.modelPath), await readFile(fp32Path))).toBe(0);
