@@ -154,6 +154,7 @@ describe('menu commands in the page', () => {
         'toolBox',
         'toolBrush',
         'toolErase',
+        'toolLasso',
         'toolText',
         'shortcuts',
       ].sort(),
@@ -180,6 +181,7 @@ describe('menu commands in the page', () => {
       toolBox: 'box',
       toolBrush: 'brush',
       toolErase: 'erase',
+      toolLasso: 'lasso',
       toolText: 'text',
       toolMove: 'navigate',
     };
