@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHubServer } from '../../src/model-manager/testing/hub-server';
 import type { HubServer } from '../../src/model-manager/testing/hub-server';
+import { DEFAULT_TINY_SIZES } from '../../src/tiny/configs';
 import { ensureTinyCheckpoint } from '../../src/tiny/ensure';
 import { main } from '../main';
 
@@ -18,7 +19,10 @@ beforeAll(async () => {
   root = join(work, 'models');
   source = await ensureTinyCheckpoint(0);
   hub = await startHubServer(source);
-  hub2509 = await startHubServer(source, 'Qwen/Qwen-Image-Edit-2509');
+  hub2509 = await startHubServer(
+    await ensureTinyCheckpoint(0, DEFAULT_TINY_SIZES, 'edit-2509'),
+    'Qwen/Qwen-Image-Edit-2509',
+  );
 });
 afterAll(async () => {
   await hub.close();
@@ -26,14 +30,17 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
+const cli = (...argv: string[]) => cliAt(root, ...argv);
+
+/** `qwen-edit models … --dir <dir>` with its output captured. */
+async function cliAt(dir: string, ...argv: string[]) {
   const lines: string[] = [];
   const capture = (...args: unknown[]) => void lines.push(args.join(' '));
   const log = vi.spyOn(console, 'log').mockImplementation(capture);
   const error = vi.spyOn(console, 'error').mockImplementation(capture);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    return { code: await main(['models', ...argv, '--dir', root]), output: lines.join('\n') };
+    return { code: await main(['models', ...argv, '--dir', dir]), output: lines.join('\n') };
   } finally {
     log.mockRestore();
     error.mockRestore();
@@ -126,15 +133,18 @@ describe('qwen-edit models', () => {
     expect((await cli('list')).output).toMatch(/\* \(demo\)/);
   });
 
-  it('downloads 2509, and convert says the variant is not supported yet', async () => {
-    const pulled = await cli('pull', 'qwen-image-edit-2509', '--endpoint', hub2509.endpoint);
+  it('downloads 2509 and converts it into a folder that records the variant', async () => {
+    // A library of its own: nothing the test above leaves behind can touch it.
+    const library = join(work, 'models-2509');
+    const pulled = await cliAt(library, 'pull', 'qwen-image-edit-2509', '--endpoint', hub2509.endpoint);
     expect(pulled).toMatchObject({ code: 0 });
     expect(pulled.output).toContain(`downloaded Qwen/Qwen-Image-Edit-2509@${hub2509.sha}`);
-    const converted = await cli('convert', 'qwen-image-edit-2509', '--precision', 'bf16');
-    expect(converted.code).toBe(1);
-    expect(converted.output).toMatch(
-      /Qwen-Image-Edit-2509: not supported yet: converting this variant needs .*issue 11/,
-    );
+    const converted = await cliAt(library, 'convert', 'qwen-image-edit-2509', '--precision', 'fp32');
+    expect(converted.code).toBe(0);
+    const manifest = JSON.parse(
+      await readFile(join(library, 'qwen-image-edit-2509-fp32', 'model.json'), 'utf8'),
+    ) as { pipeline: string; variant: string };
+    expect(manifest).toMatchObject({ pipeline: 'QwenImageEditPlusPipeline', variant: 'edit-2509' });
   });
 
   it('imports the Hugging Face cache layout in place, and refuses a folder that is not a checkpoint', async () => {

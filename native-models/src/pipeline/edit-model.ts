@@ -7,6 +7,7 @@ import type { PreviewFactors } from './preview';
 import type { FlowMatchConfig } from './scheduler';
 import type { PromptTokenizer } from './tokenizer';
 import type { VisionPatchLayout } from './vision-input';
+import type { ModelVariant } from './edit-vocabulary';
 
 export type ComponentName = 'vision' | 'text' | 'vae_encoder' | 'transformer' | 'vae_decoder';
 export const COMPONENT_NAMES: readonly ComponentName[] = [
@@ -27,6 +28,8 @@ export type EditModelInfo = Readonly<{
   /** sha256 of model.json (which lists the sha256 of every file), and the source checkpoint's config hashes. */
   hashes: Readonly<Record<string, string>>;
   precision: string;
+  /** Which release: 'edit' takes one image; 'edit-2509' and 'edit-2511' (the Plus pipeline) take references. */
+  variant: ModelVariant;
   /** Execution provider the sessions run on: 'cuda' or 'cpu'. */
   provider: string;
   tokenizer: PromptTokenizer;
@@ -47,13 +50,14 @@ export interface EditModel {
   /** Vision tower: `[patches, 1176]` → merged image tokens `[mergedTokens, textHidden]`. */
   encodeImage(pixelValues: Float32Array, gridThw: readonly [number, number, number]): Promise<Float32Array>;
   /**
-   * Language model with the image tokens spliced in at the `<|image_pad|>` run: final-normed hidden states
-   * `[ids.length, textHidden]` (row-major). `textHidden` is returned alongside.
+   * Language model with the image tokens spliced in at the `<|image_pad|>` runs: final-normed hidden states
+   * `[ids.length, textHidden]` (row-major). `textHidden` is returned alongside. `imageEmbeds` holds every
+   * image's merged tokens in prompt order; `grids` their `image_grid_thw`, one per run (M-RoPE positions).
    */
   encodeText(
     ids: Int32Array,
     imageEmbeds: Float32Array,
-    gridThw: readonly [number, number, number],
+    grids: readonly (readonly [number, number, number])[],
   ): Promise<{ hidden: Float32Array; width: number }>;
   /** VAE encoder: `[3, H, W]` in [−1, 1] → posterior mean `[16, H/8, W/8]`. */
   vaeEncode(image: Float32Array, width: number, height: number): Promise<Float32Array>;
