@@ -13,6 +13,9 @@ import { openWeightsInFolder } from '../safetensors';
 import type { SafetensorsWeights } from '../safetensors';
 import { ensureTinyCheckpoint } from '../tiny/ensure';
 import { ensureTinyModel } from '../tiny/tiny-model';
+import { convertCheckpoint } from '../convert/convert';
+import { COMPONENTS } from '../convert/components';
+import { bf16ToF32 } from '../safetensors';
 import { fuseAtLoad } from './fuse-at-load';
 import { openLoraFile } from './lora-file';
 import { randomAdapters, referenceFused, writeTestLora } from './testing/test-loras';
@@ -88,6 +91,41 @@ describe('fuseAtLoad', () => {
     }
     expect([...seen].sort()).toEqual([...TARGETS].sort());
     expect(fusion.tensors).toBe(patched);
+  });
+
+  it('bf16 folder: the patched weight is the fused value rounded to bfloat16', async () => {
+    const bf16 = join(dir, 'bf16');
+    const components = COMPONENTS.filter((c) => c.name === 'transformer' || c.name === 'modulation');
+    await convertCheckpoint(await ensureTinyCheckpoint(0), bf16, { precision: 'bf16', components });
+    const folder = JSON.parse(await readFile(join(bf16, 'model.json'), 'utf8')) as ModelManifest;
+    const module = TARGETS[0]!;
+    const shapes = new Map([[module, base.info(`${module}.weight`).shape as unknown as [number, number]]]);
+    const adapters = randomAdapters(shapes, 4, 29, 8);
+    await writeTestLora(join(dir, 'b.safetensors'), 'peft', adapters);
+    const lora = await openLoraFile(join(dir, 'b.safetensors'));
+    const fusion = await fuseAtLoad(bf16, folder, [{ lora, strength: 1.25 }]);
+    const source = fusion.sources.get('transformer')!;
+    const p = externalPlacements(source.model).get(`${module}.weight.T`)!;
+    expect(p.dtype).toBe('bfloat16');
+    const bytes = source.externalData[0]!.data.slice(p.offset, p.offset + p.length);
+    const got = bf16ToF32(new Uint16Array(bytes.buffer));
+    const a = adapters[0]!;
+    // The base as the folder stores it (bf16), then the update, as load-time fusion sees it.
+    const stored = new Uint8Array(await readFile(join(bf16, 'transformer', p.location))).slice(
+      p.offset,
+      p.offset + p.length,
+    );
+    const baseT = bf16ToF32(new Uint16Array(stored.buffer));
+    const want = transposeF32(
+      referenceFused(transposeF32(baseT, a.in, a.out), [{ adapter: a, strength: 1.25, hasAlpha: true }]),
+      a.out,
+      a.in,
+    );
+    let worst = 0;
+    want.forEach((w, i) => (worst = Math.max(worst, Math.abs(got[i]! - w) / Math.max(Math.abs(w), 1e-30))));
+    // Rounded to the nearest bfloat16 (8 significant bits): at most half an ulp, 2^-8 of the value.
+    expect(worst).toBeLessThanOrEqual(2 ** -8);
+    expect(got).not.toEqual(baseT);
   });
 
   it('strength 0 patches nothing: the sessions come from the folder as they are', async () => {
