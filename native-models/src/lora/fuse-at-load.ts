@@ -8,8 +8,7 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { bf16ToF32 } from '../safetensors';
-import { encodeFloats } from '../onnx/dtypes';
+import { bf16ToF32, f32ToBf16 } from '../safetensors';
 import { externalPlacements } from '../onnx/external-placements';
 import type { InitializerPlacement } from '../onnx/external-placements';
 import type { ComponentName, ModelManifest } from '../model-store/manifest';
@@ -87,10 +86,7 @@ export async function fuseAtLoad(
         data = await readWhole(join(dirname(g.path), p.location));
         files.set(p.location, data);
       }
-      data.set(
-        await fuseTransposed(data.subarray(p.offset, p.offset + p.length), p, plan.get(module)!),
-        p.offset,
-      );
+      await fuseInPlace(data, p, plan.get(module)!);
       tensors++;
       total += p.length;
     }
@@ -120,18 +116,19 @@ async function readWhole(path: string): Promise<Uint8Array> {
   }
 }
 
-/** One transposed `[in, out]` weight with its LoRA terms added, in its storage type. */
-async function fuseTransposed(
-  stored: Uint8Array,
-  p: InitializerPlacement,
-  terms: readonly FusionTerm[],
-): Promise<Uint8Array> {
-  const raw = stored.slice();
-  const base =
-    p.dtype === 'float32'
-      ? new Float32Array(raw.buffer, 0, raw.length / 4)
-      : bf16ToF32(new Uint16Array(raw.buffer, 0, raw.length / 2));
+/**
+ * Adds the LoRA terms to one transposed `[in, out]` weight where it lies in `data`, in place: float32 is
+ * read through a view, bfloat16 widened exactly and rounded back to nearest even, as the converter rounds.
+ */
+async function fuseInPlace(data: Uint8Array, p: InitializerPlacement, terms: readonly FusionTerm[]) {
   const [inF, outF] = [p.dims[0]!, p.dims[1]!];
+  const at = data.byteOffset + p.offset;
+  const n = inF * outF;
+  const float32 = p.dtype === 'float32';
+  if (at % (float32 ? 4 : 2) !== 0) throw new Error(`${p.name}: stored at an unaligned offset ${p.offset}`);
+  const base = float32
+    ? new Float32Array(data.buffer, at, n)
+    : bf16ToF32(new Uint16Array(data.buffer, at, n));
   const lowRank = [];
   for (const { lora, adapter, factor } of terms) {
     const down = await lora.weights.readF32(adapter.down); // [rank, in]
@@ -143,5 +140,6 @@ async function fuseTransposed(
     });
   }
   const fused = await addLowRank(base, inF, outF, lowRank);
-  return encodeFloats(fused, p.dtype as 'float32' | 'bfloat16');
+  if (float32) new Float32Array(data.buffer, at, n).set(fused);
+  else new Uint16Array(data.buffer, at, n).set(f32ToBf16(fused));
 }
