@@ -99,7 +99,7 @@ export async function fuseAtLoad(
   return { sources, tensors, bytes: total };
 }
 
-/** A whole file in memory, read in chunks straight into one buffer. */
+/** A whole file in memory, read straight into one buffer in chunks (one read call takes at most 2 GiB). */
 async function readWhole(path: string): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
