@@ -31,12 +31,7 @@ function denseLinears(placements: ReadonlyMap<string, InitializerPlacement>) {
   return out;
 }
 
-type Graph = {
-  component: ComponentName;
-  path: string;
-  bytes: Uint8Array;
-  linears: Map<string, InitializerPlacement>;
-};
+type Graph = { component: ComponentName; path: string; linears: Map<string, InitializerPlacement> };
 
 export type LoadTimeFusion = Readonly<{
   /** What each changed component's session is created from. */
@@ -64,9 +59,8 @@ export async function fuseAtLoad(
         `${dir} is an ${entry.precision} model: its weights are quantised, so LoRAs must be fused when converting (qwen-edit convert --lora file[:strength])`,
       );
     const path = join(dir, entry.model);
-    const bytes = new Uint8Array(await readFile(path));
-    const linears = denseLinears(externalPlacements(bytes));
-    graphs.push({ component: component as ComponentName, path, bytes, linears });
+    const linears = denseLinears(externalPlacements(new Uint8Array(await readFile(path))));
+    graphs.push({ component: component as ComponentName, path, linears });
   }
   const shapes = new Map<string, ModuleShape>();
   for (const g of graphs)
@@ -90,11 +84,7 @@ export async function fuseAtLoad(
       tensors++;
       total += p.length;
     }
-    sources.set(g.component, {
-      model: g.bytes,
-      externalData: [...files].map(([path, data]) => ({ path, data })),
-      folder: dirname(g.path),
-    });
+    sources.set(g.component, { externalData: [...files].map(([path, data]) => ({ path, data })) });
   }
   return { sources, tensors, bytes: total };
 }
