@@ -31,7 +31,13 @@ function denseLinears(placements: ReadonlyMap<string, InitializerPlacement>) {
   return out;
 }
 
-type Graph = { component: ComponentName; path: string; linears: Map<string, InitializerPlacement> };
+type Graph = {
+  component: ComponentName;
+  path: string;
+  linears: Map<string, InitializerPlacement>;
+  /** Every data file the graph reads: ORT takes in-memory data files all or none. */
+  locations: Set<string>;
+};
 
 export type LoadTimeFusion = Readonly<{
   /** What each changed component's session is created from. */
@@ -59,8 +65,14 @@ export async function fuseAtLoad(
         `${dir} is an ${entry.precision} model: its weights are quantised, so LoRAs must be fused when converting (qwen-edit convert --lora file[:strength])`,
       );
     const path = join(dir, entry.model);
-    const linears = denseLinears(externalPlacements(new Uint8Array(await readFile(path))));
-    graphs.push({ component: component as ComponentName, path, linears });
+    const placements = externalPlacements(new Uint8Array(await readFile(path)));
+    const locations = new Set([...placements.values()].map((p) => p.location));
+    graphs.push({
+      component: component as ComponentName,
+      path,
+      linears: denseLinears(placements),
+      locations,
+    });
   }
   const shapes = new Map<string, ModuleShape>();
   for (const g of graphs)
@@ -74,13 +86,9 @@ export async function fuseAtLoad(
     const targets = [...g.linears].filter(([module]) => plan.has(module));
     if (targets.length === 0) continue;
     const files = new Map<string, Uint8Array>();
+    for (const location of g.locations) files.set(location, await readWhole(join(dirname(g.path), location)));
     for (const [module, p] of targets) {
-      let data = files.get(p.location);
-      if (!data) {
-        data = await readWhole(join(dirname(g.path), p.location));
-        files.set(p.location, data);
-      }
-      await fuseInPlace(data, p, plan.get(module)!);
+      await fuseInPlace(files.get(p.location)!, p, plan.get(module)!);
       tensors++;
       total += p.length;
     }
