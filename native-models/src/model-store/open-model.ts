@@ -26,6 +26,14 @@ export function isCpuPlacementRefusal(message: string): boolean {
   return /assigned to the default CPU EP|fallback to CPU EP has been explicitly disabled/i.test(message);
 }
 
+/**
+ * A component's data files given in memory (ORT's `externalData` option: each named as the graph names
+ * it), so its session reads those bytes instead of the folder's files: LoRA fusion at load time.
+ */
+export type SessionSource = Readonly<{
+  externalData: readonly Readonly<{ path: string; data: Uint8Array }>[];
+}>;
+
 export type OpenModelOptions = Readonly<{
   /** Execution providers in order of preference (default ['cuda', 'cpu']). */
   providers?: readonly Provider[];
@@ -52,6 +60,11 @@ export interface LoadedModel {
   providerOf(component: ComponentName): Provider | undefined;
   /** Frees one component's session (or all); the next session() call creates it again. */
   release(component?: ComponentName): Promise<void>;
+  /**
+   * From now on creates `component`'s session with its data files from `source` (undefined: from the
+   * folder again); an open session is released first.
+   */
+  useSource(component: ComponentName, source: SessionSource | undefined): Promise<void>;
 }
 
 /** Verifies `dir` and returns a handle that creates sessions on demand. */
@@ -63,6 +76,8 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
   if (providers.length === 0) throw new Error('openModel: no execution providers given');
   const sessions = new Map<ComponentName, Promise<{ session: InferenceSession; provider: Provider }>>();
   const used = new Map<ComponentName, Provider>();
+  /** In-memory data files by graph path. */
+  const sources = new Map<string, SessionSource>();
 
   const modelPath = (component: ComponentName) => {
     const entry = manifest.components[component];
@@ -73,6 +88,7 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
   const createOn = (path: string, provider: Provider, strict: boolean) =>
     ort.InferenceSession.create(path, {
       ...options.sessionOptions,
+      ...(sources.has(path) ? { externalData: sources.get(path)!.externalData } : {}),
       // QWEN_EDIT_GPU: the device id chosen in the model settings (default 0).
       executionProviders: [
         provider === 'cuda' ? { name: 'cuda', deviceId: Number(process.env.QWEN_EDIT_GPU ?? 0) } : provider,
@@ -116,7 +132,7 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
     throw new Error(`${path}: no execution provider could load it (${failures.join('; ')})`);
   };
 
-  return {
+  const handle: LoadedModel = {
     dir,
     manifest,
     components: Object.keys(manifest.components) as ComponentName[],
@@ -131,6 +147,12 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
       return (await pending).session;
     },
     providerOf: (component) => used.get(component),
+    async useSource(component, source) {
+      const path = modelPath(component);
+      await handle.release(component);
+      if (source) sources.set(path, source);
+      else sources.delete(path);
+    },
     async release(component) {
       const names = component ? [component] : [...sessions.keys()];
       for (const name of names) {
@@ -141,4 +163,5 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
       }
     },
   };
+  return handle;
 }

@@ -11,7 +11,7 @@ import { editPromptTokens } from './edit-prompt';
 import { plusPromptTokens } from './plus-prompt';
 import type { EditModel, TokenGrid } from './edit-model';
 import { EDIT_LIMITS } from './edit-vocabulary';
-import type { PasteBackRecipe, Size } from './edit-vocabulary';
+import type { LoraRecipe, PasteBackRecipe, Size } from './edit-vocabulary';
 import type {
   EditRecipe,
   EditRequest,
@@ -33,6 +33,7 @@ import { pasteOntoSource } from './paste-onto-source';
 import { previewFromTokens } from './preview';
 import { compositeRegion, featherAlpha, regionCoverage } from './region-mask';
 import { eulerStep, flowMatchSchedule } from './scheduler';
+import { schedulerFor } from './scheduler-presets';
 import { torchRandn } from './torch-randn';
 import { trueCfg } from './true-cfg';
 import { stopwatch, timed } from './stopwatch';
@@ -151,8 +152,10 @@ export class EditPipeline {
     // Stage 0, the input: bad prompts and images are refused before any model runs.
     const image = await timed(timings, 'load', () => this.loadInput(req));
     const cfgActive = req.cfg > 1 && req.negativePrompt !== null;
+    // Load-time LoRAs are fused (or found unchanged) before any model runs; a bad one refuses the request.
+    const loras = await this.useLoras(req);
     const recipe = (pasteBack: PasteBackRecipe | null = null) =>
-      this.recipe(req, image, cfgActive, pasteBack);
+      this.recipe(req, image, cfgActive, pasteBack, loras);
     try {
       const prompts = await this.encodePrompt(run, image, cfgActive);
       const references = await this.encodeReferences(run, image);
@@ -167,6 +170,12 @@ export class EditPipeline {
       timings.total = run.elapsed();
       return { status: 'cancelled', recipe: recipe(), timings, atStep: run.step };
     }
+  }
+
+  private async useLoras(req: ValidRequest): Promise<readonly LoraRecipe[]> {
+    if (this.model.useLoras) return this.model.useLoras(req.loras ?? []);
+    if (req.loras?.length) throw new EditRequestError('this model cannot apply LoRAs');
+    return [];
   }
 
   /** Reads and decodes every image, hashes them (cache keys, recipe) and works out the sizes. */
@@ -277,7 +286,8 @@ export class EditPipeline {
       info.latentChannels,
     );
     const noiseTokens = (grid.height / 2) * (grid.width / 2);
-    return { x, grid, schedule: flowMatchSchedule(req.steps, noiseTokens, info.scheduler) };
+    const scheduler = schedulerFor(req.schedulerPreset ?? 'default', info.scheduler);
+    return { x, grid, schedule: flowMatchSchedule(req.steps, noiseTokens, scheduler) };
   }
 
   /**
@@ -433,6 +443,7 @@ export class EditPipeline {
     image: EditInput,
     cfgActive: boolean,
     pasteBack: PasteBackRecipe | null,
+    loras: readonly LoraRecipe[],
   ): EditRecipe {
     const { input, sha256, working, output, references } = image;
     const info = this.model.info;
@@ -460,6 +471,8 @@ export class EditPipeline {
       memoryPolicy: this.memoryPolicy,
       noise: 'torch.randn float32 CPU',
       scheduler: 'FlowMatchEulerDiscrete',
+      schedulerPreset: req.schedulerPreset ?? 'default',
+      loras,
     };
   }
 }

@@ -106,6 +106,7 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
     throw new EditRequestError(
       `at most ${MAX_REFERENCE_IMAGES} reference images are accepted (Picture 2 to Picture ${MAX_REFERENCE_IMAGES + 1}), got ${references.length}`,
     );
+  const plus = validPlusFields(request);
   const sized = request.width !== undefined || request.height !== undefined;
   const outputMode = request.outputMode ?? (sized ? 'whole' : 'source');
   if (outputMode !== 'source' && outputMode !== 'whole')
@@ -124,6 +125,28 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
     ...(request.height !== undefined ? { height: request.height } : {}),
     ...(request.region ? { region: request.region } : {}),
     ...(references.length > 0 ? { references } : {}),
+    ...plus,
+  };
+}
+
+const SCHEDULER_PRESETS: readonly SchedulerPreset[] = ['default', 'lightning'];
+
+/** The LoRA list and the scheduler preset, checked; the image processor passes through (references: above). */
+function validPlusFields(request: EditRequest): Pick<EditRequest, Exclude<PlusFields, 'references'>> {
+  const { loras, schedulerPreset, imageProcessor } = request;
+  if (schedulerPreset !== undefined && !SCHEDULER_PRESETS.includes(schedulerPreset))
+    throw new EditRequestError(
+      `scheduler preset must be one of ${SCHEDULER_PRESETS.join(', ')}, got '${String(schedulerPreset)}'`,
+    );
+  for (const [i, lora] of (loras ?? []).entries()) {
+    if (typeof lora?.path !== 'string' || lora.path.length === 0)
+      throw new EditRequestError(`LoRA ${i + 1} needs a file path`);
+    checked(`LoRA ${lora.path}: strength`, lora.strength, EDIT_LIMITS.loraStrength);
+  }
+  return {
+    ...(loras !== undefined ? { loras } : {}),
+    ...(schedulerPreset !== undefined ? { schedulerPreset } : {}),
+    ...(imageProcessor !== undefined ? { imageProcessor } : {}),
   };
 }
 

@@ -18,6 +18,8 @@ export const EDIT_LIMITS = {
   /** Feather width in input pixels inside a region. */
   feather: { min: 0, max: 512, default: 8 },
   promptChars: { max: 20_000 },
+  /** A LoRA's strength: 1 as trained, 0 the base model, negative to push away from it (as ComfyUI allows). */
+  loraStrength: { min: -4, max: 4, default: 1 },
 } as const;
 
 /** One space, as the official examples: an empty-looking negative prompt that still turns true CFG on. */
