@@ -43,7 +43,11 @@ function outputTypes(node: NodeProtoData, typeOf: (value: string) => TensorDType
     case 'Shape':
       return 'int64';
     case 'Equal':
+    case 'LessOrEqual':
+    case 'And':
       return 'bool';
+    case 'NonZero':
+      return 'int64';
     case 'ConstantOfShape':
       // The builders never set `value`, whose default is a float32 zero.
       return 'float32';
