@@ -2,7 +2,7 @@
  * Kernel coverage: does every node of a graph have a kernel for its (op, domain, element types) on an
  * execution provider? A strict CUDA session refuses a graph with a node it cannot place, and a lenient
  * one silently runs it on the CPU (which has no bf16 kernels), so the builders are checked against a table
- * of the provider's registrations (cuda-kernels.json, extracted from onnxruntime's source).
+ * of the provider's registrations (cuda-kernels.json, webgpu-kernels.json; extracted from onnxruntime's source).
  */
 import { TENSOR_TYPE_CODES } from './dtypes';
 import type { TensorDType } from './dtypes';
