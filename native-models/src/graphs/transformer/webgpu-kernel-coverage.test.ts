@@ -10,8 +10,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GraphBuilder, uncoveredNodes, valueTypes } from '../../onnx';
 import type { GraphView, KernelTable, Precision } from '../../onnx';
 import webgpuKernels from '../../onnx/webgpu-kernels.json';
-import { readTransformerConfig } from '../../config/transformer';
-import type { TransformerConfig } from '../../config/transformer';
 import { transformerTensors } from '../../config/transformer-tensors';
 import { readVaeConfig } from '../../config/vae';
 import type { VaeConfig } from '../../config/vae';
@@ -20,6 +18,7 @@ import { readTextEncoderConfig } from '../../config/text-encoder';
 import type { TextEncoderConfig } from '../../config/text-encoder';
 import { textEncoderTensors } from '../../config/text-encoder-tensors';
 import { stubWeights } from '../testing/stub-weights';
+import { COVERAGE_TRANSFORMERS } from '../testing/coverage-transformers';
 import { TINY_VAE_CONFIG } from '../testing/tiny-vae';
 import { TINY_TEXT_CONFIG } from '../testing/tiny-text-encoder';
 import { buildVaeDecoderGraph, buildVaeEncoderGraph } from '../vae';
@@ -31,18 +30,7 @@ import { modulationGraph } from './modulation';
 
 const table = webgpuKernels as unknown as KernelTable;
 
-const transformers: Record<string, TransformerConfig> = {
-  tiny: readTransformerConfig({
-    _class_name: 'QwenImageTransformer2DModel',
-    attention_head_dim: 32,
-    axes_dims_rope: [8, 12, 12],
-    joint_attention_dim: 64,
-    num_attention_heads: 2,
-    num_layers: 2,
-  }),
-  // Qwen-Image-Edit's released config: every default.
-  real: readTransformerConfig({ _class_name: 'QwenImageTransformer2DModel' }),
-};
+const transformers = COVERAGE_TRANSFORMERS;
 
 const vaes: Record<string, VaeConfig> = {
   tiny: TINY_VAE_CONFIG,
