@@ -2,7 +2,7 @@
  * Kernel coverage: does every node of a graph have a kernel for its (op, domain, element types) on an
  * execution provider? A strict CUDA session refuses a graph with a node it cannot place, and a lenient
  * one silently runs it on the CPU (which has no bf16 kernels), so the builders are checked against a table
- * of the provider's registrations (cuda-kernels.json, extracted from onnxruntime's source).
+ * of the provider's registrations (cuda-kernels.json, webgpu-kernels.json; extracted from onnxruntime's source).
  */
 import { TENSOR_TYPE_CODES } from './dtypes';
 import type { TensorDType } from './dtypes';
@@ -43,7 +43,11 @@ function outputTypes(node: NodeProtoData, typeOf: (value: string) => TensorDType
     case 'Shape':
       return 'int64';
     case 'Equal':
+    case 'LessOrEqual':
+    case 'And':
       return 'bool';
+    case 'NonZero':
+      return 'int64';
     case 'ConstantOfShape':
       // The builders never set `value`, whose default is a float32 zero.
       return 'float32';

@@ -8,27 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { uncoveredNodes } from '../../onnx';
 import type { KernelTable, Precision, QuantBlockSize } from '../../onnx';
 import cudaKernels from '../../onnx/cuda-kernels.json';
-import { readTransformerConfig } from '../../config/transformer';
-import type { TransformerConfig } from '../../config/transformer';
 import { transformerTensors } from '../../config/transformer-tensors';
 import { stubWeights } from '../testing/stub-weights';
+import { COVERAGE_TRANSFORMERS } from '../testing/coverage-transformers';
 import { transformerGraph } from './graph';
 import { modulationGraph } from './modulation';
 
 const table = cudaKernels as unknown as KernelTable;
 
-const configs: Record<string, TransformerConfig> = {
-  tiny: readTransformerConfig({
-    _class_name: 'QwenImageTransformer2DModel',
-    attention_head_dim: 32,
-    axes_dims_rope: [8, 12, 12],
-    joint_attention_dim: 64,
-    num_attention_heads: 2,
-    num_layers: 2,
-  }),
-  // Qwen-Image-Edit's released config: every default.
-  real: readTransformerConfig({ _class_name: 'QwenImageTransformer2DModel' }),
-};
+const configs = COVERAGE_TRANSFORMERS;
 
 const builds: [Precision, QuantBlockSize][] = [
   ['bf16', 32],
