@@ -171,7 +171,8 @@ describe('vision graph on ORT CPU (tiny config)', () => {
 
   it('int8 (and int4 builds, which keep the ViT at 8 bits): the reference formula on the dequantised weights', async () => {
     expect(visionPrecision('int4')).toBe('int8');
-    const quantised = /^model\.visual\..*(attn\.(qkv|proj)|mlp\.(gate|up|down)_proj|merger\.mlp\.[02])\.weight$/;
+    const quantised =
+      /^model\.visual\..*(attn\.(qkv|proj)|mlp\.(gate|up|down)_proj|merger\.mlp\.[02])\.weight$/;
     // MatMulNBits at accuracy level 0 computes in float32 on the dequantised weights: exactly the formula.
     const saved = await buildVisionGraph(
       TINY_VISION_CONFIG,
