@@ -4,7 +4,7 @@
  * - weights per component and precision: the transformer and modulation graphs built by the project's
  *   builders for the real 60-layer config from a stub weight source (exact initializer bytes, no data); the
  *   text encoder, vision tower and VAE from their tensor lists with the converter's rules (int builds quantise
- *   the language model's linears, the ViT's at 8 bits, and keep the embedding table in bf16; norms stay in the
+ *   the language model's linears, the ViT's at 8 bits, and keep the embedding table in float16; norms stay in the
  *   compute type; the VAE is always fp32);
  * - activation peaks at 512², 1024² and 1536² from the planner's formula (the same function the app uses);
  * - what fits 16, 24, 48 and 80 GB cards at each size under each precision and policy (planModel itself).

@@ -85,6 +85,16 @@ export function f32ToF16Bits(value: number): number {
   return sign | half;
 }
 
+/** IEEE half bits → float32 (exact). */
+export function f16BitsToF32(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >>> 10) & 0x1f;
+  const mant = bits & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 31) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
 /** Encodes float32 values as the little-endian bytes of `dtype` (float32, bfloat16 or float16). */
 export function encodeFloats(values: Float32Array, dtype: 'float32' | 'bfloat16' | 'float16'): Uint8Array {
   if (dtype === 'float32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);

@@ -15,15 +15,16 @@ export function embedWithImages(
   imageTokenId: number,
 ): string {
   return b.scope('embed_tokens', () => {
-    // int builds computing in float32 keep the table (152,064 × 3,584: 2.2 GB in float32) in bfloat16, the
-    // checkpoint's own type, and widen only the gathered rows; other builds store it in the compute type.
+    // int builds computing in float32 keep the table (152,064 × 3,584: 2.2 GB in float32) in float16 and widen
+    // only the gathered rows: half the bytes, three more significand bits than the checkpoint's bfloat16 (the
+    // values are far inside float16's range), and a type WebGPU has. Other builds store the compute type.
     const narrow = b.plan.bits !== 0 && b.compute === 'float32';
     const name = `${prefix}embed_tokens.weight`;
     const table = narrow
-      ? weightInitializer(b, weights, name, { dtype: 'bfloat16' })
+      ? weightInitializer(b, weights, name, { dtype: 'float16' })
       : weightInitializer(b, weights, name);
     const rows = b.op('Gather', [table, ids], { axis: 0 });
-    const embeds = narrow ? castIfNeeded(b, rows, 'bfloat16', 'float32', 'Widen') : rows;
+    const embeds = narrow ? castIfNeeded(b, rows, 'float16', 'float32', 'Widen') : rows;
     // [2, K] (batch, position) of every image pad, row-major → [K, 2] scatter indices.
     const where = b.op('NonZero', [b.op('Equal', [ids, b.constant(imageTokenId, 'int64')])]);
     const indices = b.op('Transpose', [where], { perm: [1, 0] });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../../onnx/testing/runOnce';
 import { dequantizeBlockwise, quantizeBlockwise } from '../../onnx';
 import type { Precision } from '../../onnx';
-import { bf16BitsToF32, f32ToBf16Bits } from '../../onnx/dtypes';
+import { f16BitsToF32, f32ToF16Bits } from '../../onnx/dtypes';
 import { readTextEncoderConfig } from '../../config/text-encoder';
 import { textGraphFeeds } from './feeds';
 import { TEXT_IO, buildTextGraph } from './graph';
@@ -199,7 +199,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
     expect(rel).toBeLessThan(bound);
   });
 
-  it('int builds keep the embedding table in bfloat16: the reference on the dequantised linears and the bf16-rounded table', async () => {
+  it('int builds keep the embedding table in float16: the reference on the dequantised linears and the float16-rounded table', async () => {
     const quantised = /^model\.language_model\..*(self_attn\.[qkvo]_proj|mlp\.(gate|up|down)_proj)\.weight$/;
     const table = /embed_tokens\.weight$/;
     const exact: typeof weights.tensors = new Map();
@@ -208,7 +208,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
       const data = quantised.test(name)
         ? dequantizeBlockwise(quantizeBlockwise(t.data, n, k, 8, 32), 8, 32)
         : table.test(name)
-          ? t.data.map((v) => bf16BitsToF32(f32ToBf16Bits(v)))
+          ? t.data.map((v) => f16BitsToF32(f32ToF16Bits(v)))
           : t.data;
       exact.set(name, { shape: t.shape, data });
     }
@@ -222,7 +222,7 @@ describe('text graph on ORT CPU (tiny config)', () => {
     const out = await runGraph(saved.modelPath);
     const ref = textReference(rows, mask, positions, image, TINY_TEXT_CONFIG, exact, prefix);
     expect(maxAbsDiff(validRows(out), validRows(ref))).toBeLessThan(1e-5);
-    // The float32 table would differ: the test sees the bf16 rounding.
+    // The float32 table would differ: the test sees the float16 rounding.
     const wide = textReference(rows, mask, positions, image, TINY_TEXT_CONFIG, weights.tensors, prefix);
     expect(maxAbsDiff(validRows(wide), validRows(ref))).toBeGreaterThan(1e-4);
   });
