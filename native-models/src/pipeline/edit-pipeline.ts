@@ -311,8 +311,10 @@ export class EditPipeline {
   }
 
   private async promptEmbeds(run: Run, image: EditInput, prompt: string) {
-    const { key: imageKey, resized } = image;
+    const processor = run.req.imageProcessor;
+    const imageKey = `${image.key}|${processor}`;
     const key = `${imageKey}|${prompt}`;
+    const { resized } = image;
     const hit = this.prompts.get(key);
     if (hit) return { embeds: hit, cached: true };
     const info = this.model.info;
@@ -320,7 +322,7 @@ export class EditPipeline {
     if (!vision) {
       checkpoint(run);
       vision = await timed(run.timings, 'vision', async () => {
-        const v = visionInput(resized, info.vision);
+        const v = visionInput(resized, info.vision, processor);
         const embeds = await this.model.encodeImage(v.pixelValues, v.gridThw);
         return { embeds, gridThw: v.gridThw, mergedTokens: v.mergedTokens };
       });
@@ -371,6 +373,7 @@ export class EditPipeline {
       memoryPolicy: this.memoryPolicy,
       noise: 'torch.randn float32 CPU',
       scheduler: 'FlowMatchEulerDiscrete',
+      imageProcessor: req.imageProcessor,
     };
   }
 }

@@ -81,6 +81,12 @@ export type SchedulerPreset = 'default' | 'lightning';
 /** Qwen2-VL image processor: transformers' slow path (Pillow) or its fast one (torchvision, antialiased). */
 export type ImageProcessorPath = 'slow' | 'fast';
 
+/**
+ * What a current diffusers + transformers install runs: transformers loads the Qwen2-VL processor of these
+ * checkpoints as the fast one even though they were saved with the slow one (transformers PR #39591).
+ */
+export const DEFAULT_IMAGE_PROCESSOR: ImageProcessorPath = 'fast';
+
 /** Everything needed to reproduce a result. */
 export type EditRecipe = Readonly<{
   model: Readonly<{ id: string; precision: string; hashes: Readonly<Record<string, string>> }>;
