@@ -18,6 +18,11 @@ export const EDIT_LIMITS = {
   /** Feather width in input pixels inside a region. */
   feather: { min: 0, max: 512, default: 8 },
   promptChars: { max: 20_000 },
+  /** Images after the canvas image ("Picture 2" onwards); upstream's quality is best with three in all. */
+  references: { max: 7 },
+  /** LoRAs in one run, and each one's strength (1 = as trained, 0 = the base model). */
+  loras: { max: 8 },
+  loraStrength: { min: -2, max: 2, default: 1 },
 } as const;
 
 /** One space, as the official examples: an empty-looking negative prompt that still turns true CFG on. */
