@@ -5,6 +5,7 @@
 import { createEditorContext, type Decoded, type EditorDeps } from './editorContext';
 import { createEnhanceActions } from './enhanceActions';
 import { createExportActions } from './exportActions';
+import { createPictureActions } from './pictureActions';
 import { createRunActions } from './runActions';
 import { createVariationActions } from './variationActions';
 import { createVersionActions } from './versionActions';
@@ -20,10 +21,17 @@ export function createEditor<T extends Decoded = ImageBitmap>(deps: EditorDeps<T
   });
   const view = createViewActions(ctx);
   const run = createRunActions(ctx, view);
+  const pictures = createPictureActions(ctx);
   return {
     ...view,
     ...createVersionActions(ctx, view),
     ...run,
+    ...pictures,
+    /** Restores a version's recipe into the controls, its reference images beside the canvas. */
+    useSettingsOf(versionId: string): void {
+      run.useSettingsOf(versionId);
+      void pictures.restoreReferences(versionId);
+    },
     ...createVariationActions(ctx, view, run),
     ...createExportActions(ctx, view),
     ...createEnhanceActions(ctx),

@@ -7,6 +7,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import { EDIT_LIMITS } from '../../../electron/shared/editVocabulary';
 import type { Recipe } from '../../../electron/shared/projectSchemas';
 import type { AppState } from './appStore';
+import { loraPicksFromRecipe } from './lorasSlice';
 
 /**
  * `source`: the result is the input at its own size, with only the changed area (or the region) pasted back;
@@ -156,10 +157,11 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
       sizeMode: recipe.options.outputMode === 'source' ? 'source' : 'custom',
       customSize: { width: output.width, height: output.height },
       workingArea: typeof area === 'number' && area !== EDIT_LIMITS.area.default ? area : null,
+      loras: loraPicksFromRecipe(recipe, get().loraLibrary),
     });
   },
   resetImageParams: () =>
-    set({ seedLocked: false, sizeMode: 'auto', customSize: { width: 512, height: 512 } }),
+    set({ seedLocked: false, sizeMode: 'auto', customSize: { width: 512, height: 512 }, references: [] }),
   rememberPrompt: (prompt) => {
     const text = prompt.trim();
     if (!text) return;

@@ -120,7 +120,7 @@ function VersionRow({
   const { node } = row;
   const title = node.label || (node.recipe ? node.recipe.prompt : (node.sourceName ?? 'Original'));
   const detail = node.recipe
-    ? `seed ${node.recipe.seed} · ${node.recipe.steps} steps · CFG ${node.recipe.cfg}${node.recipe.region ? ' · region' : ''}`
+    ? `seed ${node.recipe.seed} · ${node.recipe.steps} steps · CFG ${node.recipe.cfg}${node.recipe.region ? ' · region' : ''}${loraText(node.recipe.loras)}`
     : `original · ${node.image.width}×${node.image.height}`;
   return (
     <li
@@ -168,6 +168,13 @@ function VersionRow({
           </span>
         )}
         <span className="version-detail">{detail}</span>
+        {node.recipe?.references?.length ? (
+          <span className="version-references" data-testid="version-references">
+            {node.recipe.references.map((_, i) => (
+              <ReferenceThumb key={i} projectId={projectId} versionId={node.id} index={i} />
+            ))}
+          </span>
+        ) : null}
       </span>
       {row.isHead && (
         <span className="head-badge" title="The head: the current version of the project">
@@ -175,6 +182,29 @@ function VersionRow({
         </span>
       )}
     </li>
+  );
+}
+
+const loraText = (loras: readonly { name: string; strength: number }[] | undefined) =>
+  loras?.length ? ` · LoRA ${loras.map((l) => `${l.name} ×${l.strength}`).join(', ')}` : '';
+
+/** A reference image the version's edit saw, small, named as the instruction names it. */
+function ReferenceThumb({
+  projectId,
+  versionId,
+  index,
+}: {
+  projectId: string;
+  versionId: string;
+  index: number;
+}) {
+  const { client } = useServices();
+  const url = useThumbnail(client, projectId, versionId, index);
+  const name = `Picture ${index + 2}`;
+  return url ? (
+    <img className="reference-thumb" src={url} alt={name} title={name} />
+  ) : (
+    <span className="reference-thumb" title={name} />
   );
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Reference images and LoRAs (issue 11): adding pictures (each checked by the app like any opened image),
+ * bringing back a version's references, listing the LoRA library and adding a LoRA file to it.
+ */
+import { findVersion } from '../state/projectSlice';
+import { MAX_REFERENCES, type ReferenceImage } from '../state/referencesSlice';
+import type { Decoded, EditorContext } from './editorContext';
+
+export type PictureFile = Readonly<{ name: string; bytes: Uint8Array; type: string }>;
+
+let nextReferenceId = 0;
+
+export function createPictureActions<T extends Decoded>(ctx: EditorContext<T>) {
+  const { d } = ctx;
+  return {
+    /** Adds image files after the current references; a file the app refuses is named in a notice. */
+    async addReferenceFiles(files: readonly PictureFile[]): Promise<void> {
+      const accepted: ReferenceImage[] = [];
+      for (const file of files) {
+        const checked = await d.client.request('image:inspect', { name: file.name, bytes: file.bytes });
+        if (!checked.ok) {
+          ctx.fail(`Couldn't add ${file.name} as a picture`, checked.error);
+          continue;
+        }
+        const mime = `image/${checked.value.format}`;
+        accepted.push({ id: `ref-${++nextReferenceId}`, name: file.name, bytes: file.bytes, mime });
+      }
+      const left = ctx.s.addReferences(accepted);
+      if (left > 0) {
+        ctx.s.pushNotice({
+          tone: 'info',
+          title: 'Too many pictures',
+          message: `An edit takes up to ${MAX_REFERENCES} pictures beside the canvas image (upstream's quality is best with three in all); ${left} not added.`,
+        });
+      }
+    },
+
+    /** Puts a version's reference images back beside the canvas (with "Use these settings"). */
+    async restoreReferences(versionId: string): Promise<void> {
+      const s = ctx.s;
+      const node = findVersion(s, versionId);
+      const project = s.project;
+      if (!node?.recipe || !project) return;
+      const restored: ReferenceImage[] = [];
+      for (const [index, ref] of (node.recipe.references ?? []).entries()) {
+        const answer = await d.client.request('version:reference', {
+          projectId: project.projectId,
+          versionId,
+          index,
+          thumbnail: false,
+        });
+        if (!answer.ok) return ctx.fail("Couldn't restore the pictures", answer.error);
+        const name = `Picture ${index + 2}.${ref.blob.split('.')[1]}`;
+        restored.push({
+          id: `ref-${++nextReferenceId}`,
+          name,
+          bytes: answer.value.bytes,
+          mime: answer.value.mime,
+        });
+      }
+      ctx.s.setReferences(restored);
+    },
+
+    async refreshLoras(): Promise<void> {
+      const answer = await d.client.request('loras:list', {});
+      if (!answer.ok) return ctx.fail("Couldn't list the LoRAs", answer.error);
+      ctx.s.setLoraLibrary(answer.value.folder, answer.value.items);
+    },
+
+    /** Adds a LoRA file to the library and to this edit. */
+    async addLoraFile(file: PictureFile): Promise<boolean> {
+      const answer = await d.client.request('loras:add', { name: file.name, bytes: file.bytes });
+      if (!answer.ok) {
+        ctx.fail(`Couldn't add ${file.name}`, answer.error);
+        return false;
+      }
+      ctx.s.addLora(answer.value);
+      const listed = await d.client.request('loras:list', {});
+      if (listed.ok) ctx.s.setLoraLibrary(listed.value.folder, listed.value.items);
+      return true;
+    },
+  };
+}
