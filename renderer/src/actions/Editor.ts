@@ -6,6 +6,7 @@ import { createEditorContext, type Decoded, type EditorDeps } from './editorCont
 import { createEnhanceActions } from './enhanceActions';
 import { createExportActions } from './exportActions';
 import { createPictureActions } from './pictureActions';
+import { createReplayActions } from './replayActions';
 import { createRunActions } from './runActions';
 import { createVariationActions } from './variationActions';
 import { createVersionActions } from './versionActions';
@@ -27,6 +28,7 @@ export function createEditor<T extends Decoded = ImageBitmap>(deps: EditorDeps<T
     ...createVersionActions(ctx, view),
     ...run,
     ...pictures,
+    ...createReplayActions(ctx),
     /** Restores a version's recipe into the controls, its reference images beside the canvas. */
     useSettingsOf(versionId: string): void {
       run.useSettingsOf(versionId);
