@@ -61,10 +61,11 @@ export function createPictureActions<T extends Decoded>(ctx: EditorContext<T>) {
       ctx.s.setReferences(restored);
     },
 
-    async refreshLoras(): Promise<void> {
+    /** Lists the library again; quietly false when the engine could not answer (the panel asks again later). */
+    async refreshLoras(): Promise<boolean> {
       const answer = await d.client.request('loras:list', {});
-      if (!answer.ok) return ctx.fail("Couldn't list the LoRAs", answer.error);
-      ctx.s.setLoraLibrary(answer.value.folder, answer.value.items);
+      if (answer.ok) ctx.s.setLoraLibrary(answer.value.folder, answer.value.items);
+      return answer.ok;
     },
 
     /** Adds a LoRA file to the library and to this edit. */

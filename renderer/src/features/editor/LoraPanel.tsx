@@ -23,9 +23,11 @@ export function LoraPanel() {
   const fast4 = useAppStore((s) => lightningLora(s, 4));
   const fast8 = useAppStore((s) => lightningLora(s, 8));
   const picker = useRef<HTMLInputElement>(null);
+  const engineReady = useAppStore((s) => s.engineState === 'ready');
   useEffect(() => {
-    if (library === null) void editor.refreshLoras();
-  }, [editor, library]);
+    // The engine keeps the library: ask once it is up (and again after a restart left it unknown).
+    if (engineReady && library === null) void editor.refreshLoras();
+  }, [editor, engineReady, library]);
   const unpicked = (library ?? []).filter((item) => !picks.some((p) => p.id === item.id));
   const activeFast = picks.find((p) => p.enabled && p.lightningSteps !== null)?.lightningSteps ?? null;
   return (
@@ -80,6 +82,14 @@ export function LoraPanel() {
             ))}
           </select>
         )}
+        <button
+          type="button"
+          className="button"
+          onClick={() => void editor.refreshLoras()}
+          title="List the library again (after a download in Models, or files copied into its folder)"
+        >
+          Refresh
+        </button>
         <button
           type="button"
           className="button"
