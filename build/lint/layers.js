@@ -55,6 +55,7 @@ export const layers = [
       { name: 'config', files: [nm('src/config/')] },
       { name: 'graphs', files: [nm('src/graphs/')] },
       { name: 'model-store', files: [nm('src/model-store/')] },
+      { name: 'lora', files: [nm('src/lora/')] },
       { name: 'convert', files: [nm('src/convert/')] },
       { name: 'tiny', files: [nm('src/tiny/'), nm('src/selftest/')] },
       { name: 'pipeline', files: [nm('src/pipeline/'), nm('src/fullres/')] },
@@ -65,7 +66,7 @@ export const layers = [
       allow: MODEL_PACKAGES,
       // Tests and testing/ helpers may build tiny models from any floor.
       allowInTests: [...TESTS, nm('src/'), nm('cli/')],
-      why: 'native-models is headless, and each floor imports only the floors below it (weights → onnx/safetensors → config → graphs → model-store → convert → tiny → pipeline → model-manager → cli).',
+      why: 'native-models is headless, and each floor imports only the floors below it (weights → onnx/safetensors → config → graphs → model-store → lora → convert → tiny → pipeline → model-manager → cli).',
     },
   ),
   {

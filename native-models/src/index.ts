@@ -31,6 +31,11 @@ export type { TextTask, TextLine } from './pipeline/generation/prompts';
 export { SamplingError } from './pipeline/generation/sampling';
 export type { SamplingOptions } from './pipeline/generation/sampling';
 export { loadRgbImage } from './pipeline/load-image';
+export { LIGHTNING_SCHEDULER, schedulerFor } from './pipeline/scheduler-presets';
+export { openLoraFile, LoraError } from './lora';
+export type { LoraFile } from './lora';
+export { LIGHTNING_PRESETS, lightningPreset } from './model-manager';
+export type { LightningPreset } from './model-manager';
 export {
   applyRuntimeSettings,
   readRuntimeSettings,

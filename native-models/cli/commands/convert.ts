@@ -4,6 +4,7 @@ import type { ComputeType, Precision, QuantBlockSize } from '../../src/onnx';
 import { choiceOption, parseOptions, requireOptions } from '../arguments';
 import { describeUsage, diskUsage } from '../disk-usage';
 import { FileError } from '../file-error';
+import { LORA_OPTION, loraChoices, loraHelp } from '../lora-options';
 import { checkOutputFolder } from '../output-target';
 import { UsageError } from '../usage-error';
 
@@ -24,7 +25,8 @@ options:
                        compute type and block size)
   --block-size N       int8/int4 block size: 32, 64 or 128 (default: the target's)
   --compute C          int8/int4 compute type: float32 (CPU) or bfloat16 (CUDA) (default: the target's)
-  --overwrite          replace --to if it exists and is not empty (default: refuse)`;
+  --overwrite          replace --to if it exists and is not empty (default: refuse)
+${loraHelp('fused into the transformer before rounding or quantising (the way to use LoRAs with int8/int4), recorded in model.json')}`;
 
 const PRECISIONS = ['fp32', 'bf16', 'int8', 'int4'] as const satisfies readonly Precision[];
 const BLOCK_SIZES = ['32', '64', '128'] as const;
@@ -40,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     'block-size': { type: 'string' },
     compute: { type: 'string' },
     overwrite: { type: 'boolean' },
+    ...LORA_OPTION,
   });
   // Every argument is checked before anything is read, written or loaded.
   requireOptions(values, 'from', 'to');
@@ -54,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
   const from = resolve(values.from!);
   const to = resolve(values.to!);
   const overwrite = values.overwrite === true;
+  const loras = await loraChoices(values);
 
   const source = await stat(from).catch((error: unknown) => {
     throw new FileError('read', from, error);
@@ -73,10 +77,12 @@ export async function run(argv: string[]): Promise<number> {
     overwrite,
     progress: true,
     ...(compute ? { compute } : {}),
+    ...(loras.length ? { loras } : {}),
   });
   const seconds = (performance.now() - started) / 1000;
+  const fused = (manifest.loras ?? []).map((l) => ` + ${l.name}:${l.strength}`).join('');
   console.log(
-    `${to}: ${Object.keys(manifest.components).join(', ')} at ${precision}; ${describeUsage(await diskUsage(to))}; ${seconds.toFixed(1)} s`,
+    `${to}: ${Object.keys(manifest.components).join(', ')} at ${precision}${fused}; ${describeUsage(await diskUsage(to))}; ${seconds.toFixed(1)} s`,
   );
   return 0;
 }

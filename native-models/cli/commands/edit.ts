@@ -12,6 +12,14 @@ import {
   withPipeline,
 } from '../edit-options';
 import { checkInputFile } from '../input-file';
+import {
+  LIGHTNING_OPTIONS,
+  LORA_OPTION,
+  lightningFields,
+  lightningHelp,
+  loraChoices,
+  loraHelp,
+} from '../lora-options';
 import { encodeImage, progressBar, writeAtomic } from '../output';
 import { checkOutputFile, imageFormatOf } from '../output-target';
 import { UsageError } from '../usage-error';
@@ -32,7 +40,9 @@ options:
   --box x,y,w,h        edit only this box (input pixels); outside it the input's pixels stay exactly
   --mask <file>        edit only where the mask is white
   --feather N          feather width inside the region, ${EDIT_LIMITS.feather.min} to ${EDIT_LIMITS.feather.max} (default ${EDIT_LIMITS.feather.default})
-${editOptionsHelp('random, reported')}`;
+${editOptionsHelp('random, reported')}
+${loraHelp('fused when the model loads (fp32/bf16 models)')}
+${lightningHelp}`;
 
 function boxOption(text: string): Region {
   const parts = text.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
@@ -50,6 +60,8 @@ function boxOption(text: string): Region {
 export async function run(argv: string[]): Promise<number> {
   const values = parseOptions(argv, {
     ...EDIT_OPTIONS,
+    ...LORA_OPTION,
+    ...LIGHTNING_OPTIONS,
     image: { type: 'string' },
     prompt: { type: 'string' },
     mask: { type: 'string' },
@@ -62,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   // Every argument is checked before anything is read, written or loaded.
   requireOptions(values, 'image', 'prompt');
   const prompt = checkPrompt(values.prompt!);
-  const fields = requestFields(values);
+  const fields = { ...requestFields(values), ...lightningFields(values) };
   const settings = pipelineSettings(values);
   exclusive(values, 'mask', 'box');
   const region: Region | undefined = values.mask
@@ -83,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // Then the files: inputs readable, outputs creatable.
   await checkInputFile(image);
+  const loras = await loraChoices(values);
   if (region?.kind === 'mask') await checkInputFile(region.image as string);
   await checkOutputFile(out, overwrite);
   if (recipePath) await checkOutputFile(recipePath, overwrite);
@@ -94,6 +107,7 @@ export async function run(argv: string[]): Promise<number> {
         image,
         prompt,
         seed,
+        ...(loras.length ? { loras } : {}),
         ...(region ? { region } : {}),
         ...(feather !== undefined ? { feather } : {}),
       },

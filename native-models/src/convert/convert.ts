@@ -11,7 +11,8 @@ import type { ComputeType, Precision, QuantBlockSize } from '../onnx';
 import { sha256File } from '../model-store/hash';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../model-store/manifest';
 import { recordVerified } from '../model-store/verify';
-import type { ComponentEntry, FileEntry, ModelManifest } from '../model-store/manifest';
+import type { ComponentEntry, FileEntry, ManifestLora, ModelManifest } from '../model-store/manifest';
+import { openLoraFile, withLorasFused } from '../lora';
 import type { ComponentPlugin, ConvertSettings } from './component';
 import { COMPONENTS, GENERATION_CONFIG } from './components';
 import { silentProgress, stderrProgress } from './progress';
@@ -37,6 +38,8 @@ export type ConvertOptions = Readonly<{
   progress?: boolean | ProgressSink;
   /** The components to build (default: all the converter knows). */
   components?: readonly ComponentPlugin[];
+  /** LoRAs fused into the transformer's weights before they are rounded or quantised, in order. */
+  loras?: readonly Readonly<{ path: string; strength: number }>[];
 }>;
 
 const OUTPUT_BYTES_PER_ELEMENT: Readonly<Record<Precision, number>> = {
@@ -140,6 +143,7 @@ export async function writeModelFolder(
   settings: ConvertSettings,
   plugins: readonly ComponentPlugin[],
   progress: ProgressSink = silentProgress,
+  loras: readonly ManifestLora[] = [],
 ): Promise<ModelManifest> {
   await mkdir(outDir, { recursive: true });
   const components: Record<string, ComponentEntry> = {};
@@ -224,6 +228,7 @@ export async function writeModelFolder(
     sourceHashes: checked.sourceHashes,
     preview: null,
     files,
+    ...(loras.length ? { loras } : {}),
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeFile(join(outDir, MODEL_MANIFEST), manifestText);
@@ -261,7 +266,25 @@ export async function convertCheckpoint(
 ): Promise<ModelManifest> {
   const plugins = options.components ?? COMPONENTS;
   const settings = convertSettings(options);
-  const checked = await validateCheckpoint(resolve(from), plugins);
+  const validated = await validateCheckpoint(resolve(from), plugins);
+  const applications = [];
+  for (const { path, strength } of options.loras ?? [])
+    applications.push({ lora: await openLoraFile(resolve(path)), strength });
+  // Every LoRA is matched to the checkpoint's weights here, before anything is written.
+  const checked = applications.length
+    ? {
+        ...validated,
+        weights: {
+          ...validated.weights,
+          transformer: withLorasFused(validated.weights.transformer, applications),
+        },
+      }
+    : validated;
+  const loras = applications.map(({ lora, strength }) => ({
+    name: lora.name,
+    sha256: lora.sha256,
+    strength,
+  }));
   const target = resolve(to);
   const existing = await readdir(target).catch(() => undefined);
   if (existing && existing.length > 0 && !options.overwrite) {
@@ -281,7 +304,7 @@ export async function convertCheckpoint(
     `.${basename(target)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`,
   );
   try {
-    const manifest = await writeModelFolder(checked, tmp, settings, plugins, progress);
+    const manifest = await writeModelFolder(checked, tmp, settings, plugins, progress, loras);
     if (existing) await rm(target, { recursive: true, force: true });
     await rename(tmp, target);
     return manifest;

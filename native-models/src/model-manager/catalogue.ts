@@ -21,6 +21,8 @@ export type CatalogueEntry = Readonly<{
   files?: readonly string[];
   /** The base model a LoRA applies to. */
   baseId?: string;
+  /** A Lightning LoRA: the step count it was distilled for (run at CFG 1 with the 'lightning' scheduler). */
+  lightningSteps?: 4 | 8;
   /** Why the converter cannot build it yet; absent when it can. */
   unsupported?: string;
 }>;
@@ -89,6 +91,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     goodFor: LIGHTNING,
     files: [file],
     baseId,
+    lightningSteps: steps,
     unsupported: NEEDS_ISSUE_11,
   })),
   {
@@ -102,6 +105,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     goodFor: LIGHTNING,
     files: ['Qwen-Image-Edit-2511-Lightning-4steps-V1.0-bf16.safetensors'],
     baseId: 'qwen-image-edit-2511',
+    lightningSteps: 4,
     unsupported: NEEDS_ISSUE_11,
   },
 ];

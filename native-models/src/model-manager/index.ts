@@ -1,6 +1,8 @@
 /** Getting models onto the machine and fitting them to it: catalogue, download, import, install, library, plan. */
 export { CATALOGUE, resolveCatalogueRef } from './catalogue';
 export type { CatalogueEntry } from './catalogue';
+export { LIGHTNING_PRESETS, lightningPreset } from './lightning-presets';
+export type { LightningPreset } from './lightning-presets';
 export { DEFAULT_ENDPOINT } from './hub-api';
 export { hubEndpoint } from './hub-endpoint';
 export { HubError } from './hub-errors';

@@ -52,6 +52,9 @@ export const modelManifestSchema = z.object({
     z.string(),
     z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   ),
+  loras: z
+    .array(z.object({ name: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), strength: z.number() }))
+    .optional(),
 });
 
 /** The first problem of a manifest that does not match, as `field.path: message`; undefined when it does. */

@@ -33,6 +33,9 @@ export type ComponentEntry = Readonly<{
 
 export type FileEntry = Readonly<{ bytes: number; sha256: string }>;
 
+/** A LoRA fused into the weights when the folder was converted (the recipe's `LoraRecipe`, fused 'conversion'). */
+export type ManifestLora = Readonly<{ name: string; sha256: string; strength: number }>;
+
 export type ModelManifest = Readonly<{
   format: typeof MODEL_FORMAT;
   formatVersion: number;
@@ -56,6 +59,8 @@ export type ModelManifest = Readonly<{
   preview: unknown;
   /** Every file of the model folder except model.json, by relative path. */
   files: Readonly<Record<string, FileEntry>>;
+  /** LoRAs fused at conversion, in order (absent: none). */
+  loras?: readonly ManifestLora[];
 }>;
 
 export { MODEL_FORMAT_VERSION };

@@ -22,6 +22,16 @@ export function isCpuPlacementRefusal(message: string): boolean {
   return /assigned to the default CPU EP|fallback to CPU EP has been explicitly disabled/i.test(message);
 }
 
+/**
+ * A component's graph given in memory instead of its file: `model` is the .onnx bytes, `externalData` the
+ * in-memory data files it names (ORT's `externalData` option), `folder` where its other data files lie.
+ */
+export type SessionSource = Readonly<{
+  model: Uint8Array;
+  externalData: readonly Readonly<{ path: string; data: Uint8Array }>[];
+  folder: string;
+}>;
+
 export type OpenModelOptions = Readonly<{
   /** Execution providers in order of preference (default ['cuda', 'cpu']). */
   providers?: readonly Provider[];
@@ -46,6 +56,11 @@ export interface LoadedModel {
   providerOf(component: ComponentName): Provider | undefined;
   /** Frees one component's session (or all); the next session() call creates it again. */
   release(component?: ComponentName): Promise<void>;
+  /**
+   * From now on creates `component`'s session from `source` (undefined: from its file again); an open
+   * session is released first. The folder's hash check still covers every file the source leaves in place.
+   */
+  useSource(component: ComponentName, source: SessionSource | undefined): Promise<void>;
 }
 
 /** Verifies `dir` and returns a handle that creates sessions on demand. */
@@ -57,6 +72,7 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
   if (providers.length === 0) throw new Error('openModel: no execution providers given');
   const sessions = new Map<ComponentName, Promise<{ session: InferenceSession; provider: Provider }>>();
   const used = new Map<ComponentName, Provider>();
+  const sources = new Map<ComponentName, SessionSource>();
 
   const modelPath = (component: ComponentName) => {
     const entry = manifest.components[component];
@@ -64,29 +80,40 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
     return join(dir, entry.model);
   };
 
-  const createOn = (path: string, provider: Provider, strict: boolean) =>
-    ort.InferenceSession.create(path, {
+  const createOn = (path: string, provider: Provider, strict: boolean, source?: SessionSource) => {
+    const session: Record<string, string> = {
+      ...(provider === 'cuda' && strict ? { disable_cpu_ep_fallback: '1' } : {}),
+      // A graph given as bytes has no folder of its own for the data files it still reads from disk.
+      ...(source ? { model_external_initializers_file_folder_path: source.folder } : {}),
+    };
+    const sessionOptions: InferenceSession.SessionOptions = {
       ...options.sessionOptions,
       // QWEN_EDIT_GPU: the device id chosen in the model settings (default 0).
       executionProviders: [
         provider === 'cuda' ? { name: 'cuda', deviceId: Number(process.env.QWEN_EDIT_GPU ?? 0) } : 'cpu',
       ],
-      ...(provider === 'cuda' && strict ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
-    });
+      ...(Object.keys(session).length ? { extra: { session } } : {}),
+      ...(source ? { externalData: source.externalData } : {}),
+    };
+    return source
+      ? ort.InferenceSession.create(source.model, sessionOptions)
+      : ort.InferenceSession.create(path, sessionOptions);
+  };
 
   const create = async (component: ComponentName) => {
     const path = modelPath(component);
+    const source = sources.get(component);
     const failures: string[] = [];
     for (const provider of [...providers]) {
       try {
         let session: InferenceSession;
         try {
-          session = await createOn(path, provider, true);
+          session = await createOn(path, provider, true, source);
         } catch (error) {
           if (provider !== 'cuda' || !isCpuPlacementRefusal((error as Error).message)) throw error;
           // CUDA works, but ORT placed some nodes (typically shape arithmetic) on the CPU: accept that,
           // loudly, rather than run the whole graph on the CPU.
-          session = await createOn(path, provider, false);
+          session = await createOn(path, provider, false, source);
           log(`[native-models] ${component}: some nodes run on the CPU next to CUDA (ORT placed them there)`);
         }
         used.set(component, provider);
@@ -107,7 +134,7 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
     throw new Error(`${path}: no execution provider could load it (${failures.join('; ')})`);
   };
 
-  return {
+  const handle: LoadedModel = {
     dir,
     manifest,
     components: Object.keys(manifest.components) as ComponentName[],
@@ -122,6 +149,12 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
       return (await pending).session;
     },
     providerOf: (component) => used.get(component),
+    async useSource(component, source) {
+      modelPath(component);
+      await handle.release(component);
+      if (source) sources.set(component, source);
+      else sources.delete(component);
+    },
     async release(component) {
       const names = component ? [component] : [...sessions.keys()];
       for (const name of names) {
@@ -132,4 +165,5 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
       }
     },
   };
+  return handle;
 }

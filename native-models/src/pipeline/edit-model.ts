@@ -3,6 +3,7 @@
  * `ort-edit-model.ts` implements it on ONNX Runtime sessions of a converted model folder; the pipeline
  * itself never touches sessions, so it can be read (and tested) apart from the graph details.
  */
+import type { LoraChoice, LoraRecipe } from './edit-vocabulary';
 import type { PreviewFactors } from './preview';
 import type { FlowMatchConfig } from './scheduler';
 import type { PromptTokenizer } from './tokenizer';
@@ -74,6 +75,12 @@ export interface EditModel {
    * forward computes what it needs.
    */
   prepareTimesteps?(timesteps: ArrayLike<number>): Promise<void>;
+  /**
+   * Fuses these LoRAs into the transformer at load time (in order; `[]`: none), rebuilding its sessions
+   * only when the set differs from the last call's. Returns every LoRA the model now runs with: those
+   * fused when it was converted, then these. Throws `EditRequestError` naming a LoRA that does not fit.
+   */
+  useLoras?(loras: readonly LoraChoice[]): Promise<readonly LoraRecipe[]>;
   /** VAE decoder: `[16, h, w]` → `[3, 8h, 8w]` in [−1, 1]. */
   vaeDecode(latents: Float32Array, latentWidth: number, latentHeight: number): Promise<Float32Array>;
   /** Components whose sessions are open now. */

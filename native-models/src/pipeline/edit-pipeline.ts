@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { editPromptTokens } from './edit-prompt';
 import type { EditModel, TokenGrid } from './edit-model';
 import { EDIT_LIMITS } from './edit-vocabulary';
-import type { PasteBackRecipe, Size } from './edit-vocabulary';
+import type { LoraRecipe, PasteBackRecipe, Size } from './edit-vocabulary';
 import type {
   EditRecipe,
   EditRequest,
@@ -17,7 +17,7 @@ import type {
   StepEvent,
   ValidRequest,
 } from './edit-request';
-import { validateEditRequest } from './edit-request';
+import { EditRequestError, validateEditRequest } from './edit-request';
 import { calculateDimensions, outputSize } from './image-size';
 import { latentGrid, denormalizeLatents, normalizeLatents, packLatents, unpackLatents } from './latents';
 import type { LatentGrid } from './latents';
@@ -29,6 +29,7 @@ import { pasteOntoSource } from './paste-onto-source';
 import { previewFromTokens } from './preview';
 import { compositeRegion, featherAlpha, regionCoverage } from './region-mask';
 import { eulerStep, flowMatchSchedule } from './scheduler';
+import { schedulerFor } from './scheduler-presets';
 import { torchRandn } from './torch-randn';
 import { trueCfg } from './true-cfg';
 import { stopwatch, timed } from './stopwatch';
@@ -133,8 +134,10 @@ export class EditPipeline {
     // Stage 0, the input: bad prompts and images are refused before any model runs.
     const image = await timed(timings, 'load', () => this.loadInput(req));
     const cfgActive = req.cfg > 1 && req.negativePrompt !== null;
+    // Load-time LoRAs are fused (or found unchanged) before any model runs; a bad one refuses the request.
+    const loras = await this.useLoras(req);
     const recipe = (pasteBack: PasteBackRecipe | null = null) =>
-      this.recipe(req, image, cfgActive, pasteBack);
+      this.recipe(req, image, cfgActive, pasteBack, loras);
     try {
       const prompts = await this.encodePrompt(run, image, cfgActive);
       const reference = await this.encodeReference(run, image);
@@ -149,6 +152,12 @@ export class EditPipeline {
       timings.total = run.elapsed();
       return { status: 'cancelled', recipe: recipe(), timings, atStep: run.step };
     }
+  }
+
+  private async useLoras(req: ValidRequest): Promise<readonly LoraRecipe[]> {
+    if (this.model.useLoras) return this.model.useLoras(req.loras ?? []);
+    if (req.loras?.length) throw new EditRequestError('this model cannot apply LoRAs');
+    return [];
   }
 
   /** Reads and decodes the image, hashes it (cache keys, recipe) and works out the sizes. */
@@ -222,7 +231,8 @@ export class EditPipeline {
       info.latentChannels,
     );
     const noiseTokens = (grid.height / 2) * (grid.width / 2);
-    return { x, grid, schedule: flowMatchSchedule(req.steps, noiseTokens, info.scheduler) };
+    const scheduler = schedulerFor(req.schedulerPreset ?? 'default', info.scheduler);
+    return { x, grid, schedule: flowMatchSchedule(req.steps, noiseTokens, scheduler) };
   }
 
   /** 4. The denoising loop: `x` becomes the final latents; a preview after every step. */
@@ -348,6 +358,7 @@ export class EditPipeline {
     image: EditInput,
     cfgActive: boolean,
     pasteBack: PasteBackRecipe | null,
+    loras: readonly LoraRecipe[],
   ): EditRecipe {
     const { input, imageSha256, working, output } = image;
     const info = this.model.info;
@@ -374,6 +385,8 @@ export class EditPipeline {
       noise: 'torch.randn float32 CPU',
       scheduler: 'FlowMatchEulerDiscrete',
       imageProcessor: req.imageProcessor,
+      schedulerPreset: req.schedulerPreset ?? 'default',
+      loras,
     };
   }
 }

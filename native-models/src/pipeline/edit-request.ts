@@ -91,6 +91,7 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
   if (typeof request.prompt !== 'string') throw new EditRequestError('prompt must be a string');
   const negativePrompt =
     request.negativePrompt === undefined ? DEFAULT_NEGATIVE_PROMPT : request.negativePrompt;
+  const plus = validPlusFields(request);
   const sized = request.width !== undefined || request.height !== undefined;
   const outputMode = request.outputMode ?? (sized ? 'whole' : 'source');
   if (outputMode !== 'source' && outputMode !== 'whole')
@@ -112,6 +113,29 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
     ...(request.width !== undefined ? { width: request.width } : {}),
     ...(request.height !== undefined ? { height: request.height } : {}),
     ...(request.region ? { region: request.region } : {}),
+    ...plus,
+  };
+}
+
+const SCHEDULER_PRESETS: readonly SchedulerPreset[] = ['default', 'lightning'];
+
+/** The LoRA list and the scheduler preset, checked; the other issue-11 fields pass through as given. */
+function validPlusFields(request: EditRequest): Pick<EditRequest, PlusFields> {
+  const { references, loras, schedulerPreset, imageProcessor } = request;
+  if (schedulerPreset !== undefined && !SCHEDULER_PRESETS.includes(schedulerPreset))
+    throw new EditRequestError(
+      `scheduler preset must be one of ${SCHEDULER_PRESETS.join(', ')}, got '${String(schedulerPreset)}'`,
+    );
+  for (const [i, lora] of (loras ?? []).entries()) {
+    if (typeof lora?.path !== 'string' || lora.path.length === 0)
+      throw new EditRequestError(`LoRA ${i + 1} needs a file path`);
+    checked(`LoRA ${lora.path}: strength`, lora.strength, EDIT_LIMITS.loraStrength);
+  }
+  return {
+    ...(references !== undefined ? { references } : {}),
+    ...(loras !== undefined ? { loras } : {}),
+    ...(schedulerPreset !== undefined ? { schedulerPreset } : {}),
+    ...(imageProcessor !== undefined ? { imageProcessor } : {}),
   };
 }
 

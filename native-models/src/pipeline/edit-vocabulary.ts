@@ -20,9 +20,10 @@ export const EDIT_LIMITS = {
   promptChars: { max: 20_000 },
   /** Images after the canvas image ("Picture 2" onwards); upstream's quality is best with three in all. */
   references: { max: 7 },
-  /** LoRAs in one run, and each one's strength (1 = as trained, 0 = the base model). */
+  /** LoRAs in one run. */
   loras: { max: 8 },
-  loraStrength: { min: -2, max: 2, default: 1 },
+  /** A LoRA's strength: 1 as trained, 0 the base model, negative to push away from it (as ComfyUI allows). */
+  loraStrength: { min: -4, max: 4, default: 1 },
 } as const;
 
 /** One space, as the official examples: an empty-looking negative prompt that still turns true CFG on. */

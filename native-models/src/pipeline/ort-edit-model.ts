@@ -33,6 +33,7 @@ import type { ProviderChoice } from './execution-provider';
 import { WAN21_LATENT_RGB_BIAS, WAN21_LATENT_RGB_FACTORS } from './preview';
 import { loadPromptTokenizer } from './tokenizer';
 import { EditError } from './edit-error';
+import { loraSessions } from './lora-sessions';
 
 /** The folder is not a model this pipeline can run; the message says why. */
 export class EditModelError extends EditError {
@@ -170,6 +171,8 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
   }
 
   let ropeMemo: { key: string; feeds: Record<string, FeedSpec> } | undefined;
+  // LoRAs can change the modulation weights too: its table is recomputed after every change.
+  const loras = loraSessions(root, loaded, () => (modulation = undefined));
 
   return {
     info,
@@ -226,6 +229,7 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
     async prepareTimesteps(timesteps) {
       if (splitModulation) await prepareModulation(Array.from(timesteps, (t) => Math.fround(t)));
     },
+    useLoras: (choices) => loras.use(choices),
     vaeDecode: (latents, latentWidth, latentHeight) =>
       run(
         'vae_decoder',
