@@ -32,6 +32,29 @@ describe('qwen-edit make-tiny and convert', () => {
     expect((await cli('make-tiny', '--out', dir)).output).toMatch(/is not empty/);
   });
 
+  it("make-tiny --variant writes each release's config keys; an unknown variant is a usage error", async () => {
+    for (const [variant, pipeline, zeroCond] of [
+      ['edit-2509', 'QwenImageEditPlusPipeline', undefined],
+      ['edit-2511', 'QwenImageEditPlusPipeline', true],
+    ] as const) {
+      const dir = join(out, `tiny-${variant}`);
+      expect(await cli('make-tiny', '--out', dir, '--variant', variant)).toMatchObject({ code: 0 });
+      const index = JSON.parse(await readFile(join(dir, 'model_index.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const config = JSON.parse(await readFile(join(dir, 'transformer/config.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      expect(index._class_name).toBe(pipeline);
+      expect(config.zero_cond_t).toBe(zeroCond);
+    }
+    const bad = await cli('make-tiny', '--out', join(out, 'tiny-bad'), '--variant', 'edit-2512');
+    expect(bad.code).toBe(2);
+    expect(bad.output).toMatch(/--variant must be one of edit, edit-2509, edit-2511, got 'edit-2512'/);
+  });
+
   it('convert builds a model folder; its progress total is fixed up front; its summary matches du', async () => {
     const to = join(out, 'model');
     const result = await cli(

@@ -7,6 +7,8 @@ import { readTextEncoderConfig } from './text-encoder';
 import { readTransformerConfig } from './transformer';
 import { transformerTensors } from './transformer-tensors';
 import { readVaeConfig } from './vae';
+import { CHECKPOINT_VARIANTS, checkpointVariant } from './variant';
+import type { CheckpointVariant } from './variant';
 import { vaeTensors } from './vae-tensors';
 
 /** The upstream state-dict listings of shared/spec/checkpoint-names.md (tiny configs), as name → shape. */
@@ -78,7 +80,16 @@ describe('config checks name the file and the unsupported field', () => {
     expect(() => readTransformerConfig({ ...t, axes_dims_rope: [8, 8, 8] })).toThrow(
       /'axes_dims_rope'.*summing to attention_head_dim 32/,
     );
-    expect(() => readTransformerConfig({ ...t, zero_cond_t: true })).toThrow(/'zero_cond_t'/);
+    expect(readTransformerConfig(t).zeroCondT).toBe(false);
+    expect(readTransformerConfig({ ...t, zero_cond_t: true }).zeroCondT).toBe(true);
+    expect(() => readTransformerConfig({ ...t, zero_cond_t: 1 })).toThrow(/'zero_cond_t'/);
+    // Qwen-Image-Layered's flags: refused by name, not built wrong.
+    for (const flag of ['use_additional_t_cond', 'use_layer3d_rope']) {
+      expect(readTransformerConfig({ ...t, [flag]: false }).numLayers).toBe(t.num_layers);
+      expect(() => readTransformerConfig({ ...t, [flag]: true })).toThrow(
+        `transformer/config.json: unsupported value true for '${flag}' (supported: false: this app does not build that transformer (Qwen-Image-Layered))`,
+      );
+    }
     expect(() => readVaeConfig({ ...tiny.vaeConfig(), attn_scales: [0.5] })).toThrow(
       "vae/config.json: unsupported value [0.5] for 'attn_scales'",
     );
@@ -92,6 +103,20 @@ describe('config checks name the file and the unsupported field', () => {
     ).toThrow(/vision_config.*'out_hidden_size'/);
     expect(() => readSchedulerConfig({ ...tiny.schedulerConfig(), use_karras_sigmas: true })).toThrow(
       /'use_karras_sigmas'/,
+    );
+  });
+
+  it('tell Edit, Edit-2509 and Edit-2511 apart by pipeline class and zero_cond_t', () => {
+    const variantOf = (v: CheckpointVariant) =>
+      checkpointVariant(
+        readModelIndex(tiny.modelIndex(v)).pipeline,
+        readTransformerConfig(tiny.transformerConfig(tiny.DEFAULT_TINY_SIZES, v)),
+      );
+    for (const v of CHECKPOINT_VARIANTS) expect(variantOf(v)).toBe(v);
+    expect(tiny.modelIndex('edit-2509')._class_name).toBe('QwenImageEditPlusPipeline');
+    expect('zero_cond_t' in tiny.transformerConfig(tiny.DEFAULT_TINY_SIZES, 'edit-2509')).toBe(false);
+    expect(() => checkpointVariant('QwenImageEditPipeline', { zeroCondT: true })).toThrow(
+      /'zero_cond_t' is true but model_index\.json names QwenImageEditPipeline/,
     );
   });
 

@@ -10,7 +10,10 @@ import { VAE_CLASS } from './vae';
 /** The pipeline class the app runs (a converted folder's `model.json` names it). */
 export const EDIT_PIPELINE = 'QwenImageEditPipeline';
 
-export const SUPPORTED_PIPELINES = [EDIT_PIPELINE, 'QwenImageEditPlusPipeline'] as const;
+/** The multi-image pipeline of Qwen-Image-Edit-2509 and -2511. */
+export const EDIT_PLUS_PIPELINE = 'QwenImageEditPlusPipeline';
+
+export const SUPPORTED_PIPELINES = [EDIT_PIPELINE, EDIT_PLUS_PIPELINE] as const;
 
 /** The component folders and the library/class pair model_index.json must declare for each. */
 export const PIPELINE_COMPONENTS: Readonly<Record<string, readonly [string, readonly string[]]>> = {

@@ -15,17 +15,29 @@ export type TransformerConfig = Readonly<{
   outChannels: number;
   patchSize: number;
   axesDimsRope: readonly [number, number, number];
+  /**
+   * Config `zero_cond_t` (Qwen-Image-Edit-2511): reference-image tokens are modulated with t = 0 (the graph's
+   * `zeroCondT` option). False for Edit and Edit-2509.
+   */
+  zeroCondT: boolean;
 }>;
+
+/**
+ * Flags of other Qwen-Image transformers (Qwen-Image-Layered) the graph builder does not implement; a config
+ * that sets one is refused by name rather than built wrong.
+ */
+export const UNIMPLEMENTED_TRANSFORMER_FLAGS = ['use_additional_t_cond', 'use_layer3d_rope'] as const;
 
 /** Checks `transformer/config.json`; throws naming the file and field on anything unsupported. */
 export function readTransformerConfig(json: unknown, file = 'transformer/config.json'): TransformerConfig {
   const c = ConfigReader.of(file, json);
   c.expect('_class_name', TRANSFORMER_CLASS);
   c.expect('guidance_embeds', false);
-  // The Plus (2509/2511) flags are refused until the graph builds them; each will become a field here.
-  c.expect('zero_cond_t', false);
-  c.expect('use_additional_t_cond', false);
-  c.expect('use_layer3d_rope', false);
+  for (const flag of UNIMPLEMENTED_TRANSFORMER_FLAGS) {
+    if (c.json[flag] !== undefined && c.json[flag] !== false)
+      c.reject(flag, 'false: this app does not build that transformer (Qwen-Image-Layered)');
+  }
+  const zeroCondT = c.oneOf('zero_cond_t', [false, true], false);
   const patchSize = c.oneOf('patch_size', [2], 2);
   const outChannels = c.oneOf('out_channels', [16], 16);
   const inChannels = c.oneOf('in_channels', [outChannels * patchSize * patchSize], 64);
@@ -43,5 +55,6 @@ export function readTransformerConfig(json: unknown, file = 'transformer/config.
     outChannels,
     patchSize,
     axesDimsRope: [axes[0]!, axes[1]!, axes[2]!],
+    zeroCondT,
   };
 }

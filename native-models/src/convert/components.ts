@@ -40,7 +40,7 @@ const transformer = component({
       await buildTransformerGraph(
         shape,
         weights,
-        { ...quantOptions(settings), modulation: 'inputs', textMask: false },
+        { ...quantOptions(settings), modulation: 'inputs', textMask: false, zeroCondT: shape.zeroCondT },
         outDir,
       )
     ).saved,

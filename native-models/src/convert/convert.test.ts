@@ -15,6 +15,7 @@ import {
   symlinkedCheckpoint,
 } from '../tiny/testing/checkpoint-copy';
 import { validateCheckpoint } from './validate';
+import { writeTinyCheckpoint } from '../tiny/generate';
 
 let out: string;
 beforeAll(async () => {
@@ -32,6 +33,36 @@ async function expectNothingWritten(target: string) {
 }
 
 describe('convert', () => {
+  it('recognises Edit-2509 and Edit-2511 checkpoints, records the variant and builds 2511 with zero_cond_t', async () => {
+    const plugins = COMPONENTS.filter((c) => c.name === 'transformer' || c.name === 'modulation');
+    for (const variant of ['edit-2509', 'edit-2511'] as const) {
+      const from = join(out, `tiny-${variant}`);
+      await writeTinyCheckpoint(from, { seed: 0, variant });
+      const manifest = await convertCheckpoint(from, join(out, `model-${variant}`), {
+        precision: 'fp32',
+        components: plugins,
+      });
+      expect(manifest.pipeline).toBe('QwenImageEditPlusPipeline');
+      expect(manifest.variant).toBe(variant);
+      const inputs = manifest.components.transformer!.inputs.map((i) => i.name);
+      const zeroCond = variant === 'edit-2511';
+      expect(inputs.includes('modulate_index')).toBe(zeroCond);
+      expect(inputs.includes('img_mod_ref')).toBe(zeroCond);
+    }
+  });
+
+  it('refuses a Qwen-Image-Layered transformer config by the flag it cannot build, writing nothing', async () => {
+    const from = await scratchCheckpoint(['transformer']);
+    const config = join(from, 'transformer', 'config.json');
+    const json = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
+    await writeFile(config, JSON.stringify({ ...json, use_layer3d_rope: true }));
+    const to = join(out, 'layered', 'model');
+    await expect(convertCheckpoint(from, to, { precision: 'fp32' })).rejects.toThrow(
+      /transformer\/config\.json: unsupported value true for 'use_layer3d_rope'/,
+    );
+    await expectNothingWritten(to);
+  });
+
   it('writes a complete model folder with hashes, I/O and source configs', async () => {
     const from = await scratchCheckpoint();
     const to = join(out, 'ok', 'model');
@@ -54,6 +85,7 @@ describe('convert', () => {
     );
     expect((manifest.configs.vae as { z_dim: number }).z_dim).toBe(16);
     expect(manifest.precision).toBe('fp32');
+    expect(manifest.variant).toBe('edit');
     expect((await readdir(dirname(to))).filter((s) => s !== 'model')).toEqual([]);
     // The hashes were computed while writing, so the folder is stamped as verified for 'auto' opens.
     const stamp = JSON.parse(await readFile(join(to, VERIFIED_STAMP), 'utf8')) as { files: object };

@@ -212,6 +212,7 @@ export async function writeModelFolder(
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
     pipeline: checked.pipeline,
+    variant: checked.variant,
     precision: settings.precision,
     compute: settings.compute ?? (settings.precision === 'bf16' ? 'bfloat16' : 'float32'),
     blockSize: settings.precision === 'int8' || settings.precision === 'int4' ? settings.blockSize : null,

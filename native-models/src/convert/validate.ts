@@ -13,6 +13,8 @@ import { readModelIndex, readSchedulerConfig } from '../config/pipeline';
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { textEncoderTensors } from '../config/text-encoder-tensors';
 import { readTransformerConfig } from '../config/transformer';
+import { checkpointVariant } from '../config/variant';
+import type { CheckpointVariant } from '../config/variant';
 import { transformerTensors } from '../config/transformer-tensors';
 import { readVaeConfig } from '../config/vae';
 import { vaeTensors } from '../config/vae-tensors';
@@ -23,6 +25,8 @@ import { createHash } from 'node:crypto';
 export type CheckedCheckpoint = Readonly<{
   dir: string;
   pipeline: string;
+  /** Which release the checkpoint is (model_index.json's pipeline and the transformer's `zero_cond_t`). */
+  variant: CheckpointVariant;
   /** Raw config JSON by source folder, plus model_index and scheduler. */
   configs: Readonly<Record<SourceFolder | 'model_index' | 'scheduler', unknown>>;
   /** Each plugin's parsed config, by component name. */
@@ -115,10 +119,10 @@ export async function validateCheckpoint(
   };
   const file = (p: string) => join(dir, p);
   readSchedulerConfig(configs.scheduler, file('scheduler/scheduler_config.json'));
+  const transformer = readTransformerConfig(configs.transformer, file('transformer/config.json'));
+  const variant = checkpointVariant(pipeline, transformer, file('transformer/config.json'));
   const expected: Record<SourceFolder, ExpectedTensor[]> = {
-    transformer: transformerTensors(
-      readTransformerConfig(configs.transformer, file('transformer/config.json')),
-    ),
+    transformer: transformerTensors(transformer),
     vae: vaeTensors(readVaeConfig(configs.vae, file('vae/config.json'))),
     text_encoder: textEncoderTensors(
       readTextEncoderConfig(configs.text_encoder, file('text_encoder/config.json')),
@@ -158,6 +162,7 @@ export async function validateCheckpoint(
   return {
     dir,
     pipeline,
+    variant,
     configs,
     parsed,
     weights,

@@ -3,6 +3,7 @@
  * the first bad field instead of failing later inside the pipeline.
  */
 import { z } from 'zod';
+import { CHECKPOINT_VARIANTS } from '../config/variant';
 import { MODEL_FORMAT } from './manifest';
 
 const io = z.object({
@@ -30,6 +31,7 @@ export const modelManifestSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   formatVersion: z.number().int(),
   pipeline: z.string(),
+  variant: z.enum(CHECKPOINT_VARIANTS).optional(),
   precision,
   compute: z.enum(['float32', 'bfloat16']),
   blockSize: z.union([z.number().int(), z.null()]),

@@ -6,6 +6,7 @@
  */
 import type { ComputeType, Precision, QuantBlockSize, IoSpec } from '../onnx';
 import { MODEL_FORMAT_VERSION } from '../version';
+import type { CheckpointVariant } from '../config/variant';
 
 export const MODEL_MANIFEST = 'model.json';
 export const MODEL_FORMAT = 'qwen-edit-model';
@@ -40,6 +41,8 @@ export type ModelManifest = Readonly<{
   format: typeof MODEL_FORMAT;
   formatVersion: number;
   pipeline: string;
+  /** Which release was converted; absent from folders converted before variants existed (read as 'edit'). */
+  variant?: CheckpointVariant;
   precision: Precision;
   /** Activation type inside the transformer and language-model graphs (bfloat16 graphs need CUDA). */
   compute: ComputeType;

@@ -8,6 +8,7 @@ import type { PreviewFactors } from './preview';
 import type { FlowMatchConfig } from './scheduler';
 import type { PromptTokenizer } from './tokenizer';
 import type { VisionPatchLayout } from './vision-input';
+import type { ModelVariant } from './edit-vocabulary';
 
 export type ComponentName = 'vision' | 'text' | 'vae_encoder' | 'transformer' | 'vae_decoder';
 export const COMPONENT_NAMES: readonly ComponentName[] = [
@@ -28,6 +29,8 @@ export type EditModelInfo = Readonly<{
   /** sha256 of model.json (which lists the sha256 of every file), and the source checkpoint's config hashes. */
   hashes: Readonly<Record<string, string>>;
   precision: string;
+  /** Which release: 'edit' takes one image; 'edit-2509' and 'edit-2511' (the Plus pipeline) take references. */
+  variant: ModelVariant;
   /** Execution provider the sessions run on: 'cuda' or 'cpu'. */
   provider: string;
   tokenizer: PromptTokenizer;

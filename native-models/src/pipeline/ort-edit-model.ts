@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { EDIT_PIPELINE, readSchedulerConfig } from '../config/pipeline';
+import { EDIT_PIPELINE, EDIT_PLUS_PIPELINE, readSchedulerConfig } from '../config/pipeline';
+import { checkpointVariant } from '../config/variant';
 import { readTextEncoderConfig } from '../config/text-encoder';
 import { readTransformerConfig } from '../config/transformer';
 import { readVaeConfig } from '../config/vae';
@@ -56,6 +57,16 @@ export type OpenEditModelOptions = Readonly<{
   log?: (line: string) => void;
 }>;
 
+/**
+ * zero_cond_t's `modulate_index` `[1, tokens]`, as upstream builds it from `img_shapes`: 0 for the first
+ * grid's (the noise's) tokens, 1 for every reference image's.
+ */
+function modulateIndex(grids: readonly TokenGrid[]): FeedSpec {
+  const sizes = grids.map(([f, h, w]) => f * h * w);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  return { dtype: 'float32', data: new Float32Array(total).fill(1, sizes[0] ?? 0), dims: [1, total] };
+}
+
 /** Opens a converted Qwen-Image-Edit model folder; sessions are created on first use. */
 export async function openEditModel(dir: string, options: OpenEditModelOptions = {}): Promise<EditModel> {
   const root = resolve(dir);
@@ -68,9 +79,9 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
     );
   }
   const peek = JSON.parse(manifestText) as { pipeline?: string; components?: Record<string, unknown> };
-  if (peek.pipeline !== EDIT_PIPELINE) {
+  if (peek.pipeline !== EDIT_PIPELINE && peek.pipeline !== EDIT_PLUS_PIPELINE) {
     throw new EditModelError(
-      `${root} holds a ${peek.pipeline ?? 'unknown'} model; this app runs ${EDIT_PIPELINE}`,
+      `${root} holds a ${peek.pipeline ?? 'unknown'} model; this app runs ${EDIT_PIPELINE} and ${EDIT_PLUS_PIPELINE}`,
     );
   }
   const missing = COMPONENT_NAMES.filter((c) => !peek.components?.[c]);
@@ -90,7 +101,9 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
   const textJson = manifest.configs.text_encoder as Record<string, unknown>;
   const textConfig = readTextEncoderConfig(textJson);
   const visionConfig = textConfig.vision;
-  const axesDims = readTransformerConfig(manifest.configs.transformer).axesDimsRope;
+  const transformerConfig = readTransformerConfig(manifest.configs.transformer);
+  const { axesDimsRope: axesDims, zeroCondT } = transformerConfig;
+  const variant = manifest.variant ?? checkpointVariant(manifest.pipeline, transformerConfig);
   const vaeConfig = readVaeConfig(manifest.configs.vae);
   const preview = manifest.preview as { factors?: number[][]; bias?: number[] } | null;
   const tokenizer = await loadPromptTokenizer(join(root, manifest.tokenizer.dir));
@@ -111,6 +124,7 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
       ...manifest.sourceHashes,
     },
     precision: manifest.precision,
+    variant,
     get provider() {
       return lastProvider;
     },
@@ -165,7 +179,8 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
   let modulation: ModulationTable | undefined;
   /** One modulation run for all of `sigmas` (its weights are read once per edit, not once per step). */
   async function prepareModulation(sigmas: readonly number[]): Promise<void> {
-    const unique = [...new Set(sigmas)];
+    // zero_cond_t modulates the reference tokens with σ = 0: its row rides along in the same run.
+    const unique = [...new Set(zeroCondT ? [...sigmas, 0] : sigmas)];
     const feeds = { [MODULATION_IO.timestep]: f32(Float32Array.from(unique), [unique.length]) };
     modulation = modulationTable(unique, await runSession('modulation', feeds));
   }
@@ -206,12 +221,17 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
               1,
               textTokens,
             ]),
+            ...(zeroCondT ? { [TRANSFORMER_INPUTS.modulateIndex]: modulateIndex(grids) } : {}),
           },
         };
       }
       // σ as the graph sees it (float32), so it matches the modulation table's rows.
       const sigma = Math.fround(timestep);
-      if (splitModulation && !modulation?.sigmas.includes(sigma)) await prepareModulation([sigma]);
+      if (
+        splitModulation &&
+        !(modulation?.sigmas.includes(sigma) && (!zeroCondT || modulation.sigmas.includes(0)))
+      )
+        await prepareModulation([sigma]);
       const imageTokens = grids.reduce((a, [f, h, w]) => a + f * h * w, 0);
       return run(
         'transformer',
@@ -220,7 +240,7 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
           [TRANSFORMER_INPUTS.hiddenStates]: f32(tokens, [1, imageTokens, tokens.length / imageTokens]),
           [TRANSFORMER_INPUTS.encoderHiddenStates]: f32(text, [1, textTokens, text.length / textTokens]),
           ...(splitModulation
-            ? modulationFeeds(modulation!, [sigma])
+            ? modulationFeeds(modulation!, [sigma], zeroCondT)
             : { [TRANSFORMER_INPUTS.timestep]: f32(new Float32Array([timestep]), [1]) }),
         },
         TRANSFORMER_OUTPUT,

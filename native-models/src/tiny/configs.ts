@@ -5,7 +5,8 @@
  * real (padded) vocabulary so the real tokenizer's ids are all valid, and the transformer's
  * joint_attention_dim equals the text encoder's width (64, not the listing's 48) so the components chain.
  */
-import { EDIT_PIPELINE } from '../config/pipeline';
+import { EDIT_PIPELINE, EDIT_PLUS_PIPELINE } from '../config/pipeline';
+import type { CheckpointVariant } from '../config/variant';
 import { LATENTS_MEAN, LATENTS_STD } from '../config/vae';
 
 /** Knobs for making differently sized tiny models (the benchmark compares two widths). */
@@ -19,9 +20,16 @@ export const TEXT_HIDDEN_SIZE = 64;
 /** Qwen2.5-VL-7B's embedding rows (151,643 BPE tokens + specials, padded). */
 export const REAL_VOCAB_SIZE = 152064;
 
-export const modelIndex = () => ({
-  _class_name: EDIT_PIPELINE,
-  _diffusers_version: '0.35.0.dev0',
+/** What the releases' files say: 2509 and 2511 name the Plus pipeline (saved by diffusers 0.36 dev builds). */
+const DIFFUSERS_VERSION: Readonly<Record<CheckpointVariant, string>> = {
+  edit: '0.35.0.dev0',
+  'edit-2509': '0.36.0.dev0',
+  'edit-2511': '0.36.0.dev0',
+};
+
+export const modelIndex = (variant: CheckpointVariant = 'edit') => ({
+  _class_name: variant === 'edit' ? EDIT_PIPELINE : EDIT_PLUS_PIPELINE,
+  _diffusers_version: DIFFUSERS_VERSION[variant],
   processor: ['transformers', 'Qwen2VLProcessor'],
   scheduler: ['diffusers', 'FlowMatchEulerDiscreteScheduler'],
   text_encoder: ['transformers', 'Qwen2_5_VLForConditionalGeneration'],
@@ -30,9 +38,10 @@ export const modelIndex = () => ({
   vae: ['diffusers', 'AutoencoderKLQwenImage'],
 });
 
-export const transformerConfig = (sizes: TinySizes) => ({
+/** The transformer config; 2511's adds `zero_cond_t: true` (diffusers PR #12839), the others lack the key. */
+export const transformerConfig = (sizes: TinySizes, variant: CheckpointVariant = 'edit') => ({
   _class_name: 'QwenImageTransformer2DModel',
-  _diffusers_version: '0.35.0.dev0',
+  _diffusers_version: DIFFUSERS_VERSION[variant],
   attention_head_dim: 32,
   axes_dims_rope: [8, 12, 12],
   guidance_embeds: false,
@@ -44,6 +53,7 @@ export const transformerConfig = (sizes: TinySizes) => ({
   out_channels: 16,
   patch_size: 2,
   pooled_projection_dim: 768,
+  ...(variant === 'edit-2511' ? { zero_cond_t: true } : {}),
 });
 
 export const vaeConfig = () => ({

@@ -7,10 +7,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureTinyModel } from './tiny-model';
+import type { CheckpointVariant } from '../config/variant';
 
-/** Path of the converted demo model for `seed` (built into the cache on first use). */
-export async function ensureDemoModel(seed = 0): Promise<string> {
-  const dir = await ensureTinyModel(seed);
+/**
+ * Path of the converted demo model for `seed` (built into the cache on first use); `variant` picks which
+ * release's configs it has ('edit-2511': the Plus pipeline with zero_cond_t).
+ */
+export async function ensureDemoModel(seed = 0, variant: CheckpointVariant = 'edit'): Promise<string> {
+  const dir = await ensureTinyModel(seed, variant);
   const manifest = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
     configs: { transformer: { joint_attention_dim?: number }; text_encoder: { hidden_size?: number } };
   };

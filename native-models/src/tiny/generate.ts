@@ -20,12 +20,18 @@ import { DTYPE_BYTES, f32ToBytes } from '../safetensors/dtype';
 import { writeSafetensors } from '../safetensors/writer';
 import type { TensorToWrite } from '../safetensors/writer';
 import type { DType } from '../weights';
+import type { CheckpointVariant } from '../config/variant';
 import * as configs from './configs';
 import type { TinySizes } from './configs';
 import { TensorRandom } from './prng';
 import { processorChatTemplate, qwenTokenizerFiles } from './tokenizer-files';
 
-export type TinyOptions = Readonly<{ seed: number; sizes?: TinySizes }>;
+export type TinyOptions = Readonly<{
+  seed: number;
+  sizes?: TinySizes;
+  /** Which release's config files (default 'edit'); the weights' names, shapes and values are the same. */
+  variant?: CheckpointVariant;
+}>;
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -89,15 +95,15 @@ async function writeSharded(
 
 /** Writes the tiny checkpoint into `outDir` (created if needed). */
 export async function writeTinyCheckpoint(outDir: string, options: TinyOptions): Promise<void> {
-  const { seed } = options;
+  const { seed, variant = 'edit' } = options;
   const sizes = options.sizes ?? configs.DEFAULT_TINY_SIZES;
   const dir = (name: string) => join(outDir, name);
   for (const sub of ['transformer', 'vae', 'text_encoder', 'tokenizer', 'processor', 'scheduler']) {
     await mkdir(dir(sub), { recursive: true });
   }
-  await writeFile(join(outDir, 'model_index.json'), json(configs.modelIndex()));
+  await writeFile(join(outDir, 'model_index.json'), json(configs.modelIndex(variant)));
 
-  const transformer = configs.transformerConfig(sizes);
+  const transformer = configs.transformerConfig(sizes, variant);
   await writeFile(join(dir('transformer'), 'config.json'), json(transformer));
   const transformerParams = transformerTensors(readTransformerConfig(transformer));
   await writeSharded(

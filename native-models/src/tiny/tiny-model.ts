@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { COMPONENTS } from '../convert/components';
 import { writeModelFolder } from '../convert/convert';
 import { validateCheckpoint } from '../convert/validate';
-import { ensureTinyCheckpoint, TINY_GENERATOR_VERSION } from './ensure';
+import { ensureTinyCheckpoint, TINY_GENERATOR_VERSION, variantSuffix } from './ensure';
+import { DEFAULT_TINY_SIZES } from './configs';
+import type { CheckpointVariant } from '../config/variant';
 import { buildOnce } from '../model-store/build-once';
 import { cacheRoot } from '../model-store/cache-dir';
 
@@ -28,17 +30,25 @@ async function builderFingerprint(): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Path of the converted fp32 tiny model for `seed`, converting it if the cache lacks a current one. */
-export async function ensureTinyModel(seed = 0): Promise<string> {
-  const checkpoint = await ensureTinyCheckpoint(seed);
+/**
+ * Path of the converted fp32 tiny model for `seed` (and `variant`: 'edit-2511' builds the zero_cond_t
+ * transformer), converting it if the cache lacks a current one.
+ */
+export async function ensureTinyModel(seed = 0, variant: CheckpointVariant = 'edit'): Promise<string> {
+  const checkpoint = await ensureTinyCheckpoint(seed, DEFAULT_TINY_SIZES, variant);
   const marker = {
     tiny: TINY_GENERATOR_VERSION,
     seed,
+    ...(variant === 'edit' ? {} : { variant }),
     builders: await builderFingerprint(),
     components: COMPONENTS.map((c) => c.name),
   };
-  return buildOnce(join(cacheRoot(), 'tiny-model-onnx', `${seed}-fp32`), marker, async (tmp) => {
-    const checked = await validateCheckpoint(checkpoint, COMPONENTS);
-    await writeModelFolder(checked, tmp, { precision: 'fp32', blockSize: 32 }, COMPONENTS);
-  });
+  return buildOnce(
+    join(cacheRoot(), 'tiny-model-onnx', `${seed}${variantSuffix(variant)}-fp32`),
+    marker,
+    async (tmp) => {
+      const checked = await validateCheckpoint(checkpoint, COMPONENTS);
+      await writeModelFolder(checked, tmp, { precision: 'fp32', blockSize: 32 }, COMPONENTS);
+    },
+  );
 }
