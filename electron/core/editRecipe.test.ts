@@ -28,7 +28,10 @@ const engineRecipe: EngineEditResult['recipe'] = {
   scheduler: 'FlowMatchEulerDiscrete',
   variant: 'edit-2511',
   referenceSha256: [SHA],
-  loras: [{ name: 'Lightning-4steps.safetensors', sha256: SHA, strength: 0.8, fused: 'load' }],
+  loras: [
+    { name: 'house-style.safetensors', sha256: 'b'.repeat(64), strength: 1, fused: 'conversion' },
+    { name: 'Lightning-4steps.safetensors', sha256: SHA, strength: 0.8, fused: 'load' },
+  ],
   schedulerPreset: 'lightning',
   imageProcessor: 'fast',
 };
@@ -46,10 +49,17 @@ const timings = {
 };
 
 describe('issue 11 fields between the pipeline recipe, the project recipe and the settings', () => {
-  it('keeps the LoRAs (library id, sha256, strength), the scheduler preset and the processor path for replay', () => {
+  it('keeps the LoRAs (library id, sha256, strength; conversion-time ones stay with the model), the scheduler preset and the processor path for replay', () => {
     const input = projectRecipe({ recipe: engineRecipe, timings }, null, undefined, ['file:L4.safetensors']);
     const stored = recipeSchema.parse({ ...input, input: `${SHA}.png` });
     expect(stored.loras).toEqual([
+      {
+        id: 'house-style.safetensors',
+        name: 'house-style.safetensors',
+        sha256: 'b'.repeat(64),
+        strength: 1,
+        fused: 'conversion',
+      },
       {
         id: 'file:L4.safetensors',
         name: 'Lightning-4steps.safetensors',

@@ -26,7 +26,12 @@ export function projectRecipe(
   const box = recipe.region?.kind === 'box' ? recipe.region : null;
   const paste = recipe.pasteBack;
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-  const loras = (recipe.loras ?? []).map((l, i) => ({ id: loraIds[i] ?? l.name, ...l }));
+  // The settings named the load-time LoRAs, in order; conversion-time ones came with the model's files.
+  let picked = 0;
+  const loras = (recipe.loras ?? []).map((l) => ({
+    id: (l.fused === 'load' ? loraIds[picked++] : undefined) ?? l.name,
+    ...l,
+  }));
   return {
     ...(loras.length > 0 ? { loras } : {}),
     model: { id: recipe.model.id, files: { ...recipe.model.hashes } },
@@ -98,6 +103,8 @@ export function settingsFromRecipe(
 ): EditSettings {
   const { requestedWidth: w, requestedHeight: h, feather, outputMode, area } = recipe.options;
   const { schedulerPreset, imageProcessor } = recipe.options;
+  // A model with LoRAs fused at conversion has them in its files; only load-time ones are settings.
+  const loadTime = (recipe.loras ?? []).filter((l) => l.fused === 'load');
   return {
     prompt: recipe.prompt,
     ...(recipe.originalPrompt !== undefined ? { originalPrompt: recipe.originalPrompt } : {}),
@@ -112,8 +119,8 @@ export function settingsFromRecipe(
     outputMode: outputMode === 'source' ? 'source' : 'whole',
     ...(typeof area === 'number' && area !== EDIT_LIMITS.area.default ? { area } : {}),
     ...(references.length > 0 ? { references: references.map((r) => new Uint8Array(r)) } : {}),
-    ...(recipe.loras?.length
-      ? { loras: recipe.loras.map(({ id, strength, sha256 }) => ({ id, strength, sha256 })) }
+    ...(loadTime.length > 0
+      ? { loras: loadTime.map(({ id, strength, sha256 }) => ({ id, strength, sha256 })) }
       : {}),
     ...(schedulerPreset === 'lightning' ? { schedulerPreset } : {}),
     // Versions made before the fast processor existed ran the Pillow (slow) one.

@@ -25,18 +25,18 @@ const solid = async (width: number, height: number, background: string, format: 
   return new Uint8Array(await (format === 'png' ? image.png() : image.jpeg()).toBuffer());
 };
 
-/** A tiny real LoRA file: safetensors with PEFT-named factors (zeros). */
+/** A tiny real LoRA file: safetensors with PEFT-named factors for one of the tiny transformer's projections (width 64). */
 function loraFile(): Uint8Array {
-  const names = [
-    'transformer_blocks.0.attn.to_q.lora_A.weight',
-    'transformer_blocks.0.attn.to_q.lora_B.weight',
+  const tensors = [
+    { name: 'transformer_blocks.0.attn.to_q.lora_A.weight', shape: [2, 64] },
+    { name: 'transformer_blocks.0.attn.to_q.lora_B.weight', shape: [64, 2] },
   ];
-  const header = encodeSafetensorsHeader(
-    names.map((name) => ({ name, dtype: 'F32' as const, shape: [2, 2] })),
-  );
-  const out = new Uint8Array(8 + header.length + 32);
+  const header = encodeSafetensorsHeader(tensors.map((t) => ({ ...t, dtype: 'F32' as const })));
+  const values = Float32Array.from({ length: 256 }, (_, i) => ((i % 13) - 6) / 100);
+  const out = new Uint8Array(8 + header.length + values.byteLength);
   new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
   out.set(header, 8);
+  out.set(new Uint8Array(values.buffer), 8 + header.length);
   return out;
 }
 
@@ -149,7 +149,7 @@ describe('reference images, processor path and LoRA library through the contract
     expect(after.value.versions).toHaveLength(before.value.versions.length);
   });
 
-  it('lists, adds and refuses LoRA files; an edit naming a LoRA the library lacks is refused', async () => {
+  it('lists, adds and refuses LoRA files; an edit records its LoRA and replays; one naming a LoRA the library lacks is refused', async () => {
     const empty = await dispatch('loras:list', {});
     expect(empty.ok && (empty.value as { items: LoraItem[] }).items).toEqual([]);
     const added = await dispatch('loras:add', {
@@ -170,6 +170,31 @@ describe('reference images, processor path and LoRA library through the contract
         error: { code: 'BAD_REQUEST', message: expect.stringMatching(/not a safetensors file/) },
       },
     );
+    const lora = loraFile();
+    const fused = await run('lora-run', {
+      ...settings,
+      loras: [{ id: 'file:Edit-2511-Lightning-4steps.safetensors', strength: 0.5 }],
+    });
+    if (!fused.ok) throw new Error(fused.error.message);
+    const { project: tree, versionId } = fused.value as { project: ProjectTree; versionId: string };
+    expect(tree.versions.find((v) => v.id === versionId)!.recipe!.loras).toEqual([
+      {
+        id: 'file:Edit-2511-Lightning-4steps.safetensors',
+        name: 'Edit-2511-Lightning-4steps.safetensors',
+        sha256: sha256(lora),
+        strength: 0.5,
+        fused: 'load',
+      },
+    ]);
+    const replay = await dispatch('version:replay', {
+      jobId: 'lora-replay',
+      projectId: project.projectId,
+      versionId,
+    });
+    expect(replay).toEqual({
+      ok: true,
+      value: { identical: true, pixelsIdentical: true, changedFraction: 0 },
+    });
     const missing = await run('lora-missing', {
       ...settings,
       loras: [{ id: 'file:gone.safetensors', strength: 1 }],

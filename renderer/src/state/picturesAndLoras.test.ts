@@ -83,7 +83,7 @@ describe('LoRAs and the Lightning presets', () => {
     const store = createAppStore();
     store.getState().addLora(item('style', null));
     store.getState().setLoraStrength('style', 7);
-    expect(store.getState().loras[0]!.strength).toBe(2);
+    expect(store.getState().loras[0]!.strength).toBe(4);
   });
 
   it("restores a recipe's LoRAs, with the library's Lightning steps (or the recipe's preset)", () => {
