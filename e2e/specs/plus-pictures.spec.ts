@@ -1,8 +1,8 @@
 /**
  * Issue 11 in the browser on the tiny Qwen-Image-Edit-2511 (installed into this run's library and made
  * active): the canvas image plus two reference pictures (picker and paste; one pasted picture removed again),
- * "Picture N" chips put into the instruction, reordering keeping the names meaning the same images, a LoRA
- * file added in the LoRA panel at strength 0.75, a run; the recipe (read from the exported PNG) holds the
+ * "Picture N" chips put into the instruction, reordering keeping the names meaning the same images, a
+ * Lightning LoRA file added in the LoRA panel, its "Fast (4 steps)" preset, strength 0.75, a run; the recipe (read from the exported PNG) holds the
  * three images' hashes and the LoRA's, the version tree shows the pictures, and Replay reproduces the bytes.
  * The demo model is made active again at the end.
  */
@@ -24,7 +24,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 /** A PEFT-layout LoRA for two of the tiny transformer's projections (width 64), rank 2, alpha 4. */
 async function tinyLora(): Promise<FixtureFile> {
   const dir = await mkdtemp(join(tmpdir(), 'qe-lora-'));
-  const path = join(dir, 'tiny-style.safetensors');
+  const path = join(dir, 'tiny-Lightning-4steps.safetensors');
   const ramp = (n: number, k: number) =>
     Float32Array.from({ length: n }, (_, i) => (((i * k) % 17) - 8) / 400);
   const tensors = ['transformer_blocks.0.attn.to_q', 'transformer_blocks.1.attn.to_v'].flatMap((m, j) => [
@@ -44,7 +44,7 @@ async function tinyLora(): Promise<FixtureFile> {
   const { readFile } = await import('node:fs/promises');
   const buffer = await readFile(path);
   await rm(dir, { recursive: true, force: true });
-  return { name: 'tiny-style.safetensors', mimeType: 'application/octet-stream', buffer };
+  return { name: 'tiny-Lightning-4steps.safetensors', mimeType: 'application/octet-stream', buffer };
 }
 
 /** Installs the tiny 2511 model folder into the library, as a conversion would leave it. */
@@ -75,12 +75,20 @@ test('canvas + 2 pictures → chips → LoRA → run on tiny 2511 → recipe hol
   await installTiny2511();
   const models = page.getByRole('dialog', { name: 'Models' });
   const installed = models.getByRole('list', { name: 'Installed models' });
-  try {
-    await page.getByRole('button', { name: 'Models' }).click();
-    const tiny = installed.getByRole('listitem', { name: /^Tiny Qwen-Image-Edit-2511/ });
-    await tiny.getByRole('button', { name: 'Activate' }).click();
-    await expect(tiny).toContainText('active', { timeout: 60_000 });
+  /** Makes an installed model active (the engine restarts on it); nothing to do when it already is. */
+  const activate = async (name: RegExp) => {
+    if (!(await models.isVisible())) await page.getByRole('button', { name: 'Models' }).click();
+    const item = installed.getByRole('listitem', { name });
+    await expect(item).toBeVisible();
+    const button = item.getByRole('button', { name: 'Activate' });
+    if ((await button.count()) > 0) await button.click();
+    await expect(item).toContainText('active', { timeout: 60_000 });
     await studio.waitUntilReady();
+  };
+  try {
+    // The demo first: a run stopped midway may have left the tiny model marked active but not running.
+    await activate(/^Demo model/);
+    await activate(/^Tiny Qwen-Image-Edit-2511/);
     await models.getByRole('button', { name: 'Close' }).click();
 
     const canvas = await quadrantsPng(96, 64, 'canvas.png');
@@ -131,18 +139,23 @@ test('canvas + 2 pictures → chips → LoRA → run on tiny 2511 → recipe hol
     const loras = page.getByTestId('loras');
     await loras.getByTestId('lora-input').setInputFiles(loraFile);
     await expect(loras.getByTestId('lora-pick')).toHaveCount(1);
-    await loras.locator('#lora-file_tiny-style_safetensors').fill('0.75');
-    await loras.locator('#lora-file_tiny-style_safetensors').press('Enter');
+    // A Lightning LoRA in the library offers its one-click preset, with the note about small text.
+    await expect(loras.getByTestId('lightning-note')).toContainText('weaker on small or dense text');
+    await loras.getByRole('button', { name: 'Fast (4 steps)' }).click();
+    await expect(page.locator('#steps')).toHaveValue('4');
+    await expect(page.locator('#cfg')).toHaveValue('1');
+    await loras.locator('#lora-file_tiny-Lightning-4steps_safetensors').fill('0.75');
+    await loras.locator('#lora-file_tiny-Lightning-4steps_safetensors').press('Enter');
 
     await studio.lockSeed(77);
-    await studio.setRunSettings({ steps: 2, size: { width: 96, height: 64 } });
+    await studio.setRunSettings({ steps: 4, size: { width: 96, height: 64 } });
     await studio.screenshot('plus-pictures-ready');
     await studio.instruction.press('Control+Enter');
     await studio.waitForRunEnd(180_000);
     await expect(studio.alerts).toHaveCount(0);
     await expect(studio.versionRows).toHaveCount(2);
     await expect(studio.headRow.getByTestId('version-references').getByRole('img')).toHaveCount(2);
-    await expect(studio.headRow).toContainText('LoRA tiny-style.safetensors ×0.75');
+    await expect(studio.headRow).toContainText('LoRA tiny-Lightning-4steps.safetensors ×0.75');
 
     const exported = await studio.exportViewed('PNG');
     const recipe = readPngRecipe(exported.bytes)!.version.recipe as unknown as {
@@ -151,6 +164,8 @@ test('canvas + 2 pictures → chips → LoRA → run on tiny 2511 → recipe hol
       references: { blob: string; width: number; height: number }[];
       loras: { id: string; sha256: string; strength: number }[];
       options: Record<string, unknown>;
+      steps: number;
+      cfg: number;
     };
     expect(recipe.prompt).toBe(instruction);
     expect(recipe.input).toBe(`${sha256(canvas.buffer)}.png`);
@@ -160,12 +175,13 @@ test('canvas + 2 pictures → chips → LoRA → run on tiny 2511 → recipe hol
     ]);
     expect(recipe.loras).toEqual([
       expect.objectContaining({
-        id: 'file:tiny-style.safetensors',
+        id: 'file:tiny-Lightning-4steps.safetensors',
         sha256: sha256(loraFile.buffer),
         strength: 0.75,
       }),
     ]);
-    expect(recipe.options).toMatchObject({ imageProcessor: 'fast' });
+    expect(recipe.options).toMatchObject({ imageProcessor: 'fast', schedulerPreset: 'lightning' });
+    expect([recipe.steps, recipe.cfg]).toEqual([4, 1]);
 
     await page
       .getByRole('group', { name: 'Version actions' })
@@ -176,14 +192,7 @@ test('canvas + 2 pictures → chips → LoRA → run on tiny 2511 → recipe hol
     });
     await studio.screenshot('plus-pictures-replayed');
   } finally {
-    if (!(await models.isVisible())) await page.getByRole('button', { name: 'Models' }).click();
-    const demo = installed.getByRole('listitem', { name: /^Demo model/ });
-    const activate = demo.getByRole('button', { name: 'Activate' });
-    if (await activate.isVisible()) {
-      await activate.click();
-      await expect(demo).toContainText('active', { timeout: 60_000 });
-    }
-    await studio.waitUntilReady();
+    await activate(/^Demo model/);
     await rm(join(modelsRoot, MODEL_FOLDER), { recursive: true, force: true });
     await rm(join(modelsRoot, 'loras'), { recursive: true, force: true });
   }
