@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { pilFixturePhoto } from './testing/images';
+import type { RgbImage } from './load-image';
 import { resizeLikePil } from './pil-resample';
 import { resizeLikeTorchvision } from './torchvision-resample';
 import { int16Taps, referenceResize } from './testing/torchvision-resize-reference';
 
-const fixture = JSON.parse(readFileSync(new URL('fixtures/pil-resize.json', import.meta.url), 'utf8')) as {
-  input: { width: number; height: number; rgb: string };
-};
-const photo = {
-  width: fixture.input.width,
-  height: fixture.input.height,
-  rgb: new Uint8Array(Buffer.from(fixture.input.rgb, 'base64')),
-};
+const photo = pilFixturePhoto();
 /** A sharp-edged synthetic image: stripes, a ramp and a saturated block (where clamping happens). */
 function synthetic(width: number, height: number) {
   const rgb = new Uint8Array(width * height * 3);
@@ -27,7 +21,7 @@ function synthetic(width: number, height: number) {
 }
 
 describe('resizeLikeTorchvision (torchvision bicubic, antialias, uint8)', () => {
-  const cases: [string, ReturnType<typeof synthetic>, number, number][] = [
+  const cases: [string, RgbImage, number, number][] = [
     ['photo downscale', photo, Math.round(photo.width / 2.7), Math.round(photo.height / 1.9)],
     ['photo upscale', photo, photo.width * 2 + 3, photo.height + 5],
     ['synthetic down in x, up in y', synthetic(61, 23), 28, 56],

@@ -1,17 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { pilFixturePhoto } from './testing/images';
 import { DEFAULT_IMAGE_PROCESSOR } from './edit-vocabulary';
 import { resizeLikeTorchvision } from './torchvision-resample';
 import { CLIP_MEAN, CLIP_STD, patchify, visionInput } from './vision-input';
 
-const fixture = JSON.parse(readFileSync(new URL('fixtures/pil-resize.json', import.meta.url), 'utf8')) as {
-  input: { width: number; height: number; rgb: string };
-};
-const photo = {
-  width: fixture.input.width,
-  height: fixture.input.height,
-  rgb: new Uint8Array(Buffer.from(fixture.input.rgb, 'base64')),
-};
+const photo = pilFixturePhoto();
 const f = Math.fround;
 
 describe('the Qwen2-VL processor paths', () => {

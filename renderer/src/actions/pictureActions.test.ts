@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createContractClient, type RawTransport } from '../../../electron/shared/client';
-import { createDispatcher } from '../../../electron/shared/dispatcher';
 import { CodedError } from '../../../electron/shared/result';
 import { createAppStore } from '../state/appStore';
+import { testEditorContext } from '../testing/editorContext';
 import { buildSettings } from './buildSettings';
-import { createEditorContext } from './editorContext';
 import { createPictureActions } from './pictureActions';
-import { ImageRegistry } from '../ui/imageRegistry';
-import { FakeBitmap } from '../testing/fakeBitmap';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
 const LORA = {
@@ -22,7 +18,7 @@ const LORA = {
 /** The app side over the real dispatcher: image:inspect accepts PNG signatures only; one LoRA can be added. */
 function setup() {
   const library: (typeof LORA)[] = [];
-  const dispatch = createDispatcher({
+  const { store, ctx } = testEditorContext({
     'image:inspect': async ({ name, bytes }) => {
       if (bytes[0] !== 0x89)
         throw new CodedError('INVALID_IMAGE', `${name} is not a PNG, JPEG or WebP image`);
@@ -35,19 +31,6 @@ function setup() {
       library.push(LORA);
       return LORA;
     },
-  });
-  const transport: RawTransport = {
-    send: (method, params) => dispatch(method, params),
-    subscribe: () => () => undefined,
-    subscribePreview: () => () => undefined,
-  };
-  const store = createAppStore();
-  const ctx = createEditorContext({
-    client: createContractClient(transport),
-    store,
-    images: new ImageRegistry<FakeBitmap>(),
-    decode: async (bytes) => new FakeBitmap(bytes[0]!, bytes[1]!),
-    rasterizeMask: async () => new Uint8Array(),
   });
   return { store, actions: createPictureActions(ctx) };
 }

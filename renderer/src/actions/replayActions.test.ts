@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createContractClient, type RawTransport } from '../../../electron/shared/client';
-import { createDispatcher } from '../../../electron/shared/dispatcher';
 import { CodedError } from '../../../electron/shared/result';
-import { createAppStore } from '../state/appStore';
+import { testEditorContext } from '../testing/editorContext';
 import { branchedTree } from '../testing/testTree';
-import { FakeBitmap } from '../testing/fakeBitmap';
-import { ImageRegistry } from '../ui/imageRegistry';
-import { createEditorContext } from './editorContext';
 import { createReplayActions, replayText } from './replayActions';
 
 function setup() {
   const asked: string[] = [];
-  const dispatch = createDispatcher({
+  const { store, ctx } = testEditorContext({
     'version:replay': async ({ versionId }) => {
       asked.push(versionId);
       if (versionId === 'c')
@@ -19,20 +14,7 @@ function setup() {
       return { identical: versionId === 'b', pixelsIdentical: versionId === 'b', changedFraction: 0.25 };
     },
   });
-  const transport: RawTransport = {
-    send: (method, params) => dispatch(method, params),
-    subscribe: () => () => undefined,
-    subscribePreview: () => () => undefined,
-  };
-  const store = createAppStore();
   store.getState().openProject({ ...branchedTree(), path: '/p' });
-  const ctx = createEditorContext({
-    client: createContractClient(transport),
-    store,
-    images: new ImageRegistry<FakeBitmap>(),
-    decode: async (bytes) => new FakeBitmap(bytes[0]!, bytes[1]!),
-    rasterizeMask: async () => new Uint8Array(),
-  });
   return { store, asked, replay: createReplayActions(ctx).replay };
 }
 
