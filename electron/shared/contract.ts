@@ -139,7 +139,14 @@ export const editSettingsSchema = z
     /** Left out: paste back onto the source, or the whole output when a size is set (the pipeline's rule). */
     outputMode: z.enum(['source', 'whole']).optional(),
     /** Plus models: the reference images' file bytes, "Picture 2" onwards (the canvas image is Picture 1). */
-    references: z.array(bytesSchema()).max(L.references.max).optional(),
+    // Together no larger than one image may be: an edit request stays within the largest legal frame.
+    references: z
+      .array(bytesSchema())
+      .max(L.references.max)
+      .refine((all) => all.reduce((n, b) => n + b.length, 0) <= MAX_IMAGE_BYTES, {
+        message: `the pictures together are larger than ${MAX_IMAGE_BYTES / 2 ** 20} MB`,
+      })
+      .optional(),
     loras: z.array(loraSettingSchema).max(L.loras.max).optional(),
     /** Left out: the release's scheduler; 'lightning' goes with a Lightning LoRA (4/8 steps, CFG 1). */
     schedulerPreset: z.enum(['default', 'lightning']).optional(),

@@ -2,6 +2,7 @@
  * Reference images and LoRAs (issue 11): adding pictures (each checked by the app like any opened image),
  * bringing back a version's references, listing the LoRA library and adding a LoRA file to it.
  */
+import { MAX_IMAGE_BYTES } from '../../../electron/shared/contract';
 import { findVersion } from '../state/projectSlice';
 import { MAX_REFERENCES, type ReferenceImage } from '../state/referencesSlice';
 import type { Decoded, EditorContext } from './editorContext';
@@ -16,7 +17,16 @@ export function createPictureActions<T extends Decoded>(ctx: EditorContext<T>) {
     /** Adds image files after the current references; a file the app refuses is named in a notice. */
     async addReferenceFiles(files: readonly PictureFile[]): Promise<void> {
       const accepted: ReferenceImage[] = [];
+      let total = ctx.s.references.reduce((n, r) => n + r.bytes.length, 0);
       for (const file of files) {
+        if (total + file.bytes.length > MAX_IMAGE_BYTES) {
+          ctx.s.pushNotice({
+            tone: 'error',
+            title: `Couldn't add ${file.name} as a picture`,
+            message: `An edit's pictures together may take up to ${MAX_IMAGE_BYTES / 2 ** 20} MB.`,
+          });
+          continue;
+        }
         const checked = await d.client.request('image:inspect', { name: file.name, bytes: file.bytes });
         if (!checked.ok) {
           ctx.fail(`Couldn't add ${file.name} as a picture`, checked.error);
@@ -24,6 +34,7 @@ export function createPictureActions<T extends Decoded>(ctx: EditorContext<T>) {
         }
         const mime = `image/${checked.value.format}`;
         accepted.push({ id: `ref-${++nextReferenceId}`, name: file.name, bytes: file.bytes, mime });
+        total += file.bytes.length;
       }
       const left = ctx.s.addReferences(accepted);
       if (left > 0) {
