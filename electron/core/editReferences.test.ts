@@ -1,6 +1,6 @@
 /**
  * Issue 11's settings through the contract on real parts (a project on disk, the real engine process on the
- * tiny demo model): reference images kept as blobs in the recipe and given back on replay, the recorded
+ * tiny Edit-2511): reference images kept as blobs in the recipe and given back on replay, the recorded
  * image-processor path, the LoRA library (list, add, refusals), and LoRA ids an edit cannot resolve.
  */
 import { createHash } from 'node:crypto';
@@ -13,6 +13,7 @@ import type { EditSettings, LoraItem } from '../shared/contract';
 import { createDispatcher } from '../shared/dispatcher';
 import type { ProjectTree } from '../shared/projectSchemas';
 import { encodeSafetensorsHeader } from '../../native-models/src/safetensors';
+import { ensureDemoModel } from '../../native-models/src/tiny/demo-model';
 import { createAppHandlers } from './appHandlers';
 import { EngineSupervisor } from './supervisor/EngineSupervisor';
 import { forkEngine } from './supervisor/forkEngine';
@@ -60,9 +61,12 @@ describe('reference images, processor path and LoRA library through the contract
 
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'qe-references-'));
-    supervisor = new EngineSupervisor(forkEngine({ env: { QWEN_EDIT_MODEL_DIR: join(dir, 'no-model') } }), {
-      appVersion: 'test',
-    });
+    // The tiny Edit-2511 (the Plus pipeline takes reference images); the LoRA library in this test's folder.
+    const model = await ensureDemoModel(0, 'edit-2511');
+    supervisor = new EngineSupervisor(
+      forkEngine({ env: { QWEN_EDIT_MODEL_DIR: model, QWEN_EDIT_MODELS_DIR: join(dir, 'models') } }),
+      { appVersion: 'test' },
+    );
     sessions = new ProjectSessions(new ProjectStore({ appDataDir: dir }), join(dir, 'projects'));
     dispatch = createDispatcher(createAppHandlers(supervisor, sessions));
     supervisor.start();
@@ -93,7 +97,7 @@ describe('reference images, processor path and LoRA library through the contract
       [`${sha256(references[1]!)}.jpg`, 90, 40],
     ]);
     expect(recipe.references?.every((r) => r.thumbnail?.endsWith('.webp'))).toBe(true);
-    expect(recipe.options.imageProcessor).toBe('fast');
+    expect(recipe.options).toMatchObject({ imageProcessor: 'fast', variant: 'edit-2511' });
     for (const [index, bytes] of references.entries()) {
       const full = await dispatch('version:reference', {
         projectId: project.projectId,

@@ -13,7 +13,7 @@ export { manifestProblem, MODEL_MANIFEST, ModelFolderError, verifyModelFolder } 
 export type { VerifyMode } from './model-store';
 export { MODEL_FORMAT_VERSION } from './version';
 export type { EditModel, EditModelInfo, ComponentName } from './pipeline/edit-model';
-export { EditRequestError } from './pipeline/edit-request';
+export { EditRequestError, MAX_REFERENCE_IMAGES } from './pipeline/edit-request';
 export * from './pipeline/edit-vocabulary';
 export type { EditRequest, EditResult, StepEvent } from './pipeline/edit-request';
 export { EditError } from './pipeline/edit-error';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,53 @@ beforeAll(async () => {
 });
 
 describe('qwen-edit edit', () => {
+  it('takes repeated --image on a Plus model: the first is the canvas, the rest are recorded as references', async () => {
+    const model = await ensureDemoModel(0, 'edit-2511');
+    const refs = [join(dir, 'ref-a.png'), join(dir, 'ref-b.png')];
+    await sharp({ create: { width: 40, height: 80, channels: 3, background: '#c04020' } })
+      .png()
+      .toFile(refs[0]!);
+    await sharp({ create: { width: 90, height: 30, channels: 3, background: '#20c040' } })
+      .png()
+      .toFile(refs[1]!);
+    const out = join(dir, 'plus.png');
+    const recipe = join(dir, 'plus.json');
+    const args = ['edit', '--model', model, '--image', input, '--image', refs[0]!, '--image', refs[1]!];
+    const common = [
+      '--prompt',
+      'Picture 2 on Picture 1',
+      '--steps',
+      '1',
+      '--area',
+      '16384',
+      '--threads',
+      '1',
+    ];
+    expect(await main([...args, ...common, '--seed', '3', '--out', out, '--recipe', recipe])).toBe(0);
+    const saved = JSON.parse(readFileSync(recipe, 'utf8')) as { recipe: Record<string, unknown> };
+    const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+    expect(saved.recipe).toMatchObject({
+      variant: 'edit-2511',
+      imageSha256: sha(input),
+      referenceSha256: refs.map(sha),
+      inputSize: { width: 96, height: 64 },
+    });
+    // The first release takes one image: refused, with the models that take more named.
+    const one = await runCli(
+      'edit',
+      '--image',
+      input,
+      '--image',
+      refs[0]!,
+      ...common,
+      '--out',
+      join(dir, 'x.png'),
+    );
+    expect(one.code).toBe(1);
+    expect(one.output).toMatch(/reference images need Qwen-Image-Edit-2509 or -2511/);
+    expect(existsSync(join(dir, 'x.png'))).toBe(false);
+  });
+
   it('edits with the demo model and writes a PNG of the requested size; same seed, same bytes', async () => {
     const args = [
       'edit',

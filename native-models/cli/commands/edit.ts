@@ -23,16 +23,19 @@ import {
 import { encodeImage, progressBar, writeAtomic } from '../output';
 import { checkOutputFile, imageFormatOf } from '../output-target';
 import { UsageError } from '../usage-error';
+import { MAX_REFERENCE_IMAGES } from '../../src/pipeline/edit-request';
 
 export const summary = 'edit an image by instruction: --image in.png --prompt "…" [--out out.png] [options]';
 
-export const usage = `edit --image <file> --prompt "…" [options]
+export const usage = `edit --image <file> [--image <file> …] --prompt "…" [options]
 
 Edits one image by instruction, with a progress bar on stderr; prints the output's path, size, seed and
 speed on stdout.
 
 options:
-  --image <file>       the input image (PNG, JPEG, WebP, …)
+  --image <file>       the input image (PNG, JPEG, WebP, …); repeat it for reference images on
+                       Qwen-Image-Edit-2509/2511: the first is the canvas ("Picture 1", the output
+                       follows it), the next ones "Picture 2", "Picture 3", … (at most ${MAX_REFERENCE_IMAGES} more)
   --prompt "…"         the instruction (not empty)
   --out <file>         .png, .jpg, .jpeg or .webp (default: <image>-edit-<seed>.png beside the input)
   --overwrite          replace --out or --recipe if it exists (default: refuse)
@@ -62,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
     ...EDIT_OPTIONS,
     ...LORA_OPTION,
     ...LIGHTNING_OPTIONS,
-    image: { type: 'string' },
+    image: { type: 'string', multiple: true },
     prompt: { type: 'string' },
     mask: { type: 'string' },
     box: { type: 'string' },
@@ -86,7 +89,11 @@ export async function run(argv: string[]): Promise<number> {
   const format = values.out !== undefined ? imageFormatOf(values.out) : 'png';
   // A seed drawn here rather than in the pipeline names the default output before the run.
   const seed = fields.seed ?? randomInt(EDIT_LIMITS.seed.max + 1);
-  const image = resolve(values.image!);
+  const [image = '', ...references] = values.image!.map((p) => resolve(p));
+  if (references.length > MAX_REFERENCE_IMAGES)
+    throw new UsageError(
+      `--image may be given at most ${MAX_REFERENCE_IMAGES + 1} times (the canvas and ${MAX_REFERENCE_IMAGES} references), got ${references.length + 1}`,
+    );
   const out = resolve(
     values.out ?? join(dirname(image), `${basename(image, extname(image))}-edit-${seed}.png`),
   );
@@ -94,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
   const overwrite = values.overwrite === true;
 
   // Then the files: inputs readable, outputs creatable.
-  await checkInputFile(image);
+  for (const file of [image, ...references]) await checkInputFile(file);
   const loras = await loraChoices(values);
   if (region?.kind === 'mask') await checkInputFile(region.image as string);
   await checkOutputFile(out, overwrite);
@@ -105,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
       {
         ...fields,
         image,
+        ...(references.length > 0 ? { references } : {}),
         prompt,
         seed,
         ...(loras.length ? { loras } : {}),

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHubServer } from '../../src/model-manager/testing/hub-server';
 import type { HubServer } from '../../src/model-manager/testing/hub-server';
+import { DEFAULT_TINY_SIZES } from '../../src/tiny/configs';
 import { ensureTinyCheckpoint } from '../../src/tiny/ensure';
 import { main } from '../main';
 
@@ -18,7 +19,10 @@ beforeAll(async () => {
   root = join(work, 'models');
   source = await ensureTinyCheckpoint(0);
   hub = await startHubServer(source);
-  hub2509 = await startHubServer(source, 'Qwen/Qwen-Image-Edit-2509');
+  hub2509 = await startHubServer(
+    await ensureTinyCheckpoint(0, DEFAULT_TINY_SIZES, 'edit-2509'),
+    'Qwen/Qwen-Image-Edit-2509',
+  );
 });
 afterAll(async () => {
   await hub.close();
@@ -126,15 +130,16 @@ describe('qwen-edit models', () => {
     expect((await cli('list')).output).toMatch(/\* \(demo\)/);
   });
 
-  it('downloads 2509, and convert says the variant is not supported yet', async () => {
+  it('downloads 2509 and converts it into a folder that records the variant', async () => {
     const pulled = await cli('pull', 'qwen-image-edit-2509', '--endpoint', hub2509.endpoint);
     expect(pulled).toMatchObject({ code: 0 });
     expect(pulled.output).toContain(`downloaded Qwen/Qwen-Image-Edit-2509@${hub2509.sha}`);
-    const converted = await cli('convert', 'qwen-image-edit-2509', '--precision', 'bf16');
-    expect(converted.code).toBe(1);
-    expect(converted.output).toMatch(
-      /Qwen-Image-Edit-2509: not supported yet: converting this variant needs .*issue 11/,
-    );
+    const converted = await cli('convert', 'qwen-image-edit-2509', '--precision', 'fp32');
+    expect(converted.code).toBe(0);
+    const manifest = JSON.parse(
+      await readFile(join(root, 'qwen-image-edit-2509-fp32', 'model.json'), 'utf8'),
+    ) as { pipeline: string; variant: string };
+    expect(manifest).toMatchObject({ pipeline: 'QwenImageEditPlusPipeline', variant: 'edit-2509' });
   });
 
   it('imports the Hugging Face cache layout in place, and refuses a folder that is not a checkpoint', async () => {

@@ -52,7 +52,6 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     license: 'Apache-2.0',
     approxBytes: 57.7 * GB,
     goodFor: 'one to three input images (people, products, scenes) and ControlNet-style inputs',
-    unsupported: NEEDS_ISSUE_11,
   },
   {
     id: 'qwen-image-edit-2511',
@@ -63,7 +62,6 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     license: 'Apache-2.0',
     approxBytes: 57.7 * GB,
     goodFor: 'less drift and better character consistency than 2509, with an integrated LoRA',
-    unsupported: NEEDS_ISSUE_11,
   },
   ...(
     [

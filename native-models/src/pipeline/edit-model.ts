@@ -51,13 +51,14 @@ export interface EditModel {
   /** Vision tower: `[patches, 1176]` → merged image tokens `[mergedTokens, textHidden]`. */
   encodeImage(pixelValues: Float32Array, gridThw: readonly [number, number, number]): Promise<Float32Array>;
   /**
-   * Language model with the image tokens spliced in at the `<|image_pad|>` run: final-normed hidden states
-   * `[ids.length, textHidden]` (row-major). `textHidden` is returned alongside.
+   * Language model with the image tokens spliced in at the `<|image_pad|>` runs: final-normed hidden states
+   * `[ids.length, textHidden]` (row-major). `textHidden` is returned alongside. `imageEmbeds` holds every
+   * image's merged tokens in prompt order; `grids` their `image_grid_thw`, one per run (M-RoPE positions).
    */
   encodeText(
     ids: Int32Array,
     imageEmbeds: Float32Array,
-    gridThw: readonly [number, number, number],
+    grids: readonly (readonly [number, number, number])[],
   ): Promise<{ hidden: Float32Array; width: number }>;
   /** VAE encoder: `[3, H, W]` in [−1, 1] → posterior mean `[16, H/8, W/8]`. */
   vaeEncode(image: Float32Array, width: number, height: number): Promise<Float32Array>;

@@ -1,13 +1,17 @@
 /**
  * The edit run (spec §1): image + instruction in, edited image out, with per-step previews, cancellation
- * between any two model runs, prompt-embedding and reference-latent caches, and a memory policy.
+ * between any two model runs, prompt-embedding and reference-latent caches, and a memory policy. On the Plus
+ * models (Edit-2509/2511, `QwenImageEditPlusPipeline`) the canvas image is followed by reference images: each
+ * goes to the vision tower at 384² area and to the VAE at the working area, both in its own aspect, and every
+ * image's latents join the noise in the transformer's image stream (spec §11.2).
  */
 import { createHash, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { editPromptTokens } from './edit-prompt';
+import { plusPromptTokens } from './plus-prompt';
 import type { EditModel, TokenGrid } from './edit-model';
 import { EDIT_LIMITS } from './edit-vocabulary';
-import type { LoraRecipe, PasteBackRecipe, Size } from './edit-vocabulary';
+import type { ImageProcessorPath, LoraRecipe, PasteBackRecipe, Size } from './edit-vocabulary';
 import type {
   EditRecipe,
   EditRequest,
@@ -43,7 +47,7 @@ export type EditRunOptions = Readonly<{
 
 export type EditPipelineOptions = Readonly<{
   memoryPolicy?: MemoryPolicy;
-  /** Entries per cache (default 8 prompts, 4 reference images). */
+  /** Entries per cache (default 8 prompts, 8 images: the Plus models' references are cached one by one). */
   promptCacheSize?: number;
   referenceCacheSize?: number;
 }>;
@@ -54,21 +58,35 @@ type VisionEmbeds = Readonly<{
   gridThw: readonly [number, number, number];
   mergedTokens: number;
 }>;
+/** One image's packed VAE latents (the transformer's reference tokens) and their latent grid. */
 type Reference = Readonly<{ tokens: Float32Array; grid: LatentGrid }>;
 type Prompts = Readonly<{ positive: PromptEmbeds; negative?: PromptEmbeds }>;
 type Noise = Readonly<{ x: Float32Array; grid: LatentGrid; schedule: ReturnType<typeof flowMatchSchedule> }>;
 
-/** The decoded input image, its hash and the sizes it runs at. */
-type EditInput = Readonly<{
+/** The Qwen2.5-VL condition images of the Plus pipeline: 384² area, each in its own aspect (upstream's CONDITION_IMAGE_SIZE). */
+const PLUS_CONDITION_AREA = 384 * 384;
+
+/** One decoded input image, its hash and the size it runs at. */
+type SourceImage = Readonly<{
   input: RgbImage;
-  imageSha256: string;
+  sha256: string;
+  /** `calculate_dimensions` at the request's area in the image's own aspect (multiples of 32). */
   working: Size;
-  output: Size;
-  /** The input resized to the working size (vision tower and VAE encoder). */
+  /** The input resized to the working size (the VAE encoder's input; the first release's vision input too). */
   resized: RgbImage;
   /** Cache key of everything derived from the image at this size on this model. */
   key: string;
 }>;
+
+/** The canvas image (whose size the output follows), the reference images after it, and the output size. */
+type EditInput = SourceImage &
+  Readonly<{
+    output: Size;
+    /** "Picture 2", "Picture 3", …: only on the Plus models. */
+    references: readonly SourceImage[];
+    /** The Plus pipeline's template, condition images and per-image latents. */
+    plus: boolean;
+  }>;
 
 /** One run's state, handed from stage to stage. */
 type Run = {
@@ -99,8 +117,8 @@ export class EditPipeline {
   ) {
     this.memoryPolicy = options.memoryPolicy ?? 'resident';
     this.prompts = new LruCache(options.promptCacheSize ?? 8);
-    this.visions = new LruCache(options.referenceCacheSize ?? 4);
-    this.references = new LruCache(options.referenceCacheSize ?? 4);
+    this.visions = new LruCache(options.referenceCacheSize ?? 8);
+    this.references = new LruCache(options.referenceCacheSize ?? 8);
   }
 
   /** Empties the prompt and reference caches. */
@@ -140,10 +158,10 @@ export class EditPipeline {
       this.recipe(req, image, cfgActive, pasteBack, loras);
     try {
       const prompts = await this.encodePrompt(run, image, cfgActive);
-      const reference = await this.encodeReference(run, image);
+      const references = await this.encodeReferences(run, image);
       if (this.memoryPolicy === 'low-memory') await this.model.release(['vision', 'text', 'vae_encoder']);
       const noise = this.prepareNoise(req, image.output);
-      await this.denoise(run, noise, reference, prompts);
+      await this.denoise(run, noise, references, prompts);
       const { pasteBack, ...result } = await this.decodeAndComposite(run, image, noise);
       const done = { ...result, latents: noise.x, recipe: recipe(pasteBack), timings, cache: run.cache };
       return { status: 'done', ...done };
@@ -160,33 +178,61 @@ export class EditPipeline {
     return [];
   }
 
-  /** Reads and decodes the image, hashes it (cache keys, recipe) and works out the sizes. */
+  /** Reads and decodes every image, hashes them (cache keys, recipe) and works out the sizes. */
   private async loadInput(req: ValidRequest): Promise<EditInput> {
     const info = this.model.info;
-    editPromptTokens(info.tokenizer, req.prompt, 1);
-    if (req.negativePrompt !== null) editPromptTokens(info.tokenizer, req.negativePrompt, 1);
+    const plus = info.variant !== 'edit';
+    const sources = req.references ?? [];
+    if (sources.length > 0 && !plus) {
+      throw new EditRequestError(
+        `this model (Qwen-Image-Edit) takes one image; reference images need Qwen-Image-Edit-2509 or -2511`,
+      );
+    }
+    const images = 1 + sources.length;
+    const checkPrompt = (text: string) =>
+      plus
+        ? plusPromptTokens(info.tokenizer, text, new Array<number>(images).fill(1))
+        : editPromptTokens(info.tokenizer, text, 1);
+    checkPrompt(req.prompt);
+    if (req.negativePrompt !== null) checkPrompt(req.negativePrompt);
+    const canvas = await this.loadSource(req.image, req.area, 'the image');
+    const references: SourceImage[] = [];
+    for (const [i, source] of sources.entries())
+      references.push(await this.loadSource(source, req.area, `reference image ${i + 1} (Picture ${i + 2})`));
+    return {
+      ...canvas,
+      output: outputSize(canvas.working, { width: req.width, height: req.height }),
+      references,
+      plus,
+    };
+  }
+
+  /** One image: read, decoded, hashed and resized to its working size. `what` names it in errors. */
+  private async loadSource(source: string | Uint8Array, area: number, what: string): Promise<SourceImage> {
+    const info = this.model.info;
     const bytes =
-      typeof req.image === 'string'
-        ? await readFile(req.image).catch((error: Error) => {
-            throw new ImageInputError(`cannot read the image file: ${error.message}`);
+      typeof source === 'string'
+        ? await readFile(source).catch((error: Error) => {
+            throw new ImageInputError(`cannot read ${what} file: ${error.message}`);
           })
-        : req.image;
-    const imageSha256 = createHash('sha256').update(bytes).digest('hex');
-    const input = await loadRgbImage(bytes);
+        : source;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const input = await loadRgbImage(bytes).catch((error: Error) => {
+      throw what === 'the image' ? error : new ImageInputError(`${what}: ${error.message}`);
+    });
     if (Math.max(input.width, input.height) / Math.min(input.width, input.height) > 200) {
       // The Qwen2-VL processor refuses these too (smart_resize).
       throw new ImageInputError(
-        `the image is ${input.width}x${input.height}; aspect ratios beyond 200:1 are not supported — crop it`,
+        `${what} is ${input.width}x${input.height}; aspect ratios beyond 200:1 are not supported — crop it`,
       );
     }
-    const working = calculateDimensions(input.width, input.height, req.area);
+    const working = calculateDimensions(input.width, input.height, area);
     return {
       input,
-      imageSha256,
+      sha256,
       working,
-      output: outputSize(working, { width: req.width, height: req.height }),
       resized: resizeLikePil(input, working.width, working.height, 'lanczos'),
-      key: `${info.id}|${info.hashes['model.json']}|${imageSha256}|${working.width}x${working.height}`,
+      key: `${info.id}|${info.hashes['model.json']}|${sha256}|${working.width}x${working.height}`,
     };
   }
 
@@ -200,12 +246,21 @@ export class EditPipeline {
     return { positive: positive.embeds, negative: negative.embeds };
   }
 
-  /** 2. The reference image's latents, packed into tokens. */
-  private async encodeReference(run: Run, { key, resized, working }: EditInput): Promise<Reference> {
-    checkpoint(run);
-    const hit = this.references.get(key);
-    run.cache.reference = hit !== undefined;
-    if (hit) return hit;
+  /** 2. Every image's latents (the canvas first, then the references), packed into tokens; cached per image. */
+  private async encodeReferences(run: Run, image: EditInput): Promise<Reference[]> {
+    const out: Reference[] = [];
+    let allCached = true;
+    for (const source of [image, ...image.references]) {
+      checkpoint(run);
+      const hit = this.references.get(source.key);
+      allCached &&= hit !== undefined;
+      out.push(hit ?? (await this.encodeReference(run, source)));
+    }
+    run.cache.reference = allCached;
+    return out;
+  }
+
+  private async encodeReference(run: Run, { key, resized, working }: SourceImage): Promise<Reference> {
     const info = this.model.info;
     const reference = await timed(run.timings, 'vaeEncode', async () => {
       const grid = latentGrid(working.width, working.height);
@@ -235,16 +290,28 @@ export class EditPipeline {
     return { x, grid, schedule: flowMatchSchedule(req.steps, noiseTokens, scheduler) };
   }
 
-  /** 4. The denoising loop: `x` becomes the final latents; a preview after every step. */
-  private async denoise(run: Run, { x, grid, schedule }: Noise, reference: Reference, prompts: Prompts) {
+  /**
+   * 4. The denoising loop: `x` becomes the final latents; a preview after every step. The image stream is
+   * `[noise | image 1 | image 2 | …]` and `img_shapes` lists their grids in that order (RoPE frame k for image k).
+   */
+  private async denoise(
+    run: Run,
+    { x, grid, schedule }: Noise,
+    references: readonly Reference[],
+    prompts: Prompts,
+  ) {
     const { req, timings, onStep } = run;
     const info = this.model.info;
     const grids: TokenGrid[] = [
       [1, grid.height / 2, grid.width / 2],
-      [1, reference.grid.height / 2, reference.grid.width / 2],
+      ...references.map((r): TokenGrid => [1, r.grid.height / 2, r.grid.width / 2]),
     ];
-    const joint = new Float32Array(x.length + reference.tokens.length);
-    joint.set(reference.tokens, x.length);
+    const joint = new Float32Array(references.reduce((n, r) => n + r.tokens.length, x.length));
+    let offset = x.length;
+    for (const r of references) {
+      joint.set(r.tokens, offset);
+      offset += r.tokens.length;
+    }
     const combined = new Float32Array(x.length);
     const previewBuffer = new Uint8ClampedArray(grid.height * grid.width * 4);
     // A split-modulation model computes every step's modulation rows in one run here.
@@ -321,28 +388,23 @@ export class EditPipeline {
   }
 
   private async promptEmbeds(run: Run, image: EditInput, prompt: string) {
+    const sources = [image, ...image.references];
     const processor = run.req.imageProcessor;
-    const imageKey = `${image.key}|${processor}`;
-    const key = `${imageKey}|${prompt}`;
-    const { resized } = image;
+    const key = `${sources.map((s) => s.key).join('|')}|${image.plus ? 'plus' : 'edit'}|${processor}|${prompt}`;
     const hit = this.prompts.get(key);
     if (hit) return { embeds: hit, cached: true };
     const info = this.model.info;
-    let vision = this.visions.get(imageKey);
-    if (!vision) {
-      checkpoint(run);
-      vision = await timed(run.timings, 'vision', async () => {
-        const v = visionInput(resized, info.vision, processor);
-        const embeds = await this.model.encodeImage(v.pixelValues, v.gridThw);
-        return { embeds, gridThw: v.gridThw, mergedTokens: v.mergedTokens };
-      });
-      this.visions.set(imageKey, vision);
-    }
-    const { embeds: visionEmbeds, gridThw, mergedTokens } = vision;
-    const tokens = editPromptTokens(info.tokenizer, prompt, mergedTokens);
+    const visions: VisionEmbeds[] = [];
+    for (const source of sources) visions.push(await this.visionEmbeds(run, source, image.plus, processor));
+    const mergedTokens = visions.map((v) => v.mergedTokens);
+    const tokens = image.plus
+      ? plusPromptTokens(info.tokenizer, prompt, mergedTokens)
+      : editPromptTokens(info.tokenizer, prompt, mergedTokens[0]!);
+    const visionEmbeds = concatFloat32(visions.map((v) => v.embeds));
     checkpoint(run);
     const embeds = await timed(run.timings, 'text', async () => {
-      const { hidden, width } = await this.model.encodeText(tokens.ids, visionEmbeds, gridThw);
+      const grids = visions.map((v) => v.gridThw);
+      const { hidden, width } = await this.model.encodeText(tokens.ids, visionEmbeds, grids);
       return {
         hidden: hidden.slice(tokens.drop * width, tokens.ids.length * width),
         tokens: tokens.ids.length - tokens.drop,
@@ -350,6 +412,36 @@ export class EditPipeline {
     });
     this.prompts.set(key, embeds);
     return { embeds, cached: false };
+  }
+
+  /**
+   * One image's vision-tower tokens, cached per image: the first release sees the working-size image, the
+   * Plus pipeline a condition image at 384² area in the image's aspect, resized from the original.
+   */
+  private async visionEmbeds(
+    run: Run,
+    source: SourceImage,
+    plus: boolean,
+    processor: ImageProcessorPath,
+  ): Promise<VisionEmbeds> {
+    const condition = plus
+      ? calculateDimensions(source.input.width, source.input.height, PLUS_CONDITION_AREA)
+      : source.working;
+    const size = plus ? `|vl${condition.width}x${condition.height}` : '';
+    const key = `${source.key}${size}|${processor}`;
+    const hit = this.visions.get(key);
+    if (hit) return hit;
+    checkpoint(run);
+    const vision = await timed(run.timings, 'vision', async () => {
+      const image = plus
+        ? resizeLikePil(source.input, condition.width, condition.height, 'lanczos')
+        : source.resized;
+      const v = visionInput(image, this.model.info.vision, processor);
+      const embeds = await this.model.encodeImage(v.pixelValues, v.gridThw);
+      return { embeds, gridThw: v.gridThw, mergedTokens: v.mergedTokens };
+    });
+    this.visions.set(key, vision);
+    return vision;
   }
 
   /** The recipe of this run (built when it ends: the provider is only known once the sessions exist). */
@@ -360,11 +452,13 @@ export class EditPipeline {
     pasteBack: PasteBackRecipe | null,
     loras: readonly LoraRecipe[],
   ): EditRecipe {
-    const { input, imageSha256, working, output } = image;
+    const { input, sha256, working, output, references } = image;
     const info = this.model.info;
     return {
       model: { id: info.id, precision: info.precision, hashes: info.hashes },
-      imageSha256,
+      variant: info.variant,
+      imageSha256: sha256,
+      ...(references.length > 0 ? { referenceSha256: references.map((r) => r.sha256) } : {}),
       prompt: req.prompt,
       negativePrompt: req.negativePrompt,
       seed: req.seed,
@@ -389,6 +483,17 @@ export class EditPipeline {
       loras,
     };
   }
+}
+
+function concatFloat32(parts: readonly Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function checkpoint(run: Run): void {

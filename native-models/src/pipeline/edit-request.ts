@@ -59,6 +59,12 @@ export class EditRequestError extends EditError {
   readonly code = 'invalid-request';
 }
 
+/**
+ * Reference images after the canvas image ("Picture 2" …): upstream accepts any number and does best with
+ * up to three images in all; this bounds the prompt and the image stream.
+ */
+export const MAX_REFERENCE_IMAGES = 7;
+
 /** Issue 11's fields, passed through as given until the pipeline reads them. */
 type PlusFields = 'references' | 'loras' | 'schedulerPreset' | 'imageProcessor';
 
@@ -92,6 +98,16 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
   const negativePrompt =
     request.negativePrompt === undefined ? DEFAULT_NEGATIVE_PROMPT : request.negativePrompt;
   const plus = validPlusFields(request);
+  const references = request.references ?? [];
+  if (
+    !Array.isArray(references) ||
+    references.some((r) => typeof r !== 'string' && !(r instanceof Uint8Array))
+  )
+    throw new EditRequestError('reference images must be a list of image file paths or encoded image bytes');
+  if (references.length > MAX_REFERENCE_IMAGES)
+    throw new EditRequestError(
+      `at most ${MAX_REFERENCE_IMAGES} reference images are accepted (Picture 2 to Picture ${MAX_REFERENCE_IMAGES + 1}), got ${references.length}`,
+    );
   const sized = request.width !== undefined || request.height !== undefined;
   const outputMode = request.outputMode ?? (sized ? 'whole' : 'source');
   if (outputMode !== 'source' && outputMode !== 'whole')

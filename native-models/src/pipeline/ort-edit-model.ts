@@ -194,10 +194,10 @@ export async function openEditModel(dir: string, options: OpenEditModelOptions =
     runs,
     encodeImage: (pixelValues, gridThw) =>
       run('vision', visionGraphFeeds(pixelValues, [gridThw], visionConfig), VISION_IO.imageEmbeds),
-    async encodeText(ids, imageEmbeds, gridThw) {
+    async encodeText(ids, imageEmbeds, grids) {
       const feeds = textGraphFeeds(
         [Array.from(ids)],
-        [gridThw],
+        grids,
         imageEmbeds,
         textConfig,
         visionConfig.spatialMergeSize,
