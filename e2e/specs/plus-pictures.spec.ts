@@ -180,7 +180,11 @@ test('canvas + 2 pictures → chips → LoRA → run on tiny 2511 → recipe hol
         strength: 0.75,
       }),
     ]);
-    expect(recipe.options).toMatchObject({ imageProcessor: 'fast', schedulerPreset: 'lightning' });
+    expect(recipe.options).toMatchObject({
+      variant: 'edit-2511',
+      imageProcessor: 'fast',
+      schedulerPreset: 'lightning',
+    });
     expect([recipe.steps, recipe.cfg]).toEqual([4, 1]);
 
     await page
