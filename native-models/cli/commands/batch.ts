@@ -14,6 +14,14 @@ import {
 } from '../edit-options';
 import { oneLine } from '../error-line';
 import { checkInputFile } from '../input-file';
+import {
+  LIGHTNING_OPTIONS,
+  LORA_OPTION,
+  lightningFields,
+  lightningHelp,
+  loraChoices,
+  loraHelp,
+} from '../lora-options';
 import { FileError } from '../file-error';
 import { encodeImage, progressBar, writeAtomic } from '../output';
 import { checkOutputFolder } from '../output-target';
@@ -37,7 +45,9 @@ options:
                        relative to the CSV's folder)
   --out <folder>       where the outputs go (created if absent)
   --format F           png, jpg or webp (default png)
-${editOptionsHelp('derived from the row')}`;
+${editOptionsHelp('derived from the row')}
+${loraHelp('fused once when the model loads')}
+${lightningHelp}`;
 
 const IMAGE_EXTENSIONS = new Set([
   '.png',
@@ -187,6 +197,8 @@ type SummaryRow = {
 export async function run(argv: string[]): Promise<number> {
   const values = parseOptions(argv, {
     ...EDIT_OPTIONS,
+    ...LORA_OPTION,
+    ...LIGHTNING_OPTIONS,
     dir: { type: 'string' },
     csv: { type: 'string' },
     prompt: { type: 'string' },
@@ -200,7 +212,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError('--prompt goes with --dir; with --csv each row has its own prompt');
   requireOptions(values, ...(values.dir !== undefined ? ['prompt'] : []), 'out');
   const prompt = values.dir !== undefined ? checkPrompt(values.prompt!) : '';
-  const fields = requestFields(values);
+  const fields = { ...requestFields(values), ...lightningFields(values) };
   const settings = pipelineSettings(values);
   const extension = choiceOption('format', values.format, ['png', 'jpg', 'webp'] as const) ?? 'png';
   const format = FORMAT_EXTENSIONS[extension]!;
@@ -211,6 +223,8 @@ export async function run(argv: string[]): Promise<number> {
     values.csv !== undefined
       ? await csvRows(resolve(values.csv))
       : await folderRows(resolve(values.dir!), prompt);
+  const loras = await loraChoices(values);
+  if (loras.length) fields.loras = loras;
   await checkOutputFolder(out);
   await mkdir(out, { recursive: true });
 

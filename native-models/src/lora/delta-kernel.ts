@@ -6,6 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../onnx/onnx-proto';
 import { IR_VERSION, OPSET } from '../onnx/graph-builder';
+import { transposeBytes } from '../onnx/weights';
 
 let session: Promise<ort.InferenceSession> | undefined;
 
@@ -76,9 +77,8 @@ export async function addLowRank(
 
 /** Row-major transpose of a `[rows, cols]` float32 matrix. */
 export function transposeF32(m: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(m.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
-  return out;
+  const bytes = transposeBytes(new Uint8Array(m.buffer, m.byteOffset, m.byteLength), rows, cols, 4);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, m.length);
 }
 
 /** `m · factor`. */

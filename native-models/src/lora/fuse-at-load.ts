@@ -8,8 +8,7 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { bf16ToF32 } from '../safetensors';
-import { encodeFloats } from '../onnx/dtypes';
+import { bf16ToF32, f32ToBf16 } from '../safetensors';
 import { externalPlacements } from '../onnx/external-placements';
 import type { InitializerPlacement } from '../onnx/external-placements';
 import type { ComponentName, ModelManifest } from '../model-store/manifest';
@@ -35,8 +34,9 @@ function denseLinears(placements: ReadonlyMap<string, InitializerPlacement>) {
 type Graph = {
   component: ComponentName;
   path: string;
-  bytes: Uint8Array;
   linears: Map<string, InitializerPlacement>;
+  /** Every data file the graph reads: ORT takes in-memory data files all or none. */
+  locations: Set<string>;
 };
 
 export type LoadTimeFusion = Readonly<{
@@ -65,9 +65,14 @@ export async function fuseAtLoad(
         `${dir} is an ${entry.precision} model: its weights are quantised, so LoRAs must be fused when converting (qwen-edit convert --lora file[:strength])`,
       );
     const path = join(dir, entry.model);
-    const bytes = new Uint8Array(await readFile(path));
-    const linears = denseLinears(externalPlacements(bytes));
-    graphs.push({ component: component as ComponentName, path, bytes, linears });
+    const placements = externalPlacements(new Uint8Array(await readFile(path)));
+    const locations = new Set([...placements.values()].map((p) => p.location));
+    graphs.push({
+      component: component as ComponentName,
+      path,
+      linears: denseLinears(placements),
+      locations,
+    });
   }
   const shapes = new Map<string, ModuleShape>();
   for (const g of graphs)
@@ -81,29 +86,18 @@ export async function fuseAtLoad(
     const targets = [...g.linears].filter(([module]) => plan.has(module));
     if (targets.length === 0) continue;
     const files = new Map<string, Uint8Array>();
+    for (const location of g.locations) files.set(location, await readWhole(join(dirname(g.path), location)));
     for (const [module, p] of targets) {
-      let data = files.get(p.location);
-      if (!data) {
-        data = await readWhole(join(dirname(g.path), p.location));
-        files.set(p.location, data);
-      }
-      data.set(
-        await fuseTransposed(data.subarray(p.offset, p.offset + p.length), p, plan.get(module)!),
-        p.offset,
-      );
+      await fuseInPlace(files.get(p.location)!, p, plan.get(module)!);
       tensors++;
       total += p.length;
     }
-    sources.set(g.component, {
-      model: g.bytes,
-      externalData: [...files].map(([path, data]) => ({ path, data })),
-      folder: dirname(g.path),
-    });
+    sources.set(g.component, { externalData: [...files].map(([path, data]) => ({ path, data })) });
   }
   return { sources, tensors, bytes: total };
 }
 
-/** A whole file in memory, read in chunks straight into one buffer. */
+/** A whole file in memory, read straight into one buffer in chunks (one read call takes at most 2 GiB). */
 async function readWhole(path: string): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
@@ -120,18 +114,19 @@ async function readWhole(path: string): Promise<Uint8Array> {
   }
 }
 
-/** One transposed `[in, out]` weight with its LoRA terms added, in its storage type. */
-async function fuseTransposed(
-  stored: Uint8Array,
-  p: InitializerPlacement,
-  terms: readonly FusionTerm[],
-): Promise<Uint8Array> {
-  const raw = stored.slice();
-  const base =
-    p.dtype === 'float32'
-      ? new Float32Array(raw.buffer, 0, raw.length / 4)
-      : bf16ToF32(new Uint16Array(raw.buffer, 0, raw.length / 2));
+/**
+ * Adds the LoRA terms to one transposed `[in, out]` weight where it lies in `data`, in place: float32 is
+ * read through a view, bfloat16 widened exactly and rounded back to nearest even, as the converter rounds.
+ */
+async function fuseInPlace(data: Uint8Array, p: InitializerPlacement, terms: readonly FusionTerm[]) {
   const [inF, outF] = [p.dims[0]!, p.dims[1]!];
+  const at = data.byteOffset + p.offset;
+  const n = inF * outF;
+  const float32 = p.dtype === 'float32';
+  if (at % (float32 ? 4 : 2) !== 0) throw new Error(`${p.name}: stored at an unaligned offset ${p.offset}`);
+  const base = float32
+    ? new Float32Array(data.buffer, at, n)
+    : bf16ToF32(new Uint16Array(data.buffer, at, n));
   const lowRank = [];
   for (const { lora, adapter, factor } of terms) {
     const down = await lora.weights.readF32(adapter.down); // [rank, in]
@@ -143,5 +138,6 @@ async function fuseTransposed(
     });
   }
   const fused = await addLowRank(base, inF, outF, lowRank);
-  return encodeFloats(fused, p.dtype as 'float32' | 'bfloat16');
+  if (float32) new Float32Array(data.buffer, at, n).set(fused);
+  else new Uint16Array(data.buffer, at, n).set(f32ToBf16(fused));
 }

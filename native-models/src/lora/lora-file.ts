@@ -1,7 +1,8 @@
 /**
  * A LoRA file opened: its name, sha256 and, per module it adapts, the down (A, `[rank, in]`) and up
  * (B, `[out, rank]`) tensors and the scale `alpha / rank` (1 without an alpha, as ComfyUI and PEFT's
- * default `lora_alpha = rank` give). Only the header is read here; the tensors are read when fused.
+ * default `lora_alpha = rank` give). An `alpha` beside `lora_A`/`lora_B` is applied too, as ComfyUI does
+ * (diffusers' Qwen converter drops it there). Only the header is read here; tensors are read when fused.
  */
 import { basename } from 'node:path';
 import { sha256File } from '../model-store/hash';

@@ -23,13 +23,11 @@ export function isCpuPlacementRefusal(message: string): boolean {
 }
 
 /**
- * A component's graph given in memory instead of its file: `model` is the .onnx bytes, `externalData` the
- * in-memory data files it names (ORT's `externalData` option), `folder` where its other data files lie.
+ * A component's data files given in memory (ORT's `externalData` option: each named as the graph names
+ * it), so its session reads those bytes instead of the folder's files: LoRA fusion at load time.
  */
 export type SessionSource = Readonly<{
-  model: Uint8Array;
   externalData: readonly Readonly<{ path: string; data: Uint8Array }>[];
-  folder: string;
 }>;
 
 export type OpenModelOptions = Readonly<{
@@ -57,8 +55,8 @@ export interface LoadedModel {
   /** Frees one component's session (or all); the next session() call creates it again. */
   release(component?: ComponentName): Promise<void>;
   /**
-   * From now on creates `component`'s session from `source` (undefined: from its file again); an open
-   * session is released first. The folder's hash check still covers every file the source leaves in place.
+   * From now on creates `component`'s session with its data files from `source` (undefined: from the
+   * folder again); an open session is released first.
    */
   useSource(component: ComponentName, source: SessionSource | undefined): Promise<void>;
 }
@@ -72,7 +70,8 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
   if (providers.length === 0) throw new Error('openModel: no execution providers given');
   const sessions = new Map<ComponentName, Promise<{ session: InferenceSession; provider: Provider }>>();
   const used = new Map<ComponentName, Provider>();
-  const sources = new Map<ComponentName, SessionSource>();
+  /** In-memory data files by graph path. */
+  const sources = new Map<string, SessionSource>();
 
   const modelPath = (component: ComponentName) => {
     const entry = manifest.components[component];
@@ -80,40 +79,30 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
     return join(dir, entry.model);
   };
 
-  const createOn = (path: string, provider: Provider, strict: boolean, source?: SessionSource) => {
-    const session: Record<string, string> = {
-      ...(provider === 'cuda' && strict ? { disable_cpu_ep_fallback: '1' } : {}),
-      // A graph given as bytes has no folder of its own for the data files it still reads from disk.
-      ...(source ? { model_external_initializers_file_folder_path: source.folder } : {}),
-    };
-    const sessionOptions: InferenceSession.SessionOptions = {
+  const createOn = (path: string, provider: Provider, strict: boolean) =>
+    ort.InferenceSession.create(path, {
       ...options.sessionOptions,
+      ...(sources.has(path) ? { externalData: sources.get(path)!.externalData } : {}),
       // QWEN_EDIT_GPU: the device id chosen in the model settings (default 0).
       executionProviders: [
         provider === 'cuda' ? { name: 'cuda', deviceId: Number(process.env.QWEN_EDIT_GPU ?? 0) } : 'cpu',
       ],
-      ...(Object.keys(session).length ? { extra: { session } } : {}),
-      ...(source ? { externalData: source.externalData } : {}),
-    };
-    return source
-      ? ort.InferenceSession.create(source.model, sessionOptions)
-      : ort.InferenceSession.create(path, sessionOptions);
-  };
+      ...(provider === 'cuda' && strict ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
+    });
 
   const create = async (component: ComponentName) => {
     const path = modelPath(component);
-    const source = sources.get(component);
     const failures: string[] = [];
     for (const provider of [...providers]) {
       try {
         let session: InferenceSession;
         try {
-          session = await createOn(path, provider, true, source);
+          session = await createOn(path, provider, true);
         } catch (error) {
           if (provider !== 'cuda' || !isCpuPlacementRefusal((error as Error).message)) throw error;
           // CUDA works, but ORT placed some nodes (typically shape arithmetic) on the CPU: accept that,
           // loudly, rather than run the whole graph on the CPU.
-          session = await createOn(path, provider, false, source);
+          session = await createOn(path, provider, false);
           log(`[native-models] ${component}: some nodes run on the CPU next to CUDA (ORT placed them there)`);
         }
         used.set(component, provider);
@@ -150,10 +139,10 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
     },
     providerOf: (component) => used.get(component),
     async useSource(component, source) {
-      modelPath(component);
+      const path = modelPath(component);
       await handle.release(component);
-      if (source) sources.set(component, source);
-      else sources.delete(component);
+      if (source) sources.set(path, source);
+      else sources.delete(path);
     },
     async release(component) {
       const names = component ? [component] : [...sessions.keys()];
