@@ -36,6 +36,18 @@ describe('parseCsv', () => {
 });
 
 describe('qwen-edit batch', () => {
+  it('runs on a Plus model (2511) too: every image of a folder as its own canvas', async () => {
+    const model = await ensureDemoModel(0, 'edit-2511');
+    const out = join(dir, 'out-plus');
+    const args = ['batch', '--dir', dir, '--prompt', 'make it blue', '--out', out, '--model', model];
+    const run = ['--steps', '1', '--area', '16384', '--seed', '4', '--threads', '1'];
+    expect(await main([...args, ...run])).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'batch-summary.json'), 'utf8')) as {
+      status: string;
+    }[];
+    expect(summary.map((r) => r.status)).toEqual(['done', 'done']);
+  });
+
   it('runs every row, keeps going past a failure, summarises, and skips finished rows when run again', async () => {
     const csv = join(dir, 'rows.csv');
     writeFileSync(

@@ -30,14 +30,17 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
+const cli = (...argv: string[]) => cliAt(root, ...argv);
+
+/** `qwen-edit models … --dir <dir>` with its output captured. */
+async function cliAt(dir: string, ...argv: string[]) {
   const lines: string[] = [];
   const capture = (...args: unknown[]) => void lines.push(args.join(' '));
   const log = vi.spyOn(console, 'log').mockImplementation(capture);
   const error = vi.spyOn(console, 'error').mockImplementation(capture);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    return { code: await main(['models', ...argv, '--dir', root]), output: lines.join('\n') };
+    return { code: await main(['models', ...argv, '--dir', dir]), output: lines.join('\n') };
   } finally {
     log.mockRestore();
     error.mockRestore();
@@ -131,13 +134,15 @@ describe('qwen-edit models', () => {
   });
 
   it('downloads 2509 and converts it into a folder that records the variant', async () => {
-    const pulled = await cli('pull', 'qwen-image-edit-2509', '--endpoint', hub2509.endpoint);
+    // A library of its own: nothing the test above leaves behind can touch it.
+    const library = join(work, 'models-2509');
+    const pulled = await cliAt(library, 'pull', 'qwen-image-edit-2509', '--endpoint', hub2509.endpoint);
     expect(pulled).toMatchObject({ code: 0 });
     expect(pulled.output).toContain(`downloaded Qwen/Qwen-Image-Edit-2509@${hub2509.sha}`);
-    const converted = await cli('convert', 'qwen-image-edit-2509', '--precision', 'fp32');
+    const converted = await cliAt(library, 'convert', 'qwen-image-edit-2509', '--precision', 'fp32');
     expect(converted.code).toBe(0);
     const manifest = JSON.parse(
-      await readFile(join(root, 'qwen-image-edit-2509-fp32', 'model.json'), 'utf8'),
+      await readFile(join(library, 'qwen-image-edit-2509-fp32', 'model.json'), 'utf8'),
     ) as { pipeline: string; variant: string };
     expect(manifest).toMatchObject({ pipeline: 'QwenImageEditPlusPipeline', variant: 'edit-2509' });
   });

@@ -84,6 +84,7 @@ const request = (extra: Partial<EditRequest> = {}): EditRequest => ({
 
 /** The upstream Plus pipeline as a plain loop over the formulas (see the module comment). */
 async function plainPlusRun(
+  on: EditModel,
   images: readonly RgbImage[],
   prompt: string,
   negative: string,
@@ -91,15 +92,15 @@ async function plainPlusRun(
   steps: number,
   cfg: number,
 ) {
-  const info = model.info;
-  const shape = readTransformerConfig(transformerConfig(DEFAULT_TINY_SIZES, 'edit-2511'));
+  const info = on.info;
+  const shape = readTransformerConfig(transformerConfig(DEFAULT_TINY_SIZES, on.info.variant));
   // Vision: each image at 384² area in its own aspect.
   const visions: { embeds: Float32Array; grid: readonly [number, number, number]; n: number }[] = [];
   for (const img of images) {
     const [cw, ch] = plainDimensions(384 * 384, img.width / img.height);
     const v = visionInput(resizeLikePil(img, cw, ch, 'lanczos'), info.vision);
     visions.push({
-      embeds: await model.encodeImage(v.pixelValues, v.gridThw),
+      embeds: await on.encodeImage(v.pixelValues, v.gridThw),
       grid: v.gridThw,
       n: v.mergedTokens,
     });
@@ -123,7 +124,7 @@ async function plainPlusRun(
       embeds.set(v.embeds, at);
       at += v.embeds.length;
     }
-    const { hidden, width } = await model.encodeText(
+    const { hidden, width } = await on.encodeText(
       Int32Array.from(ids),
       embeds,
       visions.map((v) => v.grid),
@@ -141,7 +142,7 @@ async function plainPlusRun(
     const planar = new Float32Array(3 * vw * vh);
     for (let i = 0; i < vw * vh; i++)
       for (let c = 0; c < 3; c++) planar[c * vw * vh + i] = (r.rgb[i * 3 + c]! / 255) * 2 - 1;
-    const mean = await model.vaeEncode(planar, vw, vh);
+    const mean = await on.vaeEncode(planar, vw, vh);
     const plane = (vw / 8) * (vh / 8);
     const normed = Array.from(
       mean,
@@ -170,7 +171,7 @@ async function plainPlusRun(
         mask: new Array<number>(text.tokens).fill(1),
         sigma: Math.fround(sigmas[s]!),
         rope: plainRope(shape.axesDimsRope, shapes, text.tokens),
-        modulateIndex,
+        ...(shape.zeroCondT ? { modulateIndex } : {}),
       }).subarray(0, x.length);
     const v = plainTrueCfg(velocity(positive), velocity(uncond), cfg, 64);
     x = x.map((xi, i) => xi + (sigmas[s + 1]! - sigmas[s]!) * v[i]!);
@@ -187,7 +188,7 @@ describe('Plus pipeline (Edit-2511, zero_cond_t) on the tiny model', () => {
       const r = await pipeline.edit(request({ references: images.slice(1) }));
       if (r.status !== 'done') throw new Error('not done');
       const decoded = await Promise.all(images.map((b) => loadRgbImage(b)));
-      const want = await plainPlusRun(decoded, request().prompt, ' ', 5, 2, 4);
+      const want = await plainPlusRun(model, decoded, request().prompt, ' ', 5, 2, 4);
       const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       expect(scale).toBeGreaterThan(0.1);
       const relative = maxAbsDiff(r.latents, want) / scale;
@@ -196,6 +197,25 @@ describe('Plus pipeline (Edit-2511, zero_cond_t) on the tiny model', () => {
       expect(r.recipe.variant).toBe('edit-2511');
     });
   }
+
+  it('on 2509 (no zero_cond_t) too: 3 images, final latents match the plain loop to 1e-4', async () => {
+    const m2509 = await openEditModel(await ensureDemoModel(0, 'edit-2509'), {
+      provider: 'cpu',
+      threads: 1,
+      verify: 'size',
+    });
+    try {
+      const r = await new EditPipeline(m2509).edit(request({ references: [portrait, wide] }));
+      if (r.status !== 'done') throw new Error('not done');
+      expect(r.recipe.variant).toBe('edit-2509');
+      const decoded = await Promise.all([canvas, portrait, wide].map((b) => loadRgbImage(b)));
+      const want = await plainPlusRun(m2509, decoded, request().prompt, ' ', 5, 2, 4);
+      const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(maxAbsDiff(r.latents, want) / scale).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await m2509.close();
+    }
+  });
 
   it('caches each image on its own: another reference set of known images runs neither the vision tower nor the VAE', async () => {
     const pipeline = new EditPipeline(model);
