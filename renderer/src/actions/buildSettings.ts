@@ -46,5 +46,6 @@ export async function buildSettings(
     ...(s.references.length > 0 ? { references: s.references.map((r) => r.bytes) } : {}),
     ...(loras.length > 0 ? { loras } : {}),
     ...(selectSchedulerPreset(s) === 'lightning' ? { schedulerPreset: 'lightning' as const } : {}),
+    ...(s.imageProcessor ? { imageProcessor: s.imageProcessor } : {}),
   };
 }
