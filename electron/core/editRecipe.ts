@@ -5,23 +5,35 @@
  * is said here once.
  */
 import sharp from 'sharp';
-import type { EditRequest } from '../../native-models/src';
+import type { EditRequest, LoraChoice } from '../../native-models/src';
 import type { EditRegion, EditSettings, EngineEditResult } from '../shared/contract';
 import { EDIT_LIMITS } from '../shared/editVocabulary';
 import type { PasteBackRecipe } from '../shared/editVocabulary';
 import type { BlobRef, Recipe, RecipeInput } from '../shared/projectSchemas';
 
-/** The project recipe of a finished edit; `mask` is the blob the region's mask PNG is stored as. */
+/**
+ * The project recipe of a finished edit; `mask` is the blob the region's mask PNG is stored as. The reference
+ * images go in as blobs beside it (Project.addVersion); `loraIds` are the library ids the settings picked,
+ * in the order the pipeline's recipe lists the LoRAs it fused.
+ */
 export function projectRecipe(
   { recipe, timings }: Pick<EngineEditResult, 'recipe' | 'timings'>,
   mask: BlobRef | null,
   /** The user's own words when the prompt is an accepted enhancer suggestion (the pipeline never sees them). */
   originalPrompt?: string,
+  loraIds: readonly string[] = [],
 ): Omit<RecipeInput, 'input'> {
   const box = recipe.region?.kind === 'box' ? recipe.region : null;
   const paste = recipe.pasteBack;
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  // The settings named the load-time LoRAs, in order; conversion-time ones came with the model's files.
+  let picked = 0;
+  const loras = (recipe.loras ?? []).map((l) => ({
+    id: (l.fused === 'load' ? loraIds[picked++] : undefined) ?? l.name,
+    ...l,
+  }));
   return {
+    ...(loras.length > 0 ? { loras } : {}),
     model: { id: recipe.model.id, files: { ...recipe.model.hashes } },
     prompt: recipe.prompt,
     ...(originalPrompt !== undefined ? { originalPrompt } : {}),
@@ -45,6 +57,9 @@ export function projectRecipe(
       outputMode: recipe.outputMode,
       area: recipe.area,
       ...(paste ? pasteBackOptions(paste) : {}),
+      ...(recipe.variant ? { variant: recipe.variant } : {}),
+      ...(recipe.schedulerPreset ? { schedulerPreset: recipe.schedulerPreset } : {}),
+      ...(recipe.imageProcessor ? { imageProcessor: recipe.imageProcessor } : {}),
     },
     timings: {
       total: timings.total,
@@ -77,9 +92,19 @@ function pasteBackOptions(p: PasteBackRecipe): Recipe['options'] {
   };
 }
 
-/** The settings that made a version, back from its recipe (the inverse of projectRecipe). */
-export function settingsFromRecipe(recipe: Recipe, mask: Uint8Array | null): EditSettings {
+/**
+ * The settings that made a version, back from its recipe (the inverse of projectRecipe), with its region
+ * mask's and reference images' bytes.
+ */
+export function settingsFromRecipe(
+  recipe: Recipe,
+  mask: Uint8Array | null,
+  references: readonly Uint8Array[] = [],
+): EditSettings {
   const { requestedWidth: w, requestedHeight: h, feather, outputMode, area } = recipe.options;
+  const { schedulerPreset, imageProcessor } = recipe.options;
+  // A model with LoRAs fused at conversion has them in its files; only load-time ones are settings.
+  const loadTime = (recipe.loras ?? []).filter((l) => l.fused === 'load');
   return {
     prompt: recipe.prompt,
     ...(recipe.originalPrompt !== undefined ? { originalPrompt: recipe.originalPrompt } : {}),
@@ -93,14 +118,25 @@ export function settingsFromRecipe(recipe: Recipe, mask: Uint8Array | null): Edi
     // Versions made before paste-back existed returned the model's whole output.
     outputMode: outputMode === 'source' ? 'source' : 'whole',
     ...(typeof area === 'number' && area !== EDIT_LIMITS.area.default ? { area } : {}),
+    ...(references.length > 0 ? { references: references.map((r) => new Uint8Array(r)) } : {}),
+    ...(loadTime.length > 0
+      ? { loras: loadTime.map(({ id, strength, sha256 }) => ({ id, strength, sha256 })) }
+      : {}),
+    ...(schedulerPreset === 'lightning' ? { schedulerPreset } : {}),
+    // Versions made before the fast processor existed ran the Pillow (slow) one.
+    imageProcessor: imageProcessor === 'fast' ? 'fast' : 'slow',
   };
 }
 
 /**
  * The pipeline request for settings: an explicit size sets the model's output size only (the reference keeps
- * upstream's working size, as the CLI's --size).
+ * upstream's working size, as the CLI's --size). `loras` are the settings' LoRAs resolved to their files.
  */
-export function editRequest(image: Uint8Array, s: EditSettings): EditRequest {
+export function editRequest(
+  image: Uint8Array,
+  s: EditSettings,
+  loras: readonly LoraChoice[] = [],
+): EditRequest {
   return {
     image,
     prompt: s.prompt,
@@ -115,6 +151,10 @@ export function editRequest(image: Uint8Array, s: EditSettings): EditRequest {
     ...(s.region
       ? { region: s.region.kind === 'box' ? s.region : { kind: 'mask' as const, image: s.region.png } }
       : {}),
+    ...(s.references?.length ? { references: s.references } : {}),
+    ...(loras.length > 0 ? { loras } : {}),
+    ...(s.schedulerPreset ? { schedulerPreset: s.schedulerPreset } : {}),
+    ...(s.imageProcessor ? { imageProcessor: s.imageProcessor } : {}),
   };
 }
 

@@ -3,17 +3,20 @@
  * installed model folder when there is one, else the tiny demo model (generated once into the cache) —
  * and stays open with its caches, so the next edit skips what it can.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   EditError,
   EditPipeline,
   ensureDemoModel,
+  LoraLibraryError,
   markUsed,
   ModelFolderError,
   openEditModel,
+  resolveLora,
 } from '../../native-models/src';
-import type { EditErrorCode, StepEvent } from '../../native-models/src';
+import type { EditErrorCode, LoraChoice, StepEvent } from '../../native-models/src';
 import { editRequest } from '../core/editRecipe';
 import type { EditSettings, JobStage } from '../shared/contract';
 import type { EngineParamsOf, EngineResultOf } from '../shared/engineProtocol';
@@ -22,6 +25,7 @@ import { CodedError } from '../shared/result';
 import type { ErrorCode } from '../shared/result';
 import type { JobContext } from './EngineHost';
 import { fitRefusal } from './fitCheck';
+import { modelsRoot } from './modelJobs';
 
 let pipeline: Promise<EditPipeline> | null = null;
 /** The model is open (the pipeline promise resolved once): later edits skip the loading stage. */
@@ -48,6 +52,32 @@ const CONTRACT_CODES: Record<EditErrorCode, ErrorCode> = {
 function rethrowCoded(error: unknown): never {
   if (error instanceof ModelFolderError) throw new CodedError('MODEL_INVALID', error.message);
   throw error instanceof EditError ? new CodedError(CONTRACT_CODES[error.code], error.message) : error;
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The settings' LoRAs as files of the library; a recipe's pinned sha256 must still match its file. */
+async function loraFiles(settings: EditSettings): Promise<LoraChoice[]> {
+  const root = modelsRoot();
+  const choices: LoraChoice[] = [];
+  for (const { id, strength, sha256 } of settings.loras ?? []) {
+    const entry = await resolveLora(root, id).catch((error: unknown) => {
+      if (error instanceof LoraLibraryError) throw new CodedError('BAD_REQUEST', error.message);
+      throw error;
+    });
+    if (sha256 && (await fileSha256(entry.path)) !== sha256) {
+      throw new CodedError(
+        'BAD_REQUEST',
+        `the LoRA '${entry.name}' in the library is not the file this recipe used (sha256 differs); put that file back to reproduce it`,
+      );
+    }
+    choices.push({ path: entry.path, strength });
+  }
+  return choices;
 }
 
 export function createEditJob(modelFolder: string, log: (line: string) => void) {
@@ -87,9 +117,10 @@ export function createEditJob(modelFolder: string, log: (line: string) => void) 
     const p = await pipeline;
     pipelineOpened = true;
     stage('encoding');
+    const loras = await loraFiles(settings);
     let result;
     try {
-      result = await p.edit(editRequest(image, settings), {
+      result = await p.edit(editRequest(image, settings, loras), {
         signal: ctx.signal,
         onStep: (event: StepEvent) => {
           ctx.preview(

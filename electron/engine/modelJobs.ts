@@ -8,7 +8,11 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
+  addLoraFile,
   CATALOGUE,
+  listLoras,
+  LoraLibraryError,
+  LORAS_DIR,
   DEMO_MODEL_FOLDER,
   DiskSpaceError,
   HubError,
@@ -70,6 +74,7 @@ async function coded<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof UnsupportedVariantError) throw new CodedError('VARIANT_UNSUPPORTED', error.message);
     if (error instanceof DiskSpaceError) throw new CodedError('DISK_SPACE', error.message);
     if (error instanceof HubError) throw new CodedError('DOWNLOAD_FAILED', error.message);
+    if (error instanceof LoraLibraryError) throw new CodedError('BAD_REQUEST', error.message);
     throw error;
   }
 }
@@ -242,6 +247,15 @@ export function createModelJobs() {
     },
     'models:plan': plan,
     'models:getSettings': async () => readRuntimeSettings(root),
+    'loras:list': async () => ({
+      folder: join(root, LORAS_DIR),
+      items: (await listLoras(root)).map(({ path: _path, ...item }) => item),
+    }),
+    'loras:add': ({ name, bytes }: EngineParamsOf<'loras:add'>) =>
+      coded(async () => {
+        const { path: _path, ...item } = await addLoraFile(root, name, bytes);
+        return item;
+      }),
     'models:setSettings': async ({ jobId: _jobId, ...settings }: EngineParamsOf<'models:setSettings'>) => {
       await writeRuntimeSettings(root, settings);
       return settings;

@@ -113,6 +113,13 @@ const L = EDIT_LIMITS;
 const inRange = (r: { min: number; max: number }) => z.number().min(r.min).max(r.max);
 const side = inRange(L.side).int();
 const promptText = z.string().max(L.promptChars.max);
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** A LoRA from the library (`loras:list`) by id, at a strength; `sha256` pins the file a recipe used. */
+export const loraSettingSchema = z
+  .object({ id: z.string().min(1).max(300), strength: inRange(L.loraStrength), sha256: sha256Hex.optional() })
+  .strict();
+export type LoraSetting = z.infer<typeof loraSettingSchema>;
 
 /** The user's edit settings (the UI sends these; a version's recipe restores them). */
 export const editSettingsSchema = z
@@ -132,6 +139,20 @@ export const editSettingsSchema = z
     area: inRange(L.area).optional(),
     /** Left out: paste back onto the source, or the whole output when a size is set (the pipeline's rule). */
     outputMode: z.enum(['source', 'whole']).optional(),
+    /** Plus models: the reference images' file bytes, "Picture 2" onwards (the canvas image is Picture 1). */
+    // Together no larger than one image may be: an edit request stays within the largest legal frame.
+    references: z
+      .array(bytesSchema())
+      .max(L.references.max)
+      .refine((all) => all.reduce((n, b) => n + b.length, 0) <= MAX_IMAGE_BYTES, {
+        message: `the pictures together are larger than ${MAX_IMAGE_BYTES / 2 ** 20} MB`,
+      })
+      .optional(),
+    loras: z.array(loraSettingSchema).max(L.loras.max).optional(),
+    /** Left out: the release's scheduler; 'lightning' goes with a Lightning LoRA (4/8 steps, CFG 1). */
+    schedulerPreset: z.enum(['default', 'lightning']).optional(),
+    /** Left out: the pipeline's default (what a current diffusers + transformers install runs). */
+    imageProcessor: z.enum(['slow', 'fast']).optional(),
   })
   .strict();
 export type EditSettings = z.infer<typeof editSettingsSchema>;
@@ -176,6 +197,21 @@ export const engineEditResultSchema = z.object({
     memoryPolicy: z.enum(['resident', 'low-memory']),
     noise: z.literal('torch.randn float32 CPU'),
     scheduler: z.literal('FlowMatchEulerDiscrete'),
+    variant: z.enum(['edit', 'edit-2509', 'edit-2511']).optional(),
+    referenceSha256: z.array(z.string()).readonly().optional(),
+    loras: z
+      .array(
+        z.object({
+          name: z.string(),
+          sha256: z.string(),
+          strength: num,
+          fused: z.enum(['load', 'conversion']),
+        }),
+      )
+      .readonly()
+      .optional(),
+    schedulerPreset: z.enum(['default', 'lightning']).optional(),
+    imageProcessor: z.enum(['slow', 'fast']).optional(),
   }) satisfies z.ZodType<EditRecipe>,
   timings: z.object({ ...stageMs, total: num, ...stepMs }) satisfies z.ZodType<EditTimings>,
   cache: z.object({ prompt: z.boolean(), negative: z.boolean(), reference: z.boolean() }),
@@ -204,6 +240,18 @@ export const textResultSchema = z.object({
 export type TextResult = z.infer<typeof textResultSchema>;
 
 const recentSchema = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
+
+/** A LoRA in the library: a downloaded catalogue LoRA or a file the user added. */
+export const loraItemSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  bytes: z.number().nonnegative(),
+  /** A Lightning LoRA's step count (the UI offers "Fast (4 steps)" / "Fast (8 steps)"), else null. */
+  lightningSteps: z.union([z.literal(4), z.literal(8)]).nullable(),
+  baseId: z.string().nullable(),
+  source: z.enum(['catalogue', 'added']),
+});
+export type LoraItem = z.infer<typeof loraItemSchema>;
 
 /** Every request: its params and its result. Names are `domain:verb`. */
 /** A job in the edit queue, as the UI lists it. */
@@ -349,6 +397,22 @@ export const requests = {
     params: z.object({ jobId: jobIdSchema, projectId, versionId: versionIdSchema }).strict(),
     result: z.object({ identical: z.boolean(), pixelsIdentical: z.boolean(), changedFraction: z.number() }),
   },
+  /** A reference image of a version's recipe ("Picture index+2"), or its thumbnail. */
+  'version:reference': {
+    params: z
+      .object({
+        projectId,
+        versionId: versionIdSchema,
+        index: z
+          .number()
+          .int()
+          .min(0)
+          .max(L.references.max - 1),
+        thumbnail: z.boolean(),
+      })
+      .strict(),
+    result: z.object({ bytes: bytesSchema(), mime: z.string() }),
+  },
   /** Reads the recipe embedded in an exported PNG (null when it has none). */
   'recipe:read': {
     params: z.object({ bytes: bytesSchema() }).strict(),
@@ -400,6 +464,13 @@ export const requests = {
     result: textResultSchema,
   },
 
+  /** The LoRA library: downloaded catalogue LoRAs and added files; `folder` is where files can be copied. */
+  'loras:list': { params: empty, result: z.object({ folder: z.string(), items: z.array(loraItemSchema) }) },
+  /** Adds a LoRA file (a safetensors file with LoRA tensors) to the library. */
+  'loras:add': {
+    params: z.object({ name: z.string().min(1).max(255), bytes: bytesSchema() }).strict(),
+    result: loraItemSchema,
+  },
   /** The model manager: catalogue with download state, installed models, the hub endpoint in use. */
   'models:list': { params: empty, result: modelLibrarySchema },
   /**

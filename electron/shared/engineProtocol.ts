@@ -76,6 +76,14 @@ export const engineRequests = {
     params: requests['models:plan'].params.extend({ jobId: jobIdSchema }),
     result: requests['models:plan'].result,
   },
+  'loras:list': {
+    params: requests['loras:list'].params.extend({ jobId: jobIdSchema }),
+    result: requests['loras:list'].result,
+  },
+  'loras:add': {
+    params: requests['loras:add'].params.extend({ jobId: jobIdSchema }),
+    result: requests['loras:add'].result,
+  },
 } as const;
 
 export type EngineRequestName = keyof typeof engineRequests;

@@ -65,8 +65,33 @@ export const recipeSchema = z.object({
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
   /** Wall-clock milliseconds per stage when the result was made; informative only, replay ignores them. */
   timings: z.record(z.string(), z.number().nonnegative()).default({}),
+  /** Plus models: the reference images ("Picture 2" onwards) as blobs, so a replay has them (issue 11). */
+  references: z.array(referenceImageSchema()).optional(),
+  /** The LoRAs the run fused, in order: the library id it was picked by, its file's sha256 and strength. */
+  loras: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        sha256: sha256Schema,
+        strength: z.number(),
+        fused: z.enum(['load', 'conversion']),
+      }),
+    )
+    .optional(),
 });
 export type Recipe = z.infer<typeof recipeSchema>;
+
+/** A reference image of a recipe: the file as given (its blob name holds its sha256) and a thumbnail. */
+function referenceImageSchema() {
+  return z.object({
+    blob: blobRefSchema,
+    thumbnail: blobRefSchema.nullable(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+  });
+}
+export type ReferenceImage = z.infer<ReturnType<typeof referenceImageSchema>>;
 /** A recipe as callers write it: fields with defaults may be left out. */
 export type RecipeInput = z.input<typeof recipeSchema>;
 

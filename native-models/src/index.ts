@@ -67,5 +67,10 @@ export {
   setActive,
   sourcesDir,
   verifyInstalled,
+  addLoraFile,
+  listLoras,
+  LoraLibraryError,
+  LORAS_DIR,
+  resolveLora,
 } from './model-manager';
-export type { CatalogueEntry, InstalledModel, MachineInfo, PullProgress } from './model-manager';
+export type { CatalogueEntry, InstalledModel, LoraEntry, MachineInfo, PullProgress } from './model-manager';

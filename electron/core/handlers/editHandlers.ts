@@ -37,8 +37,8 @@ export function editHandlers(
         sessions.get(projectId),
         versionId,
         {
-          run: async ({ recipe, input, mask }) => {
-            const settings = settingsFromRecipe(recipe, mask);
+          run: async ({ recipe, input, mask, references }) => {
+            const settings = settingsFromRecipe(recipe, mask, references ?? []);
             const answer = await supervisor.request('engine:edit', {
               jobId,
               image: new Uint8Array(input),
@@ -64,6 +64,8 @@ async function runEdit(
   const parent = project.getVersion(parentId);
   // A mask is an image the app takes in: the same rules as an opened file, before the engine sees it.
   if (settings.region?.kind === 'mask') await inspectImage('The mask', settings.region.png);
+  for (const [i, bytes] of (settings.references ?? []).entries())
+    await inspectImage(`Picture ${i + 2}`, bytes);
   const image = new Uint8Array(await project.readImage(parentId));
   const result = engineEditResultSchema.parse(
     unwrap(await supervisor.request('engine:edit', { jobId, image, settings })),
@@ -72,8 +74,14 @@ async function runEdit(
   const input = {
     parentId,
     png: result.png,
-    recipe: projectRecipe(result, maskPng && blobRefOf(maskPng, 'png'), settings.originalPrompt),
+    recipe: projectRecipe(
+      result,
+      maskPng && blobRefOf(maskPng, 'png'),
+      settings.originalPrompt,
+      (settings.loras ?? []).map((l) => l.id),
+    ),
     ...(maskPng ? { regionMaskPng: maskPng } : {}),
+    ...(settings.references?.length ? { references: settings.references } : {}),
   };
   const node = await project.addVersion(input).catch((error: unknown) => {
     if (!(error instanceof CodedError && error.code === 'DISK_FULL')) throw error;

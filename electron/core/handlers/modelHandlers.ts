@@ -18,7 +18,9 @@ type Quick =
   | 'models:activate'
   | 'models:verify'
   | 'models:remove'
-  | 'models:plan';
+  | 'models:plan'
+  | 'loras:list'
+  | 'loras:add';
 
 export function modelHandlers(supervisor: EngineSupervisor, vault: TokenVault): Handlers {
   const quick =
@@ -54,6 +56,8 @@ export function modelHandlers(supervisor: EngineSupervisor, vault: TokenVault): 
     'models:verify': quick('models:verify'),
     'models:remove': quick('models:remove'),
     'models:plan': quick('models:plan'),
+    'loras:list': quick('loras:list'),
+    'loras:add': quick('loras:add'),
     'models:getSettings': quick('models:getSettings'),
     'models:setSettings': async (params) => {
       const result = await quick('models:setSettings')(params);

@@ -20,6 +20,10 @@ export function versionHandlers(sessions: ProjectSessions): Handlers {
     return sessions.tree(project);
   };
   return {
+    'version:reference': async ({ projectId, versionId, index, thumbnail }) => {
+      const { bytes, blob } = await sessions.get(projectId).readReference(versionId, index, thumbnail);
+      return { bytes: new Uint8Array(bytes), mime: mimeOf(blob.split('.')[1]!) };
+    },
     'version:image': async ({ projectId, versionId, thumbnail }) => {
       const project = sessions.get(projectId);
       const node = project.getVersion(versionId);

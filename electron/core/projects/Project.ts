@@ -10,9 +10,9 @@ import { join } from 'node:path';
 
 import { subtreeIds } from '../../shared/versionTree';
 import { blobRefOf, checkBlobRef } from './blobStore';
-import type { BlobStore } from './blobStore';
+import type { BlobExtension, BlobStore } from './blobStore';
 import { ProjectError, toWriteError } from './errors';
-import { diffAtSmallerSize, makeThumbnail } from './imageOps';
+import { diffAtSmallerSize, inspectImage, makeThumbnail } from './imageOps';
 import type { PixelDiff } from './imageOps';
 import { checkBlobs, createProjectFolder, openProjectFolder } from './opening';
 import type { CreateOptions, OpenedProject, OpenOptions, OpenReport } from './opening';
@@ -34,6 +34,8 @@ export type AddVersionInput = {
   recipe: Omit<RecipeInput, 'input'> & { input?: string };
   /** A region mask PNG, stored as a blob and referenced from the recipe (replaces `recipe.region.mask`). */
   regionMaskPng?: Uint8Array;
+  /** Reference images' files ("Picture 2" onwards), stored as blobs with thumbnails (replaces `recipe.references`). */
+  references?: Uint8Array[];
   label?: string | null;
   /** A ready-made thumbnail (WebP); made from `png` when omitted. */
   thumbnailWebp?: Uint8Array;
@@ -164,6 +166,20 @@ export class Project {
     });
   }
 
+  /** A reference image of version `id`'s recipe (index 0 is "Picture 2"), or its thumbnail. */
+  async readReference(
+    id: string,
+    index: number,
+    thumbnail: boolean,
+  ): Promise<{ bytes: Buffer; blob: BlobRef }> {
+    const reference = this.getVersion(id).recipe?.references?.[index];
+    if (!reference) {
+      throw new ProjectError('INVALID_ARGUMENT', `Version ${id} has no reference image ${index + 2}.`);
+    }
+    const blob = thumbnail && reference.thumbnail ? reference.thumbnail : reference.blob;
+    return { bytes: await this.blobs.read(blob), blob };
+  }
+
   /** The file path of a blob, for serving it (e.g. over the app:// protocol); rejects anything but a blob name. */
   blobPath(name: string): string {
     return this.blobs.pathOf(name);
@@ -194,10 +210,27 @@ export class Project {
       const region = input.recipe.region ?? null;
       let mask: BlobRef | null = region ? checkBlobRef(region.mask) : null;
       if (input.regionMaskPng) mask = blobRefOf(input.regionMaskPng, 'png');
+      const references = await Promise.all(
+        (input.references ?? []).map(async (bytes, i) => {
+          const info = await inspectImage(`Picture ${i + 2}`, bytes);
+          const ext: BlobExtension = info.format === 'jpeg' ? 'jpg' : info.format;
+          return { bytes, ext, thumbnailWebp: await makeThumbnail(bytes), info };
+        }),
+      );
       const parsed = recipeSchema.safeParse({
         ...input.recipe,
         input: input.recipe.input ?? parent.image.blob,
         region: region && mask ? { ...region, mask } : null,
+        ...(input.references
+          ? {
+              references: references.map((r) => ({
+                blob: blobRefOf(r.bytes, r.ext),
+                thumbnail: blobRefOf(r.thumbnailWebp, 'webp'),
+                width: r.info.width,
+                height: r.info.height,
+              })),
+            }
+          : {}),
       });
       if (!parsed.success) {
         throw new ProjectError(
@@ -208,6 +241,10 @@ export class Project {
       // Blobs first: a saved project.json must never name a blob that is not yet durable.
       const blob = await this.blobs.put(input.png, 'png');
       if (input.regionMaskPng) await this.blobs.put(input.regionMaskPng, 'png');
+      for (const r of references) {
+        await this.blobs.put(r.bytes, r.ext);
+        await this.blobs.put(r.thumbnailWebp, 'webp');
+      }
       const thumbnail = await this.blobs.put(input.thumbnailWebp ?? (await makeThumbnail(input.png)), 'webp');
       const node: VersionNode = {
         id: newVersionId(),

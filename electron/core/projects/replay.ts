@@ -14,6 +14,8 @@ export type ReplayRequest = {
   input: Buffer;
   /** The bytes of `recipe.region.mask`, or null. */
   mask: Buffer | null;
+  /** The bytes of each of `recipe.references` ("Picture 2" onwards); absent when it has none. */
+  references?: Buffer[];
 };
 
 /** Anything that turns a recipe into a PNG: the real pipeline, or a test double. */
@@ -45,7 +47,9 @@ export async function replayVersion(project: Project, id: string, runner: EditRu
     throw new ProjectError('INVALID_ARGUMENT', `Version ${id} is an import; it has no recipe to replay.`);
   const input = await project.readBlob(node.recipe.input);
   const mask = node.recipe.region ? await project.readBlob(node.recipe.region.mask) : null;
-  const result = Buffer.from(await runner.run({ recipe: structuredClone(node.recipe), input, mask }));
+  const references = await Promise.all((node.recipe.references ?? []).map((r) => project.readBlob(r.blob)));
+  const recipe = structuredClone(node.recipe);
+  const result = Buffer.from(await runner.run({ recipe, input, mask, references }));
   const actual = blobRefOf(result, 'png');
   const identical = actual === node.image.blob;
   let changedFraction = 0;

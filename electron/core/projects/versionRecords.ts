@@ -8,6 +8,7 @@ export function blobsOf(v: VersionNode): BlobRef[] {
   const refs = [v.image.blob];
   if (v.thumbnail) refs.push(v.thumbnail);
   if (v.recipe?.region) refs.push(v.recipe.region.mask);
+  for (const r of v.recipe?.references ?? []) refs.push(r.blob, ...(r.thumbnail ? [r.thumbnail] : []));
   return refs;
 }
 

@@ -35,3 +35,12 @@ export {
   DEFAULT_RUNTIME_SETTINGS,
 } from './runtime-settings';
 export type { RuntimeSettings } from './runtime-settings';
+export {
+  addLoraFile,
+  lightningSteps,
+  listLoras,
+  LoraLibraryError,
+  LORAS_DIR,
+  resolveLora,
+} from './lora-library';
+export type { LoraEntry } from './lora-library';

@@ -105,6 +105,22 @@ describe('EditPipeline on the tiny model', () => {
     expect(model.runs.vision).toBe(runsBefore.vision);
   });
 
+  it('runs the fast Qwen2-VL processor by default and the slow one on request, recording which', async () => {
+    const fast = await pipeline.edit(request({ prompt: 'processor paths' }));
+    const before = { ...model.runs };
+    const slow = await pipeline.edit(request({ prompt: 'processor paths', imageProcessor: 'slow' }));
+    if (fast.status !== 'done' || slow.status !== 'done') throw new Error('not done');
+    expect(fast.recipe.imageProcessor).toBe('fast');
+    expect(slow.recipe.imageProcessor).toBe('slow');
+    // Another path is another vision input: the tower and the language model run again, not from cache.
+    expect(model.runs.vision).toBe(before.vision + 1);
+    expect(slow.cache.prompt).toBe(false);
+    expect(Buffer.from(fast.latents.buffer).equals(Buffer.from(slow.latents.buffer))).toBe(false);
+    await expect(pipeline.edit(request({ imageProcessor: 'pillow' as unknown as 'slow' }))).rejects.toThrow(
+      /image processor must be 'fast' or 'slow', got 'pillow'/,
+    );
+  });
+
   it('calls onStep once per step with latent-size frames; the last preview is the decoded latents', async () => {
     const events: StepEvent[] = [];
     const frames: Uint8ClampedArray[] = [];

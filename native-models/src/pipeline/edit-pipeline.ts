@@ -11,7 +11,7 @@ import { editPromptTokens } from './edit-prompt';
 import { plusPromptTokens } from './plus-prompt';
 import type { EditModel, TokenGrid } from './edit-model';
 import { EDIT_LIMITS } from './edit-vocabulary';
-import type { LoraRecipe, PasteBackRecipe, Size } from './edit-vocabulary';
+import type { ImageProcessorPath, LoraRecipe, PasteBackRecipe, Size } from './edit-vocabulary';
 import type {
   EditRecipe,
   EditRequest,
@@ -389,12 +389,13 @@ export class EditPipeline {
 
   private async promptEmbeds(run: Run, image: EditInput, prompt: string) {
     const sources = [image, ...image.references];
-    const key = `${sources.map((s) => s.key).join('|')}|${image.plus ? 'plus' : 'edit'}|${prompt}`;
+    const processor = run.req.imageProcessor;
+    const key = `${sources.map((s) => s.key).join('|')}|${image.plus ? 'plus' : 'edit'}|${processor}|${prompt}`;
     const hit = this.prompts.get(key);
     if (hit) return { embeds: hit, cached: true };
     const info = this.model.info;
     const visions: VisionEmbeds[] = [];
-    for (const source of sources) visions.push(await this.visionEmbeds(run, source, image.plus));
+    for (const source of sources) visions.push(await this.visionEmbeds(run, source, image.plus, processor));
     const mergedTokens = visions.map((v) => v.mergedTokens);
     const tokens = image.plus
       ? plusPromptTokens(info.tokenizer, prompt, mergedTokens)
@@ -417,11 +418,17 @@ export class EditPipeline {
    * One image's vision-tower tokens, cached per image: the first release sees the working-size image, the
    * Plus pipeline a condition image at 384² area in the image's aspect, resized from the original.
    */
-  private async visionEmbeds(run: Run, source: SourceImage, plus: boolean): Promise<VisionEmbeds> {
+  private async visionEmbeds(
+    run: Run,
+    source: SourceImage,
+    plus: boolean,
+    processor: ImageProcessorPath,
+  ): Promise<VisionEmbeds> {
     const condition = plus
       ? calculateDimensions(source.input.width, source.input.height, PLUS_CONDITION_AREA)
       : source.working;
-    const key = plus ? `${source.key}|vl${condition.width}x${condition.height}` : source.key;
+    const size = plus ? `|vl${condition.width}x${condition.height}` : '';
+    const key = `${source.key}${size}|${processor}`;
     const hit = this.visions.get(key);
     if (hit) return hit;
     checkpoint(run);
@@ -429,7 +436,7 @@ export class EditPipeline {
       const image = plus
         ? resizeLikePil(source.input, condition.width, condition.height, 'lanczos')
         : source.resized;
-      const v = visionInput(image, this.model.info.vision);
+      const v = visionInput(image, this.model.info.vision, processor);
       const embeds = await this.model.encodeImage(v.pixelValues, v.gridThw);
       return { embeds, gridThw: v.gridThw, mergedTokens: v.mergedTokens };
     });
@@ -471,6 +478,7 @@ export class EditPipeline {
       memoryPolicy: this.memoryPolicy,
       noise: 'torch.randn float32 CPU',
       scheduler: 'FlowMatchEulerDiscrete',
+      imageProcessor: req.imageProcessor,
       schedulerPreset: req.schedulerPreset ?? 'default',
       loras,
     };

@@ -3,7 +3,7 @@
  * pipeline can run (or a clear refusal).
  */
 import type { PreviewImage } from './preview';
-import { DEFAULT_NEGATIVE_PROMPT, EDIT_LIMITS } from './edit-vocabulary';
+import { DEFAULT_IMAGE_PROCESSOR, DEFAULT_NEGATIVE_PROMPT, EDIT_LIMITS } from './edit-vocabulary';
 import type {
   EditRecipe,
   EditTimings,
@@ -72,6 +72,7 @@ export type ValidRequest = Required<
   Omit<EditRequest, 'region' | 'width' | 'height' | 'negativePrompt' | PlusFields>
 > &
   Pick<EditRequest, PlusFields> &
+  Readonly<{ imageProcessor: ImageProcessorPath }> &
   Readonly<{ region?: Region; width?: number; height?: number; negativePrompt: string | null }>;
 
 /** `value` when it lies in `range` (and is an integer where `integer`), else a refusal naming `what`. */
@@ -111,6 +112,9 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
   const outputMode = request.outputMode ?? (sized ? 'whole' : 'source');
   if (outputMode !== 'source' && outputMode !== 'whole')
     throw new EditRequestError(`output mode must be 'source' or 'whole', got '${String(outputMode)}'`);
+  const imageProcessor = request.imageProcessor ?? DEFAULT_IMAGE_PROCESSOR;
+  if (imageProcessor !== 'fast' && imageProcessor !== 'slow')
+    throw new EditRequestError(`image processor must be 'fast' or 'slow', got '${String(imageProcessor)}'`);
   return {
     image: request.image,
     prompt: request.prompt,
@@ -121,6 +125,7 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
     area,
     feather,
     outputMode,
+    imageProcessor,
     ...(request.width !== undefined ? { width: request.width } : {}),
     ...(request.height !== undefined ? { height: request.height } : {}),
     ...(request.region ? { region: request.region } : {}),

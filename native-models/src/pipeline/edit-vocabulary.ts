@@ -18,6 +18,10 @@ export const EDIT_LIMITS = {
   /** Feather width in input pixels inside a region. */
   feather: { min: 0, max: 512, default: 8 },
   promptChars: { max: 20_000 },
+  /** Images after the canvas image ("Picture 2" onwards); upstream's quality is best with three in all. */
+  references: { max: 7 },
+  /** LoRAs in one run. */
+  loras: { max: 8 },
   /** A LoRA's strength: 1 as trained, 0 the base model, negative to push away from it (as ComfyUI allows). */
   loraStrength: { min: -4, max: 4, default: 1 },
 } as const;
@@ -82,6 +86,12 @@ export type SchedulerPreset = 'default' | 'lightning';
 
 /** Qwen2-VL image processor: transformers' slow path (Pillow) or its fast one (torchvision, antialiased). */
 export type ImageProcessorPath = 'slow' | 'fast';
+
+/**
+ * What a current diffusers + transformers install runs: transformers loads the Qwen2-VL processor of these
+ * checkpoints as the fast one even though they were saved with the slow one (transformers PR #39591).
+ */
+export const DEFAULT_IMAGE_PROCESSOR: ImageProcessorPath = 'fast';
 
 /** Everything needed to reproduce a result. */
 export type EditRecipe = Readonly<{

@@ -20,18 +20,18 @@ const sinc = (x: number) => {
   return Math.sin(px) / px;
 };
 
+/** Keys' cubic with a = −0.5, Pillow's BICUBIC (and torch's antialiased bicubic, which copies it). */
+export function keysCubic(v: number): number {
+  const a = -0.5;
+  const x = Math.abs(v);
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+  return 0;
+}
+
 const FILTERS: Record<PilFilter, { support: number; kernel: (x: number) => number }> = {
   lanczos: { support: 3, kernel: (x) => (x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0) },
-  bicubic: {
-    support: 2,
-    kernel: (v) => {
-      const a = -0.5;
-      const x = Math.abs(v);
-      if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
-      if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
-      return 0;
-    },
-  },
+  bicubic: { support: 2, kernel: keysCubic },
 };
 
 type Coefficients = { ksize: number; bounds: Int32Array; weights: Int32Array };

@@ -6,6 +6,8 @@ import { createCaptionActions } from './captionActions';
 import { createEditorContext, type Decoded, type EditorDeps } from './editorContext';
 import { createEnhanceActions } from './enhanceActions';
 import { createExportActions } from './exportActions';
+import { createPictureActions } from './pictureActions';
+import { createReplayActions } from './replayActions';
 import { createRunActions } from './runActions';
 import { createVariationActions } from './variationActions';
 import { createVersionActions } from './versionActions';
@@ -21,10 +23,18 @@ export function createEditor<T extends Decoded = ImageBitmap>(deps: EditorDeps<T
   });
   const view = createViewActions(ctx);
   const run = createRunActions(ctx, view);
+  const pictures = createPictureActions(ctx);
   return {
     ...view,
     ...createVersionActions(ctx, view),
     ...run,
+    ...pictures,
+    ...createReplayActions(ctx),
+    /** Restores a version's recipe into the controls, its reference images beside the canvas. */
+    useSettingsOf(versionId: string): void {
+      run.useSettingsOf(versionId);
+      void pictures.restoreReferences(versionId);
+    },
     ...createVariationActions(ctx, view, run),
     ...createExportActions(ctx, view),
     ...createEnhanceActions(ctx),

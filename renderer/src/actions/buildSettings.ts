@@ -4,6 +4,7 @@ import { DEFAULT_NEGATIVE_PROMPT } from '../../../electron/shared/editVocabulary
 import type { AppState } from '../state/appStore';
 import { selectIsDemoModel } from '../state/engineSlice';
 import { DEMO_AREA, resolveOutputSize, type PixelSize } from '../state/paramsSlice';
+import { selectSchedulerPreset } from '../state/lorasSlice';
 import { hasRegion, needsMaskImage, type RegionState } from '../state/regionSlice';
 
 /** Draws a region as a mask PNG (white = editable) at the image's size; the page does it on a canvas. */
@@ -26,6 +27,7 @@ export async function buildSettings(
   const prompt = override?.prompt ?? s.prompt;
   // Upstream's 1 MP reference costs seconds per step with the demo model on CPU; its edits are noise anyway.
   const area = s.workingArea ?? (selectIsDemoModel(s) ? DEMO_AREA : null);
+  const loras = s.loras.filter((l) => l.enabled).map((l) => ({ id: l.id, strength: l.strength }));
   return {
     prompt,
     // Both texts go to the recipe when the prompt is an accepted enhancement.
@@ -41,5 +43,9 @@ export async function buildSettings(
     feather: editRegion ? s.feather : 0,
     outputMode: s.sizeMode === 'source' ? 'source' : 'whole',
     ...(area !== null ? { area } : {}),
+    ...(s.references.length > 0 ? { references: s.references.map((r) => r.bytes) } : {}),
+    ...(loras.length > 0 ? { loras } : {}),
+    ...(selectSchedulerPreset(s) === 'lightning' ? { schedulerPreset: 'lightning' as const } : {}),
+    ...(s.imageProcessor ? { imageProcessor: s.imageProcessor } : {}),
   };
 }

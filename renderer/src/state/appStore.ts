@@ -8,9 +8,11 @@ import { createDocumentSlice, type DocumentSlice } from './documentSlice';
 import { createEngineSlice, type EngineSlice } from './engineSlice';
 import { createHistorySlice, type HistorySlice } from './historySlice';
 import { createJobSlice, type JobSlice } from './jobSlice';
+import { createLorasSlice, type LorasSlice } from './lorasSlice';
 import { createParamsSlice, type ParamsSlice } from './paramsSlice';
 import { createProjectSlice, type ProjectSlice } from './projectSlice';
 import { createQueueSlice, type QueueSlice } from './queueSlice';
+import { createReferencesSlice, type ReferencesSlice } from './referencesSlice';
 import { createRegionSlice, type RegionSlice } from './regionSlice';
 import { createToolSlice, type ToolSlice } from './toolSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
@@ -27,7 +29,9 @@ export type AppState = DocumentSlice &
   ToolSlice &
   HistorySlice &
   VariationsSlice &
-  QueueSlice;
+  QueueSlice &
+  ReferencesSlice &
+  LorasSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -44,5 +48,7 @@ export function createAppStore(): AppStore {
     ...createHistorySlice(...a),
     ...createVariationsSlice(...a),
     ...createQueueSlice(...a),
+    ...createReferencesSlice(...a),
+    ...createLorasSlice(...a),
   }));
 }

@@ -5,8 +5,10 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { EDIT_LIMITS } from '../../../electron/shared/editVocabulary';
+import type { ImageProcessorPath } from '../../../electron/shared/editVocabulary';
 import type { Recipe } from '../../../electron/shared/projectSchemas';
 import type { AppState } from './appStore';
+import { loraPicksFromRecipe } from './lorasSlice';
 
 /**
  * `source`: the result is the input at its own size, with only the changed area (or the region) pasted back;
@@ -47,6 +49,8 @@ export type ParamsSlice = {
   customSize: PixelSize;
   /** The reference's working area a recipe ran at, when not upstream's default (null: the default). */
   workingArea: number | null;
+  /** The vision processor path a restored recipe ran (null: the pipeline's default). */
+  imageProcessor: ImageProcessorPath | null;
   feather: number;
   recentPrompts: readonly string[];
   setPrompt(prompt: string): void;
@@ -122,6 +126,7 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
   sizeMode: 'source',
   customSize: { width: 512, height: 512 },
   workingArea: null,
+  imageProcessor: null,
   feather: EDIT_LIMITS.feather.default,
   recentPrompts: [],
   setPrompt: (prompt) => set(prompt.trim() ? { prompt } : { prompt, originalPrompt: null }),
@@ -160,10 +165,19 @@ export const createParamsSlice: StateCreator<AppState, [], [], ParamsSlice> = (s
       customSize: { width: output.width, height: output.height },
       workingArea: typeof area === 'number' && area !== EDIT_LIMITS.area.default ? area : null,
       ...(recipe.region ? { feather: recipe.region.feather } : {}),
+      loras: loraPicksFromRecipe(recipe, get().loraLibrary),
+      // Versions made before the fast processor existed ran the Pillow (slow) one.
+      imageProcessor: recipe.options.imageProcessor === 'fast' ? 'fast' : 'slow',
     });
   },
   resetImageParams: () =>
-    set({ seedLocked: false, sizeMode: 'auto', customSize: { width: 512, height: 512 } }),
+    set({
+      seedLocked: false,
+      sizeMode: 'auto',
+      customSize: { width: 512, height: 512 },
+      references: [],
+      imageProcessor: null,
+    }),
   rememberPrompt: (prompt) => {
     const text = prompt.trim();
     if (!text) return;

@@ -1,4 +1,5 @@
 /** Image files for tests. */
+import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 /** A PNG whose header claims the given size but whose pixel data is a few bytes (a "decompression bomb"). */
@@ -31,4 +32,15 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
     chunk('IDAT', deflateSync(Buffer.alloc(16))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** The photo crop the Pillow fixtures were made from (fixtures/pil-resize.json's input), as interleaved RGB8. */
+export function pilFixturePhoto(): { width: number; height: number; rgb: Uint8Array } {
+  const fixture = JSON.parse(
+    readFileSync(new URL('../fixtures/pil-resize.json', import.meta.url), 'utf8'),
+  ) as {
+    input: { width: number; height: number; rgb: string };
+  };
+  const { width, height, rgb } = fixture.input;
+  return { width, height, rgb: new Uint8Array(Buffer.from(rgb, 'base64')) };
 }

@@ -1,6 +1,8 @@
 /** The right-hand panel: instruction, settings, region and text tools, Run. */
 import { useAppStore } from '../../state/useAppStore';
 import { Controls } from './Controls';
+import { LoraPanel } from './LoraPanel';
+import { PicturesPanel } from './PicturesPanel';
 import { PromptBox } from './PromptBox';
 import { RegionTools } from './RegionTools';
 import { RunBar } from './RunBar';
@@ -22,8 +24,10 @@ export function EditPanel() {
       {/* The text tool composes the instruction itself: it comes first while it is the tool in use. */}
       {tool === 'text' && <TextTool />}
       <PromptBox />
+      <PicturesPanel />
       <RunBar />
       <Controls />
+      <LoraPanel />
       <RegionTools />
     </aside>
   );

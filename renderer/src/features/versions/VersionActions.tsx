@@ -1,6 +1,7 @@
 /** What can be done with the viewed version: make it the head, reuse its settings, compare, label, delete, export. */
 import { useState } from 'react';
 import type { ExportOptions } from '../../actions/exportActions';
+import { replayText } from '../../actions/replayActions';
 import { useServices } from '../../actions/services';
 import { selectViewedVersion } from '../../state/projectSlice';
 import { useAppStore } from '../../state/useAppStore';
@@ -15,6 +16,7 @@ export function VersionActions({ onLabel }: { onLabel: (id: string) => void }) {
   const [dpi, setDpi] = useState<number | null>(null);
   const [srgbProfile, setSrgbProfile] = useState(false);
   const [nameFrom, setNameFrom] = useState<'label' | 'prompt'>('label');
+  const [replayed, setReplayed] = useState<{ id: string; text: string } | null>(null);
   if (!viewed) return null;
   const exportOptions = (format: 'png' | 'jpeg' | 'webp'): ExportOptions => ({
     ...(format !== 'png' ? { quality } : {}),
@@ -54,6 +56,23 @@ export function VersionActions({ onLabel }: { onLabel: (id: string) => void }) {
       >
         Compare
       </button>
+      <button
+        type="button"
+        className="button"
+        disabled={!viewed.recipe || missing}
+        onClick={() => {
+          setReplayed({ id, text: 'Replaying…' });
+          void editor.replay(id).then((r) => setReplayed({ id, text: r ? replayText(r) : 'Replay failed' }));
+        }}
+        title="Run this version's recipe again (its pictures and LoRAs too) and check the result is the same file"
+      >
+        Replay
+      </button>
+      {replayed?.id === id && (
+        <span className="hint" role="status" data-testid="replay-status">
+          {replayed.text}
+        </span>
+      )}
       <button type="button" className="button" onClick={() => onLabel(id)} title="Name this version (F2)">
         Label…
       </button>

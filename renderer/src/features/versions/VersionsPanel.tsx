@@ -122,7 +122,7 @@ function VersionRow({
   const caption = useVersionCaption(row.node.id);
   const { node } = row;
   const title = node.label || (node.recipe ? node.recipe.prompt : (node.sourceName ?? 'Original'));
-  const detail = versionDetail(row, timeOfDay);
+  const detail = `${versionDetail(row, timeOfDay)}${loraText(node.recipe?.loras)}`;
   return (
     <li
       role="treeitem"
@@ -173,6 +173,13 @@ function VersionRow({
         <span className="version-detail" title={new Date(node.createdAt).toLocaleString()}>
           {detail}
         </span>
+        {node.recipe?.references?.length ? (
+          <span className="version-references" data-testid="version-references">
+            {node.recipe.references.map((_, i) => (
+              <ReferenceThumb key={i} projectId={projectId} versionId={node.id} index={i} />
+            ))}
+          </span>
+        ) : null}
       </span>
       {row.isHead && (
         <span className="head-badge" title="The head: the current version of the project">
@@ -181,6 +188,29 @@ function VersionRow({
       )}
       {caption.view}
     </li>
+  );
+}
+
+const loraText = (loras: readonly { name: string; strength: number }[] | undefined) =>
+  loras?.length ? ` · LoRA ${loras.map((l) => `${l.name} ×${l.strength}`).join(', ')}` : '';
+
+/** A reference image the version's edit saw, small, named as the instruction names it. */
+function ReferenceThumb({
+  projectId,
+  versionId,
+  index,
+}: {
+  projectId: string;
+  versionId: string;
+  index: number;
+}) {
+  const { client } = useServices();
+  const url = useThumbnail(client, projectId, versionId, index);
+  const name = `Picture ${index + 2}`;
+  return url ? (
+    <img className="reference-thumb" src={url} alt={name} title={name} />
+  ) : (
+    <span className="reference-thumb" title={name} />
   );
 }
 
