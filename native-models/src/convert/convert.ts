@@ -6,8 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ComputeType, Precision, QuantBlockSize } from '../onnx';
+import { withTensorRunner } from '../onnx';
 import { sha256File } from '../model-store/hash';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../model-store/manifest';
 import { recordVerified } from '../model-store/verify';
@@ -37,7 +39,17 @@ export type ConvertOptions = Readonly<{
   progress?: boolean | ProgressSink;
   /** The components to build (default: all the converter knows). */
   components?: readonly ComponentPlugin[];
+  /**
+   * Worker threads that transpose and quantise tensors (0: on the calling thread). The output is the same
+   * bytes whatever the number. Default: `defaultConvertThreads()`.
+   */
+  threads?: number;
 }>;
+
+/** One thread per core but one (the main thread reads, writes and hashes), at most 4: beyond that the disk is the limit. */
+export function defaultConvertThreads(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
+}
 
 const OUTPUT_BYTES_PER_ELEMENT: Readonly<Record<Precision, number>> = {
   fp32: 4,
@@ -281,7 +293,9 @@ export async function convertCheckpoint(
     `.${basename(target)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`,
   );
   try {
-    const manifest = await writeModelFolder(checked, tmp, settings, plugins, progress);
+    const manifest = await withTensorRunner(options.threads ?? defaultConvertThreads(), () =>
+      writeModelFolder(checked, tmp, settings, plugins, progress),
+    );
     if (existing) await rm(target, { recursive: true, force: true });
     await rename(tmp, target);
     return manifest;

@@ -48,6 +48,28 @@ export class ExternalDataWriter {
     return { offset, length: bytes.length };
   }
 
+  /** Appends one tensor of `length` bytes that arrives in parts (slabs of rows), in order. */
+  async appendParts(
+    length: number,
+    parts: AsyncIterable<Uint8Array>,
+  ): Promise<{ offset: number; length: number }> {
+    const offset = this.allocate(length);
+    let done = 0;
+    for await (const bytes of parts) {
+      if (done + bytes.length > length) throw new Error(`tensor parts exceed the ${length} bytes announced`);
+      this.hash.update(bytes);
+      let out = 0;
+      while (out < bytes.length) {
+        const { bytesWritten } = await this.handle.write(bytes, out, bytes.length - out, offset + done + out);
+        out += bytesWritten;
+      }
+      done += bytes.length;
+    }
+    if (done !== length) throw new Error(`tensor parts hold ${done} bytes, expected ${length}`);
+    this.written += length;
+    return { offset, length };
+  }
+
   /** Appends a byte range of another file, in chunks, without holding it in memory. */
   async appendFromFile(range: FileRange): Promise<{ offset: number; length: number }> {
     const offset = this.allocate(range.length);
