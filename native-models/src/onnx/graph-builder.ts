@@ -299,11 +299,13 @@ export class GraphBuilder {
     const writer = await ExternalDataWriter.create(dataPath, options.alignment ?? 65536);
     const tensors: TensorProtoData[] = [];
     const jobs = this.inits.flatMap(({ spec }) => ('job' in spec ? [spec.job] : []));
-    const pipeline = new TensorPipeline(jobs, currentTensorRunner());
+    const runner = currentTensorRunner();
+    const pipeline = new TensorPipeline(jobs, runner);
     let dataSha256 = '';
     let closed = false;
     try {
       for (const { name, spec } of this.inits) {
+        runner.signal?.throwIfAborted();
         const expected = byteLength(spec.dtype, spec.dims);
         const base = { name, dtype: spec.dtype, dims: spec.dims };
         if ('file' in spec) {

@@ -10,6 +10,8 @@ import { runTensorOp } from './tensor-kernel';
 import type { TensorInput, TensorOp } from './tensor-kernel';
 
 export interface TensorRunner {
+  /** Aborting it stops the graphs being saved at their next initializer (a cancelled conversion). */
+  readonly signal?: AbortSignal;
   /** Runs `op`; an `owned` input's buffer may be moved to another thread (the caller must not reuse it). */
   run(op: TensorOp, input: TensorInput & { owned: boolean }): Promise<Uint8Array[]>;
   /** Worker threads working (0 inline). */
@@ -103,12 +105,16 @@ export function currentTensorRunner(): TensorRunner {
 
 /**
  * Runs `fn` with tensor jobs on `threads` worker threads, closing them afterwards; inline when 0, or when
- * the worker's entry is absent (a bundle built without it).
+ * the worker's entry is absent (a bundle built without it). Saving stops once `signal` aborts.
  */
-export async function withTensorRunner<T>(threads: number, fn: () => Promise<T>): Promise<T> {
+export async function withTensorRunner<T>(
+  threads: number,
+  fn: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
   const runner = threads > 0 && existsSync(workerEntry().url) ? workerRunner(threads) : inlineRunner;
   try {
-    return await current.run(runner, fn);
+    return await current.run(signal ? { ...runner, signal } : runner, fn);
   } finally {
     await runner.close();
   }
