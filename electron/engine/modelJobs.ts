@@ -186,6 +186,7 @@ export function createModelJobs() {
         precision,
         overwrite: true,
         deleteSource: deleteSource === true,
+        signal: ctx.signal,
         progress: {
           stage: (label) => {
             stage = label;

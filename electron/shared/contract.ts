@@ -381,7 +381,10 @@ export const requests = {
     params: z.object({ token: z.string().min(1).max(4096).nullable() }).strict(),
     result: z.object({ hasToken: z.boolean() }),
   },
-  /** Converts a downloaded model into the library at a precision; progress as `models:progress`. */
+  /**
+   * Converts a downloaded model into the library at a precision; progress as `models:progress`. `job:cancel`
+   * stops it; the components it finished are kept, and converting again resumes with the rest.
+   */
   'models:convert': {
     params: z
       .object({
