@@ -62,5 +62,9 @@ export {
   setActive,
   sourcesDir,
   verifyInstalled,
+  ModelsLocationError,
+  chosenModelsRoot,
+  moveModelsRoot,
+  userDataFolder,
 } from './model-manager';
 export type { CatalogueEntry, InstalledModel, MachineInfo, PullProgress } from './model-manager';

@@ -13,6 +13,7 @@ import type { TokenVault } from '../tokenVault';
 type Quick =
   | 'models:getSettings'
   | 'models:setSettings'
+  | 'models:setFolder'
   | 'models:list'
   | 'models:discard'
   | 'models:activate'
@@ -55,6 +56,11 @@ export function modelHandlers(supervisor: EngineSupervisor, vault: TokenVault): 
     'models:remove': quick('models:remove'),
     'models:plan': quick('models:plan'),
     'models:getSettings': quick('models:getSettings'),
+    'models:setFolder': async (params) => {
+      const result = await quick('models:setFolder')(params);
+      await supervisor.restart();
+      return result;
+    },
     'models:setSettings': async (params) => {
       const result = await quick('models:setSettings')(params);
       await supervisor.restart();
