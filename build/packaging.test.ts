@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -69,7 +70,12 @@ function walk(dir: string): string[] {
   });
 }
 
-const bundles = ['out/main/main.cjs', 'out/preload/preload.cjs', 'out/engine/engine.cjs'];
+const bundles = [
+  'out/main/main.cjs',
+  'out/preload/preload.cjs',
+  'out/engine/engine.cjs',
+  'out/engine/tensor-worker.cjs',
+];
 
 beforeAll(() => {
   if (!bundles.every((b) => existsSync(join(root, b))))
@@ -77,7 +83,7 @@ beforeAll(() => {
 }, 120_000);
 
 describe('packaging config', () => {
-  it('packs the three bundles, the entry package.json names, and the renderer; the engine outside the asar', () => {
+  it('packs the bundles, the entry package.json names, and the renderer; the engine outside the asar', () => {
     for (const bundle of bundles) expect(packed(bundle), bundle).toBe(true);
     expect(pkg.main).toBe('out/main/main.cjs');
     expect(packed('package.json')).toBe(true);
@@ -86,9 +92,27 @@ describe('packaging config', () => {
     expect(packed('out/main/main.cjs.map')).toBe(false);
     // Its require() of onnxruntime-node must resolve beside the unpacked native files.
     expect(unpacked('out/engine/engine.cjs')).toBe(true);
+    expect(unpacked('out/engine/tensor-worker.cjs')).toBe(true);
     expect(readFileSync(join(root, 'electron/main/main.ts'), 'utf8')).toContain(
       ".replace('app.asar', 'app.asar.unpacked')",
     );
+  });
+
+  it("runs the converter's bundled tensor worker: a bf16 row stored as float32 comes back widened", async () => {
+    const worker = new Worker(join(root, 'out/engine/tensor-worker.cjs'));
+    try {
+      const reply = new Promise<{ outputs: Uint8Array[] }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      // bf16 0x3fc0 = 1.5, 0xc000 = -2.
+      const bytes = new Uint8Array(new Uint16Array([0x3fc0, 0xc000]).buffer);
+      worker.postMessage({ id: 1, op: { kind: 'store', dtype: 'float32' }, input: { bytes, dtype: 'BF16' } });
+      const { outputs } = await reply;
+      expect([...new Float32Array(outputs[0]!.buffer, outputs[0]!.byteOffset, 2)]).toEqual([1.5, -2]);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('ships every module the bundles require at run time', () => {

@@ -20,6 +20,12 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'out/main/main.cjs' }),
   build({ ...common, entryPoints: ['electron/engine/engine.entry.ts'], outfile: 'out/engine/engine.cjs' }),
+  // The converter's worker threads load it from beside the engine bundle (native-models/src/onnx/tensor-runner.ts).
+  build({
+    ...common,
+    entryPoints: ['native-models/src/onnx/tensor-worker.ts'],
+    outfile: 'out/engine/tensor-worker.cjs',
+  }),
   build({
     ...common,
     entryPoints: ['electron/preload/preload.ts'],

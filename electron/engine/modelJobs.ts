@@ -1,8 +1,9 @@
 /**
  * The model manager's requests, served in the engine (conversion needs the model stack, and a download must
  * not load the UI-facing process): catalogue and library, pull with progress (cancel = pause; pulling again
- * resumes), convert, activate, verify, remove, plan. The models root is `QWEN_EDIT_MODELS_DIR`, else the
- * folder that holds the default model folder.
+ * resumes), convert, activate, verify, remove, plan, the model-folder setting. The models root is
+ * `QWEN_EDIT_MODELS_DIR`, else the folder chosen in the setting, else the folder that holds the default model
+ * folder.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -16,8 +17,10 @@ import {
   DEMO_MODEL_FOLDER,
   DiskSpaceError,
   HubError,
+  ModelsLocationError,
   UnsupportedVariantError,
   activeFolder,
+  chosenModelsRoot,
   defaultModelsRoot,
   discardPull,
   downloadedBytes,
@@ -25,6 +28,7 @@ import {
   installModel,
   listInstalled,
   measuredSizes,
+  moveModelsRoot,
   planModel,
   probeMachine,
   PUBLISHED_BF16_SIZES,
@@ -36,6 +40,7 @@ import {
   resolveCatalogueRef,
   setActive,
   sourcesDir,
+  userDataFolder,
   verifyInstalled,
   writeRuntimeSettings,
 } from '../../native-models/src';
@@ -50,8 +55,14 @@ type Handler<N extends EngineRequestName> = (
 
 export function modelsRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.QWEN_EDIT_MODELS_DIR) return env.QWEN_EDIT_MODELS_DIR;
-  if (env.QWEN_EDIT_MODEL_DIR) return dirname(env.QWEN_EDIT_MODEL_DIR);
+  const userData = settingFolder(env);
+  if (env.QWEN_EDIT_MODEL_DIR) return chosenModelsRoot(userData) ?? dirname(env.QWEN_EDIT_MODEL_DIR);
   return defaultModelsRoot(env);
+}
+
+/** Where the model-folder setting is kept: the user data folder, which holds the default `models/`. */
+function settingFolder(env: NodeJS.ProcessEnv): string {
+  return env.QWEN_EDIT_MODEL_DIR ? dirname(dirname(env.QWEN_EDIT_MODEL_DIR)) : userDataFolder(env);
 }
 
 /** The folder the engine runs, read once at start: the library's active model, else the configured folder. */
@@ -191,6 +202,7 @@ export function createModelJobs() {
         precision,
         overwrite: true,
         deleteSource: deleteSource === true,
+        signal: ctx.signal,
         progress: {
           stage: (label) => {
             stage = label;
@@ -246,6 +258,17 @@ export function createModelJobs() {
       return {};
     },
     'models:plan': plan,
+    'models:setFolder': async ({ folder }: EngineParamsOf<'models:setFolder'>) => {
+      if (process.env.QWEN_EDIT_MODELS_DIR)
+        throw new CodedError(
+          'BAD_REQUEST',
+          'the model folder is set by QWEN_EDIT_MODELS_DIR; change it there',
+        );
+      await moveModelsRoot(settingFolder(process.env), root, folder).catch((e: Error) => {
+        throw e instanceof ModelsLocationError ? new CodedError('BAD_REQUEST', e.message) : e;
+      });
+      return { root: folder };
+    },
     'models:getSettings': async () => readRuntimeSettings(root),
     'loras:list': async () => ({
       folder: join(root, LORAS_DIR),

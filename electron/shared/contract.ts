@@ -489,7 +489,10 @@ export const requests = {
     params: z.object({ token: z.string().min(1).max(4096).nullable() }).strict(),
     result: z.object({ hasToken: z.boolean() }),
   },
-  /** Converts a downloaded model into the library at a precision; progress as `models:progress`. */
+  /**
+   * Converts a downloaded model into the library at a precision; progress as `models:progress`. `job:cancel`
+   * stops it; the components it finished are kept, and converting again resumes with the rest.
+   */
   'models:convert': {
     params: z
       .object({
@@ -513,6 +516,15 @@ export const requests = {
   'models:getSettings': { params: empty, result: runtimeSettingsSchema },
   /** Saves execution provider, GPU device and memory policy; the engine restarts with them. */
   'models:setSettings': { params: runtimeSettingsSchema, result: runtimeSettingsSchema },
+  /**
+   * The model-folder setting: moves the library (installed models, downloads) into `folder`, an absolute path,
+   * and keeps it there; refused with a clear message, nothing moved, for an unwritable, non-empty or full
+   * folder. The engine restarts on the new folder.
+   */
+  'models:setFolder': {
+    params: z.object({ folder: z.string().min(1).max(1000) }).strict(),
+    result: z.object({ root: z.string() }),
+  },
   /** Recommends precision and memory policy for the active model on this machine at an output size. */
   'models:plan': {
     params: z

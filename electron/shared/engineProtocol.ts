@@ -72,6 +72,10 @@ export const engineRequests = {
     params: requests['models:setSettings'].params.extend({ jobId: jobIdSchema }),
     result: requests['models:setSettings'].result,
   },
+  'models:setFolder': {
+    params: requests['models:setFolder'].params.extend({ jobId: jobIdSchema }),
+    result: requests['models:setFolder'].result,
+  },
   'models:plan': {
     params: requests['models:plan'].params.extend({ jobId: jobIdSchema }),
     result: requests['models:plan'].result,

@@ -72,5 +72,9 @@ export {
   LoraLibraryError,
   LORAS_DIR,
   resolveLora,
+  ModelsLocationError,
+  chosenModelsRoot,
+  moveModelsRoot,
+  userDataFolder,
 } from './model-manager';
 export type { CatalogueEntry, InstalledModel, LoraEntry, MachineInfo, PullProgress } from './model-manager';

@@ -13,6 +13,7 @@ import type { TokenVault } from '../tokenVault';
 type Quick =
   | 'models:getSettings'
   | 'models:setSettings'
+  | 'models:setFolder'
   | 'models:list'
   | 'models:discard'
   | 'models:activate'
@@ -59,6 +60,11 @@ export function modelHandlers(supervisor: EngineSupervisor, vault: TokenVault): 
     'loras:list': quick('loras:list'),
     'loras:add': quick('loras:add'),
     'models:getSettings': quick('models:getSettings'),
+    'models:setFolder': async (params) => {
+      const result = await quick('models:setFolder')(params);
+      await supervisor.restart();
+      return result;
+    },
     'models:setSettings': async (params) => {
       const result = await quick('models:setSettings')(params);
       await supervisor.restart();

@@ -4,10 +4,11 @@
  * is assembled in a temporary sibling and renamed into place only when complete, so an interrupted or
  * failed conversion never leaves something that looks like a model.
  */
-import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../onnx';
+import { withTensorRunner } from '../onnx';
 import { sha256File } from '../model-store/hash';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../model-store/manifest';
 import { recordVerified } from '../model-store/verify';
@@ -17,6 +18,7 @@ import type { ComponentPlugin, ConvertSettings } from './component';
 import { COMPONENTS, GENERATION_CONFIG } from './components';
 import { silentProgress, stderrProgress } from './progress';
 import type { ProgressSink } from './progress';
+import { ResumeState, resumeKey } from './resume';
 import { validateCheckpoint } from './validate';
 import type { CheckedCheckpoint } from './validate';
 
@@ -40,7 +42,22 @@ export type ConvertOptions = Readonly<{
   components?: readonly ComponentPlugin[];
   /** LoRAs fused into the transformer's weights before they are rounded or quantised, in order. */
   loras?: readonly Readonly<{ path: string; strength: number }>[];
+  /**
+   * Worker threads that transpose and quantise tensors (0: on the calling thread). The output is the same
+   * bytes whatever the number. Default: `defaultConvertThreads()`.
+   */
+  threads?: number;
+  /**
+   * Cancels the conversion at the next tensor. The finished components stay in the partial folder beside the
+   * destination, and converting again with the same inputs resumes with the rest (as after a killed process).
+   */
+  signal?: AbortSignal;
 }>;
+
+/** One thread per core but one (the main thread reads, writes and hashes), at most 4: beyond that the disk is the limit. */
+export function defaultConvertThreads(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
+}
 
 const OUTPUT_BYTES_PER_ELEMENT: Readonly<Record<Precision, number>> = {
   fp32: 4,
@@ -144,6 +161,7 @@ export async function writeModelFolder(
   plugins: readonly ComponentPlugin[],
   progress: ProgressSink = silentProgress,
   loras: readonly ManifestLora[] = [],
+  resume?: ResumeState,
 ): Promise<ModelManifest> {
   await mkdir(outDir, { recursive: true });
   const components: Record<string, ComponentEntry> = {};
@@ -158,6 +176,16 @@ export async function writeModelFolder(
     const sharing = plugin.sharesWeightsOf ? built.get(plugin.sharesWeightsOf) : undefined;
     const dir = sharing ? dirname(sharing.modelPath) : join(outDir, plugin.name);
     const share = sourceBytes(checked, plugin);
+    const kept = await resume?.kept(plugin.name);
+    if (kept) {
+      components[plugin.name] = kept.entry;
+      for (const [file, sha256] of Object.entries(kept.sha256)) knownSha256.set(file, sha256);
+      finishedBytes += share;
+      progress.update(finishedBytes);
+      continue;
+    }
+    // What a cancelled or killed run left of this component is rebuilt from scratch.
+    await rm(dir, { recursive: true, force: true });
     const expected = estimateBytes(checked, plugin, settings);
     // Builders stream weights into their data file; polling its size against the expected output size
     // gives live progress within the share for any builder (capped, as the estimate is approximate).
@@ -197,6 +225,11 @@ export async function writeModelFolder(
         outputs: saved.outputs,
         precision: plugin.effectivePrecision(settings.precision),
       };
+      await resume?.finished(
+        plugin.name,
+        components[plugin.name]!,
+        Object.fromEntries(components[plugin.name]!.files.map((f) => [f, knownSha256.get(f)!])),
+      );
     } finally {
       clearInterval(poll);
     }
@@ -314,16 +347,27 @@ export async function convertCheckpoint(
         : options.progress;
   await mkdir(dirname(target), { recursive: true });
   await checkFreeSpace(dirname(target), expected);
-  const tmp = join(
-    dirname(target),
-    `.${basename(target)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`,
-  );
+  // One partial folder per destination, so a later run finds what a cancelled or killed one finished.
+  const tmp = join(dirname(target), `.${basename(target)}.partial`);
+  await mkdir(tmp, { recursive: true });
+  const resume = await ResumeState.open(tmp, await resumeKey(checked, settings, plugins, loras));
+  let keep = false;
   try {
-    const manifest = await writeModelFolder(checked, tmp, settings, plugins, progress, loras);
+    const manifest = await withTensorRunner(
+      options.threads ?? defaultConvertThreads(),
+      () => writeModelFolder(checked, tmp, settings, plugins, progress, loras, resume),
+      options.signal,
+    );
+    await resume.close(false);
     if (existing) await rm(target, { recursive: true, force: true });
     await rename(tmp, target);
     return manifest;
+  } catch (error) {
+    // Cancelled: the finished components stay for the next run. Failed: nothing is left behind.
+    keep = options.signal?.aborted === true;
+    throw error;
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    if (keep) await resume.close(true);
+    else await rm(tmp, { recursive: true, force: true });
   }
 }

@@ -28,6 +28,7 @@ import {
 } from './part-state';
 import type { PartState } from './part-state';
 import { withRetry } from './retry';
+import { coalescedSync } from './coalesced-sync';
 import type { RetryPolicy } from './retry';
 
 export type FileDownloadOptions = Readonly<{
@@ -168,21 +169,18 @@ async function fetchChunks(
 ): Promise<void> {
   const pending = state.written.flatMap((w, i) => (w < chunkLength(state, i) ? [i] : []));
   if (pending.length === 0) return;
-  // Bytes a crash can lose per worker stay under half a chunk in all: < 1 chunk re-downloaded on resume.
-  const persistEvery = Math.max(1, Math.floor(state.chunkSize / (2 * options.parallel)));
-  let persisting: Promise<void> = Promise.resolve();
-  const persist = () => {
+  // Bytes a crash can lose: under a quarter chunk in all plus one piece per worker, so < 1 chunk is re-fetched.
+  const persistEvery = Math.max(1, Math.floor(state.chunkSize / (4 * options.parallel)));
+  // The record is snapshotted when its sync starts, before the data sync, so it never claims unsynced bytes.
+  const persist = coalescedSync(async () => {
     const snapshot: PartState = {
       ...state,
       written: [...state.written],
       chunkSha256: [...state.chunkSha256],
     };
-    persisting = persisting.then(async () => {
-      await handle.datasync();
-      await writePartState(options.dest, snapshot);
-    });
-    return persisting;
-  };
+    await handle.datasync();
+    await writePartState(options.dest, snapshot);
+  });
   const inner = new AbortController();
   const onOuterAbort = () => inner.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });

@@ -22,7 +22,8 @@ export {
   verifyInstalled,
 } from './library';
 export type { InstalledModel } from './library';
-export { defaultModelsRoot, sourcesDir } from './models-root';
+export { defaultModelsRoot, sourcesDir, userDataFolder } from './models-root';
+export { ModelsLocationError, chosenModelsRoot, moveModelsRoot } from './models-location';
 export { probeMachine } from './gpu-probe';
 export type { GpuInfo, MachineInfo } from './gpu-probe';
 export { assertFits, measuredSizes, ModelFitError, planModel, PUBLISHED_BF16_SIZES } from './plan';

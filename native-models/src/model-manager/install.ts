@@ -30,6 +30,8 @@ export type InstallOptions = Readonly<{
   deleteSource?: boolean;
   overwrite?: boolean;
   progress?: boolean | ProgressSink;
+  /** Cancels the conversion; its finished components are kept and installing again resumes with the rest. */
+  signal?: AbortSignal;
 }>;
 
 export const installFolder = (entry: CatalogueEntry, precision: Precision) => `${entry.id}-${precision}`;
@@ -44,6 +46,7 @@ export async function installModel(options: InstallOptions): Promise<string> {
     precision: options.precision,
     ...(options.overwrite ? { overwrite: true } : {}),
     ...(options.progress !== undefined ? { progress: options.progress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   await writeInstallRecord(dir, {
     id: entry.id,

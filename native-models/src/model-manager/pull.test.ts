@@ -99,7 +99,7 @@ describe('pull from a hub on 127.0.0.1', () => {
     expect(report.discardedBytes).toBe(0);
   });
 
-  it('resumes after pause (abort) and after a killed process, re-fetching less than four chunks', async () => {
+  it('resumes after pause (abort) and after a killed process, re-fetching less than one chunk', async () => {
     const { dir, options } = await fresh();
     const total = hub.files.reduce((s, f) => s + f.size, 0);
     hub.faults.stallAfterBytes = Math.floor(total / 2);
@@ -109,16 +109,25 @@ describe('pull from a hub on 127.0.0.1', () => {
     });
     let received = 0;
     let buffered = '';
+    let stalled = false;
+    // Caught up: the server holds every response and the child has written all it was sent (before the stall
+    // the two counts also meet, whenever the child drains its socket).
     const caughtUp = new Promise<void>((resolve) => {
+      const check = () => {
+        if (stalled && received > 0 && received === hub.totalServed()) resolve();
+      };
+      void hub.stalled.then(() => {
+        stalled = true;
+        check();
+      });
       child.stdout.on('data', (data: Buffer) => {
         buffered += data.toString();
         const lines = buffered.split('\n');
         buffered = lines.pop()!;
         for (const line of lines) if (line.startsWith('done ')) received = Number(line.slice(5));
-        if (received > 0 && received === hub.totalServed()) resolve();
+        check();
       });
     });
-    await hub.stalled;
     await caughtUp;
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGKILL');
@@ -132,10 +141,8 @@ describe('pull from a hub on 127.0.0.1', () => {
     const redownloaded = servedBeforeKill - report.keptBytes;
     expect(report.keptBytes).toBeGreaterThan(0);
     expect(redownloaded).toBeGreaterThanOrEqual(0);
-    // The kill lands right after the bytes arrived, while syncs of the progress record may still be queued: idle
-    // the loss stays under one chunk, but under heavy load the queue lags (measured 1.59 MB and 2.70 MB of 1 MiB
-    // chunks at load ~20), so the bound here is four chunks. Known gap: coalesce the syncs so the lag is bounded.
-    expect(redownloaded).toBeLessThan(4 * CHUNK);
+    // Unsynced at the kill: under a quarter chunk of records plus one network piece per worker.
+    expect(redownloaded).toBeLessThan(CHUNK);
     expect(report.fetchedBytes).toBe(total - report.keptBytes);
   });
 

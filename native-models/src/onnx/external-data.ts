@@ -11,6 +11,8 @@ import type { FileHandle } from 'node:fs/promises';
 import type { FileRange } from '../weights';
 
 const COPY_CHUNK = 8 << 20;
+/** A hash update and a file write each take under 2 GiB; a 2.2 GB float32 embedding table goes in pieces. */
+const PIECE = 1 << 30;
 const ZEROS = new Uint8Array(65536);
 
 export class ExternalDataWriter {
@@ -38,14 +40,39 @@ export class ExternalDataWriter {
   /** Appends bytes; returns where they went. */
   async append(bytes: Uint8Array): Promise<{ offset: number; length: number }> {
     const offset = this.allocate(bytes.length);
-    this.hash.update(bytes);
-    let done = 0;
-    while (done < bytes.length) {
-      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, offset + done);
-      done += bytesWritten;
-    }
+    await this.put(bytes, offset);
     this.written += bytes.length;
     return { offset, length: bytes.length };
+  }
+
+  /** Hashes and writes `bytes` at `at`, in pieces under 2 GiB. */
+  private async put(bytes: Uint8Array, at: number): Promise<void> {
+    for (let start = 0; start < bytes.length; start += PIECE) {
+      const piece = bytes.subarray(start, Math.min(bytes.length, start + PIECE));
+      this.hash.update(piece);
+      let done = 0;
+      while (done < piece.length) {
+        const { bytesWritten } = await this.handle.write(piece, done, piece.length - done, at + start + done);
+        done += bytesWritten;
+      }
+    }
+  }
+
+  /** Appends one tensor of `length` bytes that arrives in parts (slabs of rows), in order. */
+  async appendParts(
+    length: number,
+    parts: AsyncIterable<Uint8Array>,
+  ): Promise<{ offset: number; length: number }> {
+    const offset = this.allocate(length);
+    let done = 0;
+    for await (const bytes of parts) {
+      if (done + bytes.length > length) throw new Error(`tensor parts exceed the ${length} bytes announced`);
+      await this.put(bytes, offset + done);
+      done += bytes.length;
+    }
+    if (done !== length) throw new Error(`tensor parts hold ${done} bytes, expected ${length}`);
+    this.written += length;
+    return { offset, length };
   }
 
   /** Appends a byte range of another file, in chunks, without holding it in memory. */

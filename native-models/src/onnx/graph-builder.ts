@@ -14,6 +14,9 @@ import type { AttributeValue, Dim, NodeProtoData, TensorProtoData, ValueInfoData
 import { precisionPlan } from './precision';
 import type { ComputeType, PrecisionOptions, PrecisionPlan } from './precision';
 import type { FileRange } from '../weights';
+import type { TensorJob } from './tensor-job';
+import { TensorPipeline } from './tensor-pipeline';
+import { currentTensorRunner } from './tensor-runner';
 
 export const IR_VERSION = 10;
 export const OPSET = 23;
@@ -43,6 +46,8 @@ export type NodeOptions = Readonly<{
 export type InitializerSource =
   | { data: ArrayBufferView }
   | { load: () => Promise<ArrayBufferView> }
+  /** Output `output` of a tensor job (run on the conversion's worker threads, slab by slab). */
+  | { job: TensorJob; output: number }
   /**
    * Bytes copied from a file range at save time; `reference: true` points the model at the file instead (it
    * must then lie inside the model's folder: ORT refuses external data outside it).
@@ -323,11 +328,15 @@ export class GraphBuilder {
     let bytesDone = 0;
     const writer = await ExternalDataWriter.create(dataPath, options.alignment ?? 65536);
     const tensors: TensorProtoData[] = [];
+    const jobs = this.inits.flatMap(({ spec }) => ('job' in spec ? [spec.job] : []));
+    const runner = currentTensorRunner();
+    const pipeline = new TensorPipeline(jobs, runner);
     let dataSha256 = '';
     let closed = false;
     try {
       for (const init of this.inits) {
         const { name, spec } = init;
+        runner.signal?.throwIfAborted();
         const expected = byteLength(spec.dtype, spec.dims);
         const base = { name, dtype: spec.dtype, dims: spec.dims };
         const shared = reused(init);
@@ -360,6 +369,12 @@ export class GraphBuilder {
             continue;
           }
           const at = await writer.appendFromFile(spec.file);
+          tensors.push({ ...base, external: { location: basename(dataPath), ...at } });
+        } else if ('job' in spec) {
+          const parts = pipeline.output(spec.job, spec.output);
+          const at = await writer.appendParts(expected, parts).catch((error: Error) => {
+            throw new Error(`initializer '${name}': ${error.message}`);
+          });
           tensors.push({ ...base, external: { location: basename(dataPath), ...at } });
         } else {
           const bytes = bytesOf('data' in spec ? spec.data : await spec.load());

@@ -61,6 +61,7 @@ export type { LinearOptions } from './layers';
 export { weightInitializer, readRange, transposeBytes } from './weights';
 export type { WeightOptions, FloatStorage } from './weights';
 export { quantizeBlockwise, dequantizeBlockwise } from './quantize';
+export { withTensorRunner } from './tensor-runner';
 export type { QuantizedWeight } from './quantize';
 export {
   TENSOR_TYPE_CODES,

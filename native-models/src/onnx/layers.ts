@@ -5,9 +5,8 @@
 import type { GraphBuilder } from './graph-builder';
 import { MS_DOMAIN } from './graph-builder';
 import type { TensorDType } from './dtypes';
-import { TENSOR_TYPE_CODES, encodeFloats } from './dtypes';
-import { quantizeBlockwise } from './quantize';
-import type { QuantizedWeight } from './quantize';
+import { TENSOR_TYPE_CODES } from './dtypes';
+import { weightJob } from './tensor-job';
 import { weightInitializer } from './weights';
 import type { WeightSource } from '../weights';
 
@@ -50,23 +49,20 @@ export function linear(
     const blockSize = b.plan.blockSize;
     const kBlocks = Math.ceil(k / blockSize);
     const blobSize = (blockSize * bits) / 8;
-    // Both initializers come from one quantisation, done when save() reaches the first and dropped after the second.
-    let pending: Promise<QuantizedWeight> | undefined;
-    const quantized = () =>
-      (pending ??= src.readF32(weightName).then((w) => quantizeBlockwise(w, n, k, bits, blockSize)));
+    // Both initializers come from one quantisation, done a slab of rows at a time as save() reaches them.
+    const op = { kind: 'quantize', k, bits, blockSize, scales: b.plan.dense } as const;
+    const job = weightJob(src, weightName, op, true);
     const packed = b.initializer(`${weightName}.q${bits}`, {
       dtype: 'uint8',
       dims: [n, kBlocks, blobSize],
-      load: async () => (await quantized()).packed,
+      job,
+      output: 0,
     });
     const scales = b.initializer(`${weightName}.scales`, {
       dtype: b.plan.dense,
       dims: [n, kBlocks],
-      load: async () => {
-        const q = await quantized();
-        pending = undefined;
-        return encodeFloats(q.scales, b.plan.dense);
-      },
+      job,
+      output: 1,
     });
     // The bias rides in MatMulNBits' optional input 5 (no separate Add pass over the output).
     const bias = src.has(biasName) ? ['', '', weightInitializer(b, src, biasName)] : [];

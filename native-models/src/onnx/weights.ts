@@ -4,7 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { GraphBuilder } from './graph-builder';
-import { BYTES_PER_ELEMENT, encodeFloats } from './dtypes';
+import { weightJob } from './tensor-job';
 import type { FileRange, WeightSource, DType } from '../weights';
 import type { ComputeType } from './precision';
 
@@ -132,11 +132,6 @@ export function weightInitializer(
   const range = src.locate(name);
   if (same && range && !transpose) return b.initializer(initName, { dtype, dims, file: range });
   const [rows, cols] = [info.shape[0] ?? 1, info.shape[1] ?? 1];
-  const load = async (): Promise<Uint8Array> => {
-    if (same && range) return transposeBytes(await readRange(range), rows, cols, BYTES_PER_ELEMENT[dtype]);
-    const values = await src.readF32(name);
-    const bytes = encodeFloats(values, dtype);
-    return transpose ? transposeBytes(bytes, rows, cols, BYTES_PER_ELEMENT[dtype]) : bytes;
-  };
-  return b.initializer(initName, { dtype, dims, load });
+  const op = { kind: 'store', dtype, ...(transpose ? { transpose: [rows, cols] as const } : {}) } as const;
+  return b.initializer(initName, { dtype, dims, job: weightJob(src, name, op, !transpose), output: 0 });
 }

@@ -241,6 +241,11 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
                 >
                   Convert
                 </button>
+                {conversion?.running && (
+                  <button type="button" className="button" onClick={() => cancel(`${e.id}#convert`)}>
+                    Stop conversion
+                  </button>
+                )}
               </div>
               <JobStatus job={job} />
               <JobStatus job={conversion} />

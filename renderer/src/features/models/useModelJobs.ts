@@ -51,7 +51,11 @@ export function useModelJobs(onFinished: () => void) {
       update(ref, {
         running: false,
         error:
-          answer.error.code === 'CANCELLED' ? 'Paused: the partial download is kept.' : answer.error.message,
+          answer.error.code !== 'CANCELLED'
+            ? answer.error.message
+            : kind === 'download'
+              ? 'Paused: the partial download is kept.'
+              : 'Stopped: the finished components are kept; Convert resumes with the rest.',
       });
     onFinished();
   };
