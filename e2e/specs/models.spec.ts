@@ -81,3 +81,20 @@ test('add a model from a local hub → progress → server killed and restarted 
     await rm(modelsRoot, { recursive: true, force: true });
   }
 });
+
+test('the model folder setting refuses a folder it cannot use, saying why, and moves nothing', async ({
+  studio,
+  page,
+}) => {
+  await studio.waitUntilReady();
+  const panel = page.getByRole('dialog', { name: 'Models' });
+  await page.getByRole('button', { name: 'Models' }).click();
+  const path = panel.getByLabel('Model folder path');
+  await expect(path).toHaveValue(modelsRoot);
+  await path.fill('relative/models');
+  await panel.getByRole('button', { name: 'Move library' }).click();
+  await expect(panel.getByText('relative/models: the model folder must be an absolute path')).toBeVisible();
+  await path.fill(join(modelsRoot, 'inside'));
+  await panel.getByRole('button', { name: 'Move library' }).click();
+  await expect(panel.getByText(/the model folder cannot be inside the current one/)).toBeVisible();
+});

@@ -4,11 +4,12 @@
  * is assembled in a temporary sibling and renamed into place only when complete, so an interrupted or
  * failed conversion never leaves something that looks like a model.
  */
-import { copyFile, mkdir, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../onnx';
 import { withTensorRunner } from '../onnx';
+import { externalPlacements } from '../onnx/external-placements';
 import { sha256File } from '../model-store/hash';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, MODEL_MANIFEST } from '../model-store/manifest';
 import { recordVerified } from '../model-store/verify';
@@ -154,6 +155,31 @@ async function copyGenerationConfig(
  * Builds a model folder from a validated checkpoint into `outDir` (which must be empty or absent).
  * Returns the manifest it wrote as `outDir/model.json`.
  */
+/** A resumed component's saved model, read back from its files (for a component that shares its folder). */
+async function keptModel(modelPath: string, entry: ComponentEntry): Promise<SavedModel> {
+  const model = await readFile(modelPath);
+  const placements = [...externalPlacements(model).values()].map(({ name, location, offset, length }) => ({
+    name,
+    location,
+    offset,
+    length,
+  }));
+  const dataPath = `${modelPath}.data`;
+  return {
+    modelPath,
+    dataPath,
+    modelBytes: model.length,
+    dataBytes: (await stat(dataPath)).size,
+    payloadBytes: placements.reduce((sum, p) => sum + p.length, 0),
+    initializers: placements.length,
+    nodes: 0,
+    sha256: { model: '', data: '' },
+    placements,
+    inputs: entry.inputs,
+    outputs: entry.outputs,
+  };
+}
+
 export async function writeModelFolder(
   checked: CheckedCheckpoint,
   outDir: string,
@@ -179,13 +205,17 @@ export async function writeModelFolder(
     const kept = await resume?.kept(plugin.name);
     if (kept) {
       components[plugin.name] = kept.entry;
+      // A component another shares (text, for the generator) is handed on as if just built.
+      if (plugins.some((p) => p.sharesWeightsOf === plugin.name))
+        built.set(plugin.name, await keptModel(join(outDir, kept.entry.model), kept.entry));
       for (const [file, sha256] of Object.entries(kept.sha256)) knownSha256.set(file, sha256);
       finishedBytes += share;
       progress.update(finishedBytes);
       continue;
     }
-    // What a cancelled or killed run left of this component is rebuilt from scratch.
-    await rm(dir, { recursive: true, force: true });
+    // What a cancelled or killed run left of this component is rebuilt from scratch; a component that shares
+    // another's folder (the generator in text/) overwrites its own files there and must not remove the rest.
+    if (!sharing) await rm(dir, { recursive: true, force: true });
     const expected = estimateBytes(checked, plugin, settings);
     // Builders stream weights into their data file; polling its size against the expected output size
     // gives live progress within the share for any builder (capped, as the estimate is approximate).

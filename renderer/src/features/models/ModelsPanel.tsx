@@ -52,12 +52,14 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
   const [token, setToken] = useState('');
   const [deleteSource, setDeleteSource] = useState(false);
   const [settings, setSettings] = useState<Settings | null>(null);
+  const [folder, setFolder] = useState('');
 
   const refresh = useCallback(() => {
     void client.request('models:list', {}).then((r) => {
       if (r.ok) {
         setLibrary(r.value);
         setEndpoint((e) => e || r.value.endpoint);
+        setFolder((f) => f || r.value.root);
       } else setError(r.error.message);
     });
     void client.request('models:plan', { width: 1024, height: 1024 }).then((r) => r.ok && setPlan(r.value));
@@ -370,6 +372,28 @@ export function ModelsPanel({ onClose }: { onClose: () => void }) {
           </button>
         </fieldset>
       )}
+      <fieldset className="control-row" aria-label="Model folder">
+        <legend className="field-label">Model folder (the library moves with it)</legend>
+        <input
+          className="field"
+          aria-label="Model folder path"
+          value={folder}
+          onChange={(e) => setFolder(e.target.value)}
+        />
+        <button
+          type="button"
+          className="button"
+          disabled={!library || folder.trim() === library.root}
+          onClick={() =>
+            void act(
+              'Library moved; the engine restarted.',
+              client.request('models:setFolder', { folder: folder.trim() }),
+            )
+          }
+        >
+          Move library
+        </button>
+      </fieldset>
       {plan && (
         <details className="model-plan" aria-label="GPU plan">
           <summary>Fit to this machine: {plan.summary}</summary>
