@@ -2,7 +2,7 @@
  * A converter component: one ONNX graph built from one checkpoint folder. The converter knows nothing
  * of any graph; each builder plugs in here with its config parser and its build function.
  */
-import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../onnx';
+import type { ComputeType, Precision, QuantBlockSize, SavedModel, SharedWeights } from '../onnx';
 import type { ComponentName } from '../model-store/manifest';
 import type { WeightSource } from '../weights';
 
@@ -35,7 +35,7 @@ export interface ComponentPlugin<Config = unknown> {
     weights: WeightSource,
     settings: ConvertSettings,
     outDir: string,
-    sharing?: SavedModel,
+    sharing?: SharedWeights,
   ): Promise<SavedModel>;
   /** Optional components: why this checkpoint cannot have it (then it is skipped), or undefined. */
   unavailable?(config: Config, weights: WeightSource): string | undefined;

@@ -7,7 +7,7 @@
 import { copyFile, mkdir, readFile, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../onnx';
+import type { ComputeType, Precision, QuantBlockSize, SharedWeights } from '../onnx';
 import { withTensorRunner } from '../onnx';
 import { externalPlacements } from '../onnx/external-placements';
 import { sha256File } from '../model-store/hash';
@@ -155,29 +155,12 @@ async function copyGenerationConfig(
  * Builds a model folder from a validated checkpoint into `outDir` (which must be empty or absent).
  * Returns the manifest it wrote as `outDir/model.json`.
  */
-/** A resumed component's saved model, read back from its files (for a component that shares its folder). */
-async function keptModel(modelPath: string, entry: ComponentEntry): Promise<SavedModel> {
-  const model = await readFile(modelPath);
-  const placements = [...externalPlacements(model).values()].map(({ name, location, offset, length }) => ({
-    name,
-    location,
-    offset,
-    length,
-  }));
-  const dataPath = `${modelPath}.data`;
-  return {
-    modelPath,
-    dataPath,
-    modelBytes: model.length,
-    dataBytes: (await stat(dataPath)).size,
-    payloadBytes: placements.reduce((sum, p) => sum + p.length, 0),
-    initializers: placements.length,
-    nodes: 0,
-    sha256: { model: '', data: '' },
-    placements,
-    inputs: entry.inputs,
-    outputs: entry.outputs,
-  };
+/** A resumed component's files and weight placements, read back (for a component that shares its folder). */
+async function keptWeights(modelPath: string): Promise<SharedWeights> {
+  const placements = [...externalPlacements(await readFile(modelPath)).values()].map(
+    ({ name, location, offset, length }) => ({ name, location, offset, length }),
+  );
+  return { modelPath, dataPath: `${modelPath}.data`, placements };
 }
 
 export async function writeModelFolder(
@@ -195,7 +178,7 @@ export async function writeModelFolder(
   const knownSha256 = new Map<string, string>();
   // Progress counts checkpoint bytes: a component's share is credited in full when it is built.
   let finishedBytes = 0;
-  const built = new Map<string, SavedModel>();
+  const built = new Map<string, SharedWeights>();
   for (const plugin of plugins) {
     if (plugin.unavailable?.(checked.parsed.get(plugin.name), checked.weights[plugin.source])) continue;
     progress.stage(plugin.name);
@@ -207,7 +190,7 @@ export async function writeModelFolder(
       components[plugin.name] = kept.entry;
       // A component another shares (text, for the generator) is handed on as if just built.
       if (plugins.some((p) => p.sharesWeightsOf === plugin.name))
-        built.set(plugin.name, await keptModel(join(outDir, kept.entry.model), kept.entry));
+        built.set(plugin.name, await keptWeights(join(outDir, kept.entry.model)));
       for (const [file, sha256] of Object.entries(kept.sha256)) knownSha256.set(file, sha256);
       finishedBytes += share;
       progress.update(finishedBytes);

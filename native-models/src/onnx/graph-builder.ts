@@ -96,6 +96,9 @@ export type SavedModel = Readonly<{
   outputs: readonly IoSpec[];
 }>;
 
+/** What a graph that reuses another's data file needs of it: where the files are and where each weight lies. */
+export type SharedWeights = Pick<SavedModel, 'modelPath' | 'dataPath' | 'placements'>;
+
 export type GraphView = Readonly<{
   nodes: readonly NodeProtoData[];
   inputs: readonly IoSpec[];

@@ -49,6 +49,7 @@ export type {
   IoSpec,
   SaveOptions,
   SavedModel,
+  SharedWeights,
   ExternalPlacement,
   GraphView,
 } from './graph-builder';

@@ -136,9 +136,9 @@ export function validateEditRequest(request: EditRequest, randomSeed: () => numb
 
 const SCHEDULER_PRESETS: readonly SchedulerPreset[] = ['default', 'lightning'];
 
-/** The LoRA list and the scheduler preset, checked; the image processor passes through (references: above). */
-function validPlusFields(request: EditRequest): Pick<EditRequest, Exclude<PlusFields, 'references'>> {
-  const { loras, schedulerPreset, imageProcessor } = request;
+/** The LoRA list and the scheduler preset, checked (references and the image processor: above). */
+function validPlusFields(request: EditRequest): Pick<EditRequest, 'loras' | 'schedulerPreset'> {
+  const { loras, schedulerPreset } = request;
   if (schedulerPreset !== undefined && !SCHEDULER_PRESETS.includes(schedulerPreset))
     throw new EditRequestError(
       `scheduler preset must be one of ${SCHEDULER_PRESETS.join(', ')}, got '${String(schedulerPreset)}'`,
@@ -151,7 +151,6 @@ function validPlusFields(request: EditRequest): Pick<EditRequest, Exclude<PlusFi
   return {
     ...(loras !== undefined ? { loras } : {}),
     ...(schedulerPreset !== undefined ? { schedulerPreset } : {}),
-    ...(imageProcessor !== undefined ? { imageProcessor } : {}),
   };
 }
 

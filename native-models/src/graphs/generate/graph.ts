@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { GraphBuilder, castIfNeeded, linear, rmsNorm } from '../../onnx';
-import type { ComputeType, Precision, QuantBlockSize, SavedModel } from '../../onnx';
+import type { ComputeType, Precision, QuantBlockSize, SavedModel, SharedWeights } from '../../onnx';
 import type { WeightSource } from '../../weights';
 import type { TextConfig } from '../../config/text-encoder';
 import { embedWithImages, gatedMlp, mropeTables, rotateHalfRope } from '../text';
@@ -18,7 +18,7 @@ export type GeneratorGraphOptions = Readonly<{
    * it as `generator.onnx` and reads every weight the two share (all but `lm_head`) from the text graph's data
    * file, so the language model is one set of bytes on disk and, on the CPU, one mapping in memory.
    */
-  shareWith?: SavedModel;
+  shareWith?: SharedWeights;
 }>;
 
 /** The generator's file when it shares the text graph's folder and data file. */
